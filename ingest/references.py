@@ -1,0 +1,168 @@
+"""Ingest layer: reading references out of PR and defect text. Pure functions; no store, no metric.
+
+This is the one place where METRICS.md's attribution phrasing is parsed:
+
+* a defect names the PR that introduced it — ``introduced by``, ``caused by``,
+  ``regression from``, ``regressed in``, ``broken by`` followed by references;
+* a PR names the defects it fixes — ``close(s|d)``, ``fix(es|ed)``, ``resolve(s|d)``
+  followed by references;
+* a PR reverts another — GitHub's ``Reverts owner/repo#N`` body, or the title
+  ``Revert "<title>"``.
+
+A reference is ``#N`` (same repository), ``owner/repo#N``, or a GitHub URL
+``https://HOST/owner/repo/pull/N`` (``/issues/N`` too). Phrases and keywords match whole
+words, case-insensitively, an optional ``:`` may follow, and a list (``#1, #2 and #3``)
+names every item.
+
+Decisions (documented in docs/how-we-measure.md and tested):
+
+* Fenced code blocks and inline code are ignored: text quoted as code is not a claim.
+* ``#12`` is read only as a reference of its own: inside a URL (``…/other/repo/pull/12``,
+  ``…#issuecomment-12``) or after ``owner/repo`` it is never the same repository's #12.
+* Negation is not interpreted: "not caused by #5" still names #5 after "caused by", as
+  METRICS.md's rule is textual. Teams that write such sentences should reword them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a GitHub pull request or issue (``repo``/``number``) or a tracker key."""
+
+    repo: str | None = None
+    number: int | None = None
+    key: str | None = None
+
+    @property
+    def target(self) -> str:
+        """The canonical spelling stored in ``links.target``."""
+        if self.key:
+            return self.key
+        return f"{self.repo}#{self.number}"
+
+
+_OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
+_NAME = r"[A-Za-z0-9._-]+"
+_URL = (
+    rf"https?://[^\s/]+/(?:api/v3/repos/)?(?P<u_owner>{_OWNER})/(?P<u_name>{_NAME})/"
+    r"(?:pull|pulls|issues)/(?P<u_num>\d+)(?![\w/])"
+)
+_FULL = rf"(?<![\w/.-])(?P<f_owner>{_OWNER})/(?P<f_name>{_NAME})#(?P<f_num>\d+)\b"
+_SHORT = r"(?<![\w/#&])#(?P<s_num>\d+)\b"
+_KEY = r"(?<![\w/-])(?P<key>[A-Z][A-Z0-9]{1,9}-\d+)\b"
+_ONE_REF = rf"(?:{_URL}|{_FULL}|{_SHORT})"
+_ONE_REF_OR_KEY = rf"(?:{_URL}|{_FULL}|{_SHORT}|{_KEY})"
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s+)"
+
+_FENCED = re.compile(r"(```|~~~).*?(\1|\Z)", re.DOTALL)
+_INLINE = re.compile(r"`[^`\n]*`")
+
+INTRODUCED_PHRASES = ("introduced by", "caused by", "regression from", "regressed in", "broken by")
+FIX_KEYWORDS = (
+    "close",
+    "closes",
+    "closed",
+    "fix",
+    "fixes",
+    "fixed",
+    "resolve",
+    "resolves",
+    "resolved",
+)
+
+
+def _phrase_pattern(phrases: tuple[str, ...], ref: str) -> re.Pattern[str]:
+    ref = re.sub(r"\(\?P<\w+>", "(?:", ref)  # the item pattern below names the parts
+    words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(
+        rf"\b(?:{words})\b\s*:?\s*(?P<refs>{ref}(?:{_SEP}{ref})*)",
+        re.IGNORECASE,
+    )
+
+
+_INTRODUCED = _phrase_pattern(INTRODUCED_PHRASES, _ONE_REF)
+_FIXES = _phrase_pattern(FIX_KEYWORDS, _ONE_REF_OR_KEY)
+_REVERTS = _phrase_pattern(("reverts",), _ONE_REF)
+_ITEM = re.compile(_ONE_REF_OR_KEY)
+_REVERT_TITLE = re.compile(r'^Revert "(?P<title>.*)"$', re.DOTALL)
+
+
+def strip_code(text: str | None) -> str:
+    """The text without fenced code blocks and inline code spans."""
+    if not text:
+        return ""
+    return _INLINE.sub(" ", _FENCED.sub(" ", text))
+
+
+def _items(refs_text: str, repo: str | None, *, keys: bool) -> list[Ref]:
+    found: list[Ref] = []
+    for m in _ITEM.finditer(refs_text):
+        if m.group("u_num"):
+            ref = Ref(f"{m.group('u_owner')}/{m.group('u_name')}", int(m.group("u_num")))
+        elif m.group("f_num"):
+            ref = Ref(f"{m.group('f_owner')}/{m.group('f_name')}", int(m.group("f_num")))
+        elif m.group("s_num"):
+            if repo is None:
+                continue  # a bare #N means nothing outside a repository
+            ref = Ref(repo, int(m.group("s_num")))
+        elif keys and m.group("key"):
+            ref = Ref(key=m.group("key"))
+        else:
+            continue
+        if ref not in found:
+            found.append(ref)
+    return found
+
+
+def _scan(
+    pattern: re.Pattern[str], texts: tuple[str | None, ...], repo: str | None, keys: bool
+) -> list[Ref]:
+    found: list[Ref] = []
+    for text in texts:
+        for m in pattern.finditer(strip_code(text)):
+            for ref in _items(m.group("refs"), repo, keys=keys):
+                if ref not in found:
+                    found.append(ref)
+    return found
+
+
+def introduced_by(title: str | None, body: str | None, repo: str | None) -> list[Ref]:
+    """The PRs a defect says introduced it, in order of first mention.
+
+    Args:
+        title, body: the defect's text.
+        repo: the defect's repository ('owner/name'), for bare ``#N``; None for a tracker.
+    """
+    return _scan(_INTRODUCED, (title, body), repo, keys=False)
+
+
+def fixes(title: str | None, body: str | None, repo: str) -> list[Ref]:
+    """The defects a PR says it closes (GitHub references and tracker keys)."""
+    return _scan(_FIXES, (title, body), repo, keys=True)
+
+
+def reverts(body: str | None, repo: str) -> list[Ref]:
+    """The PRs named by ``Reverts owner/repo#N`` (GitHub's revert button) in a PR body."""
+    return _scan(_REVERTS, (body,), repo, keys=False)
+
+
+def reverted_title(title: str | None) -> str | None:
+    """The reverted PR's title when a PR's title is exactly ``Revert "<title>"``."""
+    if not title:
+        return None
+    m = _REVERT_TITLE.match(title)
+    return m.group("title") if m else None
+
+
+def parse_ref(text: str, repo: str | None = None) -> Ref | None:
+    """One reference written on its own (an import's introduced-by cell), or None."""
+    text = text.strip()
+    m = _ITEM.fullmatch(text)
+    if not m:
+        return None
+    items = _items(text, repo, keys=False)
+    return items[0] if items else None

@@ -1,0 +1,276 @@
+"""Ingest layer: opening the DuckDB store safely from many processes. Computes no metric.
+
+DuckDB lets one process hold a read-write connection, and while it does every other
+process fails at once to open the file (read-only included). teamlens therefore never
+holds a connection for long, and coordinates every open through two advisory file
+locks beside the database (``flock``, released by the kernel if a process dies):
+
+* ``<db>.lock`` — readers hold it shared, a writer holds it exclusive, so a reader
+  never meets DuckDB's own lock error and a writer never meets an open reader.
+* ``<db>.gate`` — taken briefly by readers before they queue on ``.lock`` and held by a
+  writer while it waits, so a steady stream of dashboard reads cannot starve a writer.
+
+Every write (ingest page, file import, a form in the app, the demo builder) is one
+short transaction in :func:`write_transaction`: lock, open, migrate if needed, write,
+commit, close, unlock. Writes go into the live file, never into a copy swapped over it,
+so no writer can lose another's rows. Reads open a fresh read-only connection per call
+(:func:`read_connection`) and close it, so they always see the latest committed data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from ingest.schema import MIGRATIONS, SCHEMA_VERSION
+from settings import InputError
+
+DEFAULT_DB = Path("data/teamlens.duckdb")
+DbPath = str | os.PathLike[str] | None
+
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+READ_WAIT_S = 120.0  # how long a reader waits for a writer before giving up
+WRITE_WAIT_S = 600.0  # how long a writer waits for readers and other writers
+_POLL_S = 0.01
+
+
+class StoreError(InputError):
+    """The database cannot be used (bad path, not a DuckDB file, busy). One clear line."""
+
+
+class NewerSchemaError(StoreError):
+    """The database was written by a newer teamlens than this one."""
+
+
+def resolve_db(db: DbPath) -> Path:
+    """The database path to use: the argument, else ``$TEAMLENS_DB``, else the default."""
+    if db:
+        return Path(db)
+    env = os.environ.get("TEAMLENS_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def check_path(path: Path, *, must_exist: bool) -> None:
+    """Refuse a path that cannot be a teamlens database, with one clear line.
+
+    Raises:
+        StoreError: a directory, an unreadable file, a file that is not DuckDB, or a
+            missing file when ``must_exist``.
+    """
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    if not path.exists():
+        if must_exist:
+            raise StoreError(
+                f"no database at {path}: run `teamlens demo` or `teamlens ingest github` first"
+            )
+        if not path.parent.exists():
+            raise StoreError(f"cannot create {path}: folder {path.parent} does not exist")
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(12)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(header) < 12 or header[8:12] != _DUCKDB_MAGIC:
+        raise StoreError(f"{path} is not a DuckDB database file")
+
+
+@contextlib.contextmanager
+def _flock(path: Path, mode: int, wait_s: float, what: str) -> Iterator[None]:
+    """Hold an advisory lock on ``path`` (created if missing), polling up to ``wait_s``."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        # A read-only folder: no other teamlens process can write there either.
+        yield
+        return
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"the database is busy: another teamlens process has held it "
+                        f"for over {wait_s:.0f} s ({what})"
+                    ) from None
+                time.sleep(_POLL_S)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _lock_paths(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + ".lock"), path.with_name(path.name + ".gate")
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    lock, gate = _lock_paths(path)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_flock(gate, fcntl.LOCK_EX, WRITE_WAIT_S, "waiting to write"))
+        stack.enter_context(_flock(lock, fcntl.LOCK_EX, WRITE_WAIT_S, "waiting to write"))
+        yield
+
+
+@contextlib.contextmanager
+def _shared(path: Path) -> Iterator[None]:
+    lock, gate = _lock_paths(path)
+    with _flock(gate, fcntl.LOCK_EX, READ_WAIT_S, "waiting to read"):
+        held = _flock(lock, fcntl.LOCK_SH, READ_WAIT_S, "waiting to read")
+        held.__enter__()
+    try:
+        yield
+    finally:
+        held.__exit__(None, None, None)
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        conn = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(f"cannot open {path}: {first}") from None
+    conn.execute("set TimeZone = 'UTC'")
+    return conn
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The highest migration recorded in the database; 0 for a database without one."""
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection.
+    exists = conn.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
+    ).fetchall()
+    if not exists[0][0]:
+        return 0
+    rows = conn.execute("select coalesce(max(version), 0) from schema_migrations").fetchall()
+    return int(rows[0][0])
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"{path} was written by a newer teamlens (schema version {version}; this version "
+            f"reads up to {SCHEMA_VERSION}): upgrade teamlens"
+        )
+
+
+def _migrate(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
+    version = schema_version(conn)
+    _refuse_newer(path, version)
+    if version == SCHEMA_VERSION:
+        return
+    conn.execute(
+        "create table if not exists schema_migrations ("
+        " version integer primary key, description varchar not null,"
+        " applied_at timestamptz not null)"
+    )
+    for number, description, ddl in MIGRATIONS:
+        if number <= version:
+            continue
+        conn.execute("begin")
+        try:
+            conn.execute(ddl)
+            conn.execute(
+                "insert into schema_migrations values (?, ?, ?)",
+                [number, description, datetime.now(UTC)],
+            )
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
+
+
+@contextlib.contextmanager
+def write_transaction(
+    db: DbPath = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One all-or-nothing write to the store, safe against every other teamlens process.
+
+    Creates and migrates the database on first use. Commits when the block ends, rolls
+    back if it raises; the lock is held only for the block.
+
+    Raises:
+        StoreError: the path cannot be a database, or it stayed busy too long.
+        NewerSchemaError: the database was written by a newer teamlens.
+    """
+    path = resolve_db(db)
+    check_path(path, must_exist=False)
+    with _exclusive(path):
+        conn = _connect(path, read_only=False)
+        try:
+            _migrate(conn, path)
+            conn.execute("begin")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("rollback")
+                raise
+            conn.execute("commit")
+        finally:
+            conn.close()
+
+
+@contextlib.contextmanager
+def read_connection(
+    db: DbPath = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection that sees every committed write.
+
+    Waits (does not fail) while a writer holds the database. Migrates an older database
+    first, so readers always see the current schema.
+
+    Raises:
+        StoreError: no database there, not a DuckDB file, or busy too long.
+        NewerSchemaError: the database was written by a newer teamlens.
+    """
+    path = resolve_db(db)
+    check_path(path, must_exist=True)
+    for attempt in range(2):
+        with _shared(path):
+            conn = _connect(path, read_only=True)
+            try:
+                version = schema_version(conn)
+                _refuse_newer(path, version)
+                if version == SCHEMA_VERSION:
+                    yield conn
+                    return
+            finally:
+                conn.close()
+        if attempt == 0:
+            ensure_store(path)
+    raise StoreError(f"cannot migrate {path} to schema version {SCHEMA_VERSION}")
+
+
+def ensure_store(db: DbPath = None) -> Path:
+    """Create or migrate the database if needed; return its path.
+
+    Raises:
+        StoreError, NewerSchemaError: as :func:`write_transaction`.
+    """
+    path = resolve_db(db)
+    with write_transaction(path):
+        pass
+    return path
+
+
+def data_version(db: DbPath = None) -> tuple[int, int]:
+    """A cheap token that changes whenever the database file is written (for caches)."""
+    path = resolve_db(db)
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)
+    wal = path.with_name(path.name + ".wal")
+    wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
+    return (stat.st_mtime_ns, wal_mtime)

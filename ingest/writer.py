@@ -1,0 +1,238 @@
+"""Ingest layer: the one write path into the store. Computes no metric.
+
+Every source (GitHub, tracker CSVs, people/teams/assessment imports, the app's forms and
+the demo builder) hands typed rows to these functions inside a
+:func:`ingest.store.write_transaction`. Rows are upserted by primary key, a pull request
+is replaced whole (its commits, reviews and events with it), and the references its text
+makes (fixes, reverts) or a defect's text makes (introduced by) are re-read into
+``links`` in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ingest import references
+
+Row = Mapping[str, Any]
+
+# Columns the store refuses to hold even when a source offers them (METRICS.md: refused
+# metrics are never stored). Mapping code drops them; this is the last guard.
+REFUSED_FIELDS = frozenset(
+    {
+        "ai_suggestions_accepted",
+        "suggestions_accepted",
+        "acceptance_rate",
+        "acceptances",
+        "ai_usage_count",
+        "ai_usage_frequency",
+        "lines_of_code",
+        "total_lines_accepted",
+        "total_suggestions_count",
+        "total_acceptances_count",
+    }
+)
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def _frame(rows: Sequence[Row] | pd.DataFrame, provenance: Row | None) -> pd.DataFrame:
+    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    refused = REFUSED_FIELDS.intersection(frame.columns)
+    if refused:
+        frame = frame.drop(columns=sorted(refused))
+    for column, value in (provenance or {}).items():
+        if column not in frame.columns:
+            frame[column] = value
+    return frame
+
+
+def upsert(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Sequence[Row] | pd.DataFrame,
+    provenance: Row | None = None,
+) -> int:
+    """Insert rows, replacing any with the same primary key. Returns the row count.
+
+    Args:
+        table: a store table (a trusted identifier, never user input).
+        rows: dicts or a DataFrame whose columns are a subset of the table's.
+        provenance: defaults for ``source``/``source_url``/``fetched_at`` where rows lack them.
+    """
+    frame = _frame(rows, provenance)
+    if frame.empty:
+        return 0
+    conn.register("_rows", frame)
+    try:
+        conn.execute(f"insert or replace into {table} by name select * from _rows")  # noqa: S608
+    finally:
+        conn.unregister("_rows")
+    return len(frame)
+
+
+def delete_where_in(
+    conn: duckdb.DuckDBPyConnection, table: str, column: str, values: Iterable[str]
+) -> None:
+    """Delete the rows of ``table`` whose ``column`` is one of ``values``."""
+    keys = pd.DataFrame({"key": list(dict.fromkeys(values))})
+    if keys.empty:
+        return
+    conn.register("_keys", keys)
+    try:
+        conn.execute(f"delete from {table} where {column} in (select key from _keys)")  # noqa: S608
+    finally:
+        conn.unregister("_keys")
+
+
+def pr_links(pr: Row) -> list[dict[str, Any]]:
+    """The links a PR's own text makes: the defects it fixes and the PRs it reverts."""
+    repo, pr_id = pr["repo"], pr["pr_id"]
+    rows: list[dict[str, Any]] = []
+    for ref in references.fixes(pr.get("title"), pr.get("body"), repo):
+        rows.append(_link("fixes", pr_id, ref, "text"))
+    for ref in references.reverts(pr.get("body"), repo):
+        rows.append(_link("reverts", pr_id, ref, "revert_body"))
+    title = references.reverted_title(pr.get("title"))
+    if title is not None:
+        rows.append(
+            {
+                "link_type": "reverts",
+                "from_id": pr_id,
+                "target": f"title:{title}",
+                "target_title": title,
+                "method": "revert_title",
+            }
+        )
+    return rows
+
+
+def defect_links(defect: Row) -> list[dict[str, Any]]:
+    """The links a defect's own text makes: the PRs it says introduced it."""
+    found = references.introduced_by(defect.get("title"), defect.get("body"), defect.get("repo"))
+    return [_link("introduced_by", defect["defect_id"], ref, "text") for ref in found]
+
+
+def _link(link_type: str, from_id: str, ref: references.Ref, method: str) -> dict[str, Any]:
+    return {
+        "link_type": link_type,
+        "from_id": from_id,
+        "target": ref.target,
+        "target_repo": ref.repo,
+        "target_number": ref.number,
+        "target_key": ref.key,
+        "method": method,
+    }
+
+
+def _dedupe_links(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault((row["link_type"], row["from_id"], row["target"]), row)
+    return list(seen.values())
+
+
+def replace_pull_requests(
+    conn: duckdb.DuckDBPyConnection,
+    pull_requests: Sequence[Row] | pd.DataFrame,
+    *,
+    commits: Sequence[Row] | pd.DataFrame = (),
+    reviews: Sequence[Row] | pd.DataFrame = (),
+    events: Sequence[Row] | pd.DataFrame = (),
+    extra_links: Sequence[Row] = (),
+    provenance: Row,
+) -> int:
+    """Replace pull requests whole: the PR rows, their commits, reviews, events and links.
+
+    A PR seen again (new reviews, relabelled, a late revert) loses every child row it
+    had, so the store holds exactly what the source says now.
+
+    Args:
+        extra_links: links the source states itself (GitHub's closing issue references),
+            kept beside the ones read from text.
+        provenance: ``source``, ``source_url`` (optional) and ``fetched_at`` for rows
+            that lack their own.
+    """
+    prs = _frame(pull_requests, provenance)
+    if prs.empty:
+        return 0
+    ids = prs["pr_id"].tolist()
+    for table in ("pr_commits", "reviews", "pr_events"):
+        delete_where_in(conn, table, "pr_id", ids)
+    _delete_links_from(conn, ids)
+    upsert(conn, "pull_requests", prs)
+    upsert(conn, "pr_commits", commits, provenance)
+    upsert(conn, "reviews", reviews, provenance)
+    upsert(conn, "pr_events", events, provenance)
+    links: list[dict[str, Any]] = []
+    for pr in prs.to_dict("records"):
+        links.extend(pr_links(pr))
+    links.extend(dict(link) for link in extra_links)
+    upsert(conn, "links", _dedupe_links(links), provenance)
+    return len(prs)
+
+
+def replace_defects(
+    conn: duckdb.DuckDBPyConnection,
+    defects: Sequence[Row] | pd.DataFrame,
+    *,
+    extra_links: Sequence[Row] = (),
+    provenance: Row,
+) -> int:
+    """Upsert defects and re-read the links their text makes (plus links a file states)."""
+    frame = _frame(defects, provenance)
+    if frame.empty:
+        return 0
+    _delete_links_from(conn, frame["defect_id"].tolist())
+    upsert(conn, "defects", frame)
+    links: list[dict[str, Any]] = []
+    for defect in frame.to_dict("records"):
+        links.extend(defect_links(defect))
+    links.extend(dict(link) for link in extra_links)
+    upsert(conn, "links", _dedupe_links(links), provenance)
+    return len(frame)
+
+
+def _delete_links_from(conn: duckdb.DuckDBPyConnection, from_ids: Sequence[str]) -> None:
+    delete_where_in(conn, "links", "from_id", from_ids)
+
+
+def set_sync_state(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    scope: str,
+    stream: str,
+    status: str,
+    cursor: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Record where a source stands (written in the same transaction as its rows)."""
+    upsert(
+        conn,
+        "sync_state",
+        [
+            {
+                "source": source,
+                "scope": scope,
+                "stream": stream,
+                "cursor": cursor,
+                "last_synced_at": utc_now(),
+                "status": status,
+                "detail": detail,
+            }
+        ],
+    )
+
+
+def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str | None) -> None:
+    """Set one key of the store's ``meta`` table."""
+    upsert(conn, "meta", [{"key": key, "value": value}])

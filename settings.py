@@ -1,0 +1,122 @@
+"""Settings: thresholds, labels and patterns from METRICS.md, overridable per organization.
+
+Pure and importable by every layer. Defaults follow METRICS.md; an organization may put
+a ``teamlens.toml`` in the working directory (or name one in ``$TEAMLENS_SETTINGS``)
+with any of these keys at top level, for example::
+
+    bug_labels = ["bug", "incident"]
+    rubber_stamp_min_lines = 300
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input from the user (a file, a row, a flag): the CLI exits 2 with this one line.
+
+    Every layer raises a subclass of this for problems the user can fix.
+    """
+
+
+class SettingsError(InputError, ValueError):
+    """A settings file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of teamlens, with METRICS.md's defaults."""
+
+    # A GitHub issue is a defect when one of its labels is one of these (whole name,
+    # case-insensitive: `not-a-bug` is not a bug).
+    bug_labels: tuple[str, ...] = ("bug", "defect", "regression")
+    # A PR carrying one of these labels is AI-assisted.
+    ai_labels: tuple[str, ...] = ("ai-assisted", "ai-generated", "copilot")
+    # Names in a `Co-authored-by:` trailer that mark a PR as AI-assisted (substring,
+    # case-insensitive), and the tool names of "Generated with …" footers.
+    ai_agents: tuple[str, ...] = (
+        "copilot",
+        "claude",
+        "cursor",
+        "devin",
+        "codex",
+        "gemini",
+        "aider",
+        "chatgpt",
+        "openai",
+        "codewhisperer",
+        "amazon q",
+        "tabnine",
+        "windsurf",
+        "codeium",
+        "sweep",
+        "jules",
+    )
+    # A failing check whose name contains one of these (case-insensitive) bypassed security.
+    security_patterns: tuple[str, ...] = (
+        "codeql",
+        "snyk",
+        "semgrep",
+        "gitleaks",
+        "trivy",
+        "dependabot",
+        "secret",
+        "security",
+        "sast",
+    )
+    rubber_stamp_min_lines: int = 200
+    rubber_stamp_window_min: float = 10.0
+    # The AI-assisted quality split needs this much data in a (group, period).
+    ai_split_min_authors: int = 5
+    ai_split_min_prs: int = 10
+    # Executive views merge groups smaller than this into "Other".
+    small_group_min_people: int = 5
+    # After a team's AI adoption date: the expected productivity dip (never a red flag).
+    transition_weeks: int = 4
+    # The competency framework (data/framework.toml unless an organization names its own).
+    framework_path: str = "data/framework.toml"
+
+
+def _coerce(name: str, value: object, default: object) -> object:
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"setting {name!r} must be a list of strings")
+        return tuple(value)
+    if isinstance(default, bool) or not isinstance(value, type(default) | int):
+        raise SettingsError(f"setting {name!r} must be a {type(default).__name__}")
+    return type(default)(value)
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Settings from ``path`` (or ``$TEAMLENS_SETTINGS``, or ./teamlens.toml), else defaults.
+
+    Raises:
+        SettingsError: an unknown key or a value of the wrong type, naming the key.
+    """
+    candidate = path or os.environ.get("TEAMLENS_SETTINGS") or "teamlens.toml"
+    file = Path(candidate)
+    if not file.is_file():
+        if path or os.environ.get("TEAMLENS_SETTINGS"):
+            raise SettingsError(f"settings file {file} does not exist")
+        return Settings()
+    with file.open("rb") as handle:
+        raw = tomllib.load(handle)
+    defaults = Settings()
+    known = {f.name for f in fields(Settings)}
+    changes = {}
+    for name, value in raw.items():
+        if name not in known:
+            raise SettingsError(f"{file}: unknown setting {name!r}")
+        changes[name] = _coerce(name, value, getattr(defaults, name))
+    return replace(defaults, **changes)
+
+
+@cache
+def settings() -> Settings:
+    """The settings of this process (loaded once)."""
+    return load_settings()

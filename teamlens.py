@@ -1,0 +1,131 @@
+"""The `teamlens` command: wires ingest, metrics and reports together; holds no logic of its own.
+
+Contract (DESIGN.md): results on stdout, progress and errors on stderr; exit 0 on
+success, 2 on bad input (one line naming the file/row/field), 1 on anything unexpected.
+Each command section below belongs to one capability; keep them thin.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from typing import Any
+
+import click
+
+from ingest.store import DEFAULT_DB
+from settings import InputError
+
+DB_HELP = f"DuckDB database file (default: $TEAMLENS_DB or {DEFAULT_DB})."
+
+
+class BadInput(click.ClickException):
+    """Bad input from the user: exit 2 with one line."""
+
+    exit_code = 2
+
+
+def db_option(func: Any) -> Any:
+    """The `--db PATH` option every command takes."""
+    return click.option("--db", "db", type=click.Path(dir_okay=True), default=None, help=DB_HELP)(
+        func
+    )
+
+
+def echo_err(message: str) -> None:
+    """Progress and diagnostics go to stderr."""
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="teamlens")
+def cli() -> None:
+    """teamlens: honest engineering metrics for AI-augmented teams.
+
+    Quality-adjusted cycle time, defect rates and review health from your pull requests,
+    next to your team's competency levels. Never lines of code, AI usage counts or
+    AI suggestion acceptance.
+    """
+
+
+# --- demo and db (Foundation) -------------------------------------------------------
+
+
+@cli.command()
+@db_option
+@click.option("--seed", default=7, show_default=True, help="Random seed of the demo organization.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build even if the database already holds data from other sources.",
+)
+def demo(db: str | None, seed: int, force: bool) -> None:
+    """Build the demo organization (about 40 people, 5 teams, 12 months of PRs)."""
+    from ingest import demo as demo_builder
+
+    started = time.perf_counter()
+    try:
+        summary = demo_builder.build_demo(db, seed=seed, force=force, progress=echo_err)
+    except demo_builder.RealDataPresent as exc:
+        raise BadInput(str(exc)) from None
+    elapsed = time.perf_counter() - started
+    echo_err(f"demo built in {elapsed:.1f} s")
+    click.echo(json.dumps(summary, indent=2, default=str))
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Inspect the store."""
+
+
+@db_group.command("info")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def db_info(db: str | None, as_json: bool) -> None:
+    """Tables, row counts, date ranges, schema version and last sync per source."""
+    from metrics import inventory
+
+    info = inventory.describe(db)
+    if as_json:
+        click.echo(json.dumps(info, indent=2, default=str))
+        return
+    click.echo(inventory.format_text(info))
+
+
+# --- entry point ----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and map every failure to the documented exit codes."""
+    try:
+        cli.main(args=argv, prog_name="teamlens", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.exceptions.Abort:
+        echo_err("teamlens: aborted")
+        return 1
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except click.ClickException as exc:
+        echo_err(f"teamlens: {exc.format_message()}")
+        return exc.exit_code
+    except InputError as exc:
+        echo_err(f"teamlens: {exc}")
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("TEAMLENS_DEBUG"):
+            traceback.print_exc()
+        echo_err(f"teamlens: unexpected error: {type(exc).__name__}: {exc}")
+        echo_err("set TEAMLENS_DEBUG=1 to see the traceback")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
