@@ -10,6 +10,8 @@ makes (fixes, reverts) or a defect's text makes (introduced by) are re-read into
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -65,7 +67,8 @@ def upsert(
 
     Args:
         table: a store table (a trusted identifier, never user input).
-        rows: dicts or a DataFrame whose columns are a subset of the table's.
+        rows: dicts or a DataFrame whose columns are a subset of the table's, including
+            every primary-key column (DuckDB needs them to find the row to replace).
         provenance: defaults for ``source``/``source_url``/``fetched_at`` where rows lack them.
     """
     frame = _frame(rows, provenance)
@@ -75,7 +78,8 @@ def upsert(
     try:
         conn.execute(f"insert or replace into {table} by name select * from _rows")  # noqa: S608
     finally:
-        conn.unregister("_rows")
+        with contextlib.suppress(duckdb.Error):  # keep the real error of an aborted transaction
+            conn.unregister("_rows")
     return len(frame)
 
 
@@ -90,7 +94,8 @@ def delete_where_in(
     try:
         conn.execute(f"delete from {table} where {column} in (select key from _keys)")  # noqa: S608
     finally:
-        conn.unregister("_keys")
+        with contextlib.suppress(duckdb.Error):
+            conn.unregister("_keys")
 
 
 def pr_links(pr: Row) -> list[dict[str, Any]]:

@@ -1,0 +1,95 @@
+"""Page: what data is loaded, from where, how fresh — and how to connect more."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from metrics import inventory
+
+f = ui.page("Data sources", icon="🔌")
+
+
+@st.cache_data(show_spinner=False)
+def load(db: str, version: tuple[int, int]) -> dict:
+    return inventory.describe(db)
+
+
+info = load(str(f.db), f.data_version)
+st.caption(
+    f"Database `{info['path']}` · schema version {info['schema_version']}. "
+    "The filters in the sidebar do not narrow this page: it shows everything that is stored."
+)
+
+st.subheader("What is loaded, per source")
+if not info["sources"]:
+    st.info(
+        "Nothing is loaded yet. Build the demo organization with `teamlens demo`, or connect "
+        "GitHub and import files as described below."
+    )
+for source in info["sources"]:
+    counts = source["counts"]
+    with st.container(border=True):
+        st.markdown(f"**{source['source']}** — {inventory.freshness(source['age_hours'])}")
+        cols = st.columns(len(counts))
+        for col, (label, value) in zip(cols, counts.items(), strict=True):
+            col.metric(label.capitalize(), f"{value:,}")
+        spans = [
+            f"{label}: {span['from'][:10]} to {span['to'][:10]}"
+            for label, span in source["ranges"].items()
+        ]
+        if spans:
+            st.caption("Date ranges — " + "; ".join(spans))
+        if source["last_synced_at"]:
+            st.caption(f"Last sync {source['last_synced_at'][:19].replace('T', ' ')} UTC")
+        if source["unfinished_streams"]:
+            st.warning(
+                f"{source['unfinished_streams']} stream(s) did not finish their last sync; "
+                "run the same ingest again to resume where it stopped."
+            )
+
+st.subheader("Every table")
+tables = pd.DataFrame(info["tables"]).rename(
+    columns={"table": "Table", "rows": "Rows", "from": "Earliest", "to": "Latest"}
+)
+st.dataframe(tables, hide_index=True, width="stretch")
+
+st.subheader("Connect GitHub")
+st.markdown(
+    "Create a token with read access to the repositories (classic: `repo`; fine-grained: "
+    "*Pull requests*, *Issues*, *Contents*, *Checks* read), then run:"
+)
+st.code(
+    "export GITHUB_TOKEN=…            # or --token-file PATH\n"
+    "teamlens ingest github --repo OWNER/NAME [--repo …] [--since 2026-01-01]\n"
+    "teamlens ingest github --org ORG                       # every repository of ORG\n"
+    "teamlens ingest github --org ORG --api-url https://HOST/api/v3   # GitHub Enterprise",
+    language="bash",
+)
+st.markdown(
+    "A re-run fetches only what changed; a run that was interrupted resumes where it "
+    "stopped. The dashboard keeps working while an ingest runs. The token is never stored."
+)
+
+st.subheader("Import files")
+st.markdown(
+    "Each import checks the whole file first: if any row is bad, nothing is written and "
+    "every bad row is listed (row number, field, value, what was expected)."
+)
+st.table(
+    pd.DataFrame(
+        [
+            ("teamlens import people FILE.csv", "login, name, team, level, started_on"),
+            ("teamlens import teams FILE.csv", "team, ai_adoption_date, repos"),
+            ("teamlens import defects FILE.csv", "Jira, Linear or GitHub exports, or --map"),
+            (
+                "teamlens import assessments FILE.csv",
+                "login, competency, level, assessed_on, assessor, evidence",
+            ),
+            (
+                "teamlens import recognitions FILE.csv",
+                "login, behaviour, format, recognized_on, note, pr_url",
+            ),
+        ],
+        columns=["Command", "Columns"],
+    )
+)

@@ -1,0 +1,57 @@
+"""AppTest of the shell (app.py) and the Data sources page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(script: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    return app.run()
+
+
+def test_data_sources_shows_counts_and_freshness(small_db: Path) -> None:
+    app = run("pages/data_sources.py")
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Pull requests"] == "4"
+    assert metrics["Reviews"] == "3"
+    assert metrics["Defects"] == "1"
+    assert metrics["People"] == "3"
+    text = " ".join(m.value for m in app.markdown)
+    assert "**test**" in text
+    assert any("teamlens ingest github" in c.value for c in app.code)
+
+
+def test_shell_filters_are_drawn_by_a_page_run_on_its_own(small_db: Path) -> None:
+    app = run("pages/data_sources.py")
+    assert [w.label for w in app.sidebar.multiselect] == ["Teams"]
+    assert app.sidebar.multiselect[0].options == ["Alpha", "Beta"]
+    assert app.sidebar.selectbox[0].value == "month"
+    assert [d.label for d in app.sidebar.date_input] == ["As of", "Show from"]
+    # as-of defaults to the last day with activity in the store (PR 4 merged 2026-06-11)
+    assert str(app.sidebar.date_input[0].value) == "2026-06-11"
+
+
+def test_app_shell_runs_overview_with_filters(small_db: Path) -> None:
+    app = run("app.py")
+    assert not app.exception
+    assert [w.label for w in app.sidebar.multiselect] == ["Teams"]
+    assert app.title[0].value.endswith("teamlens")
+
+
+def test_demo_banner_only_for_demo_data(small_db: Path) -> None:
+    app = run("pages/data_sources.py")
+    assert not [w for w in app.warning if "Demo data" in w.value]
+
+
+def test_missing_database_path_is_explained(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "a-folder.duckdb"
+    folder.mkdir()
+    monkeypatch.setenv("TEAMLENS_DB", str(folder))
+    app = run("pages/data_sources.py")
+    assert any("is a directory" in e.value for e in app.error)
