@@ -11,7 +11,6 @@ makes (fixes, reverts) or a defect's text makes (introduced by) are re-read into
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
