@@ -1,0 +1,540 @@
+"""The competency framework as data: load and validate the framework file. Pure; no store.
+
+The framework (competencies, levels and their indicators, evaluation dimensions, growth
+goals and conversation guides by developer level, the first-year review rules,
+recognition behaviours and formats) lives in one TOML file. The default is
+``data/framework.toml``; an organization points teamlens at its own with
+``framework_path`` in its settings or ``$TEAMLENS_FRAMEWORK``. A file that cannot be used
+is refused with :class:`FrameworkError`, naming each bad field and the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from settings import InputError, settings
+
+DEVELOPER_LEVELS: tuple[str, ...] = ("junior", "mid", "senior", "staff")
+COMPETENCY_GROUPS: tuple[str, ...] = ("core", "ai")
+GOAL_SCOPES: tuple[str, ...] = ("ai", "core", "all")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_HERE = Path(__file__).resolve().parent
+
+
+class FrameworkError(InputError, ValueError):
+    """A framework file that cannot be used. ``problems`` holds (field, reason) pairs."""
+
+    def __init__(self, file: str, problems: list[tuple[str, str]]):
+        self.file = file
+        self.problems = problems
+        shown = "; ".join(f"{field}: {reason}" for field, reason in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"framework file {file} refused: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Competency:
+    id: str
+    group: str  # core | ai
+    name: str
+    definition: str
+    indicators: tuple[tuple[int, str], ...]  # (level number, what that level looks like)
+
+    def indicator(self, level: int) -> str:
+        """What ``level`` looks like for this competency ('' when the file says nothing)."""
+        return dict(self.indicators).get(level, "")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    name: str
+    good: str
+    red_flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GrowthGoal:
+    target_min: int
+    target_max: int
+    competencies: str  # ai | core | all
+    within_months: int | None  # None: the framework sets no deadline
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeveloperLevel:
+    id: str  # junior | mid | senior | staff
+    name: str
+    experience: str
+    career_focus: str
+    conversation: tuple[str, ...]
+    growth_goal: GrowthGoal
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    monthly_checkins_months: int
+    steady_checkin_months: int
+    learning_weighted_months: int
+    dip_weeks_min: int
+    dip_weeks_max: int
+    ai_competencies_from_first_cycle: bool
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RecognitionFormat:
+    id: str
+    name: str
+    frequency: str
+    audience: str
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A validated framework. Every sequence keeps the file's order."""
+
+    name: str
+    path: str
+    levels: tuple[Level, ...]
+    competencies: tuple[Competency, ...]
+    dimensions: tuple[Dimension, ...]
+    developer_levels: tuple[DeveloperLevel, ...]
+    review: ReviewRules
+    behaviours: tuple[Behaviour, ...]
+    formats: tuple[RecognitionFormat, ...]
+
+    @property
+    def level_numbers(self) -> tuple[int, ...]:
+        return tuple(level.number for level in self.levels)
+
+    @property
+    def competency_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.competencies)
+
+    def level_name(self, number: int) -> str:
+        """'2 Proficient' style label of a competency level."""
+        for level in self.levels:
+            if level.number == number:
+                return f"{level.number} {level.name}"
+        return str(number)
+
+    def competency(self, competency_id: str) -> Competency:
+        for competency in self.competencies:
+            if competency.id == competency_id:
+                return competency
+        raise KeyError(competency_id)
+
+    def developer_level(self, level_id: str) -> DeveloperLevel:
+        for level in self.developer_levels:
+            if level.id == level_id:
+                return level
+        raise KeyError(level_id)
+
+    def goal_competencies(self, goal: GrowthGoal) -> tuple[str, ...]:
+        """The competency ids a growth goal's target level applies to."""
+        if goal.competencies == "all":
+            return self.competency_ids
+        return tuple(c.id for c in self.competencies if c.group == goal.competencies)
+
+    def behaviour(self, behaviour_id: str) -> Behaviour:
+        for behaviour in self.behaviours:
+            if behaviour.id == behaviour_id:
+                return behaviour
+        raise KeyError(behaviour_id)
+
+    def format(self, format_id: str) -> RecognitionFormat:
+        for fmt in self.formats:
+            if fmt.id == format_id:
+                return fmt
+        raise KeyError(format_id)
+
+
+class _Reader:
+    """Walks the parsed TOML, collecting (field, reason) problems instead of failing fast."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def bad(self, field: str, reason: str) -> None:
+        self.problems.append((field, reason))
+
+    def table(self, raw: Any, field: str, keys: dict[str, bool]) -> dict[str, Any] | None:
+        """A table with exactly the known ``keys`` (True = required)."""
+        if not isinstance(raw, dict):
+            self.bad(field, "must be a table")
+            return None
+        for key in raw:
+            if key not in keys:
+                self.bad(f"{field}.{key}" if field else key, "unknown field")
+        for key, required in keys.items():
+            if required and key not in raw:
+                self.bad(f"{field}.{key}" if field else key, "missing")
+        return raw
+
+    def text(self, raw: dict[str, Any], key: str, field: str, *, empty: bool = False) -> str:
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            self.bad(f"{field}.{key}", "must be a string")
+            return ""
+        if not empty and key in raw and not value.strip():
+            self.bad(f"{field}.{key}", "must not be empty")
+        return value.strip()
+
+    def ident(self, raw: dict[str, Any], key: str, field: str) -> str:
+        value = self.text(raw, key, field)
+        if value and not _ID.match(value):
+            self.bad(f"{field}.{key}", f"{value!r} must be lower_snake_case (a-z, 0-9, _)")
+        return value
+
+    def integer(self, value: Any, field: str, *, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.bad(field, "must be a whole number")
+            return low
+        if not low <= value <= high:
+            self.bad(field, f"{value} is out of range ({low}..{high})")
+        return value
+
+    def strings(self, raw: dict[str, Any], key: str, field: str) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.bad(f"{field}.{key}", "must be a list of strings")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def array(self, raw: dict[str, Any], key: str) -> list[Any]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not value:
+            if key in raw:
+                self.bad(key, "must be a non-empty array of tables ([[" + key + "]])")
+            return []
+        return value
+
+    def unique(self, ids: list[str], key: str) -> None:
+        seen: set[str] = set()
+        for index, value in enumerate(ids):
+            if value and value in seen:
+                self.bad(f"{key}[{index}].id", f"duplicate id {value!r}")
+            seen.add(value)
+
+
+def _levels(r: _Reader, raw: dict[str, Any]) -> tuple[Level, ...]:
+    levels = []
+    for index, item in enumerate(r.array(raw, "levels")):
+        field = f"levels[{index}]"
+        t = r.table(item, field, {"number": True, "name": True, "summary": False})
+        if t is None:
+            continue
+        number = r.integer(t.get("number", 0), f"{field}.number", low=1, high=9)
+        levels.append(Level(number, r.text(t, "name", field), r.text(t, "summary", field)))
+    numbers = [level.number for level in levels]
+    if levels and numbers != list(range(1, len(levels) + 1)):
+        r.bad("levels", f"numbers must run 1, 2, 3 … in order without gaps; found {numbers}")
+    return tuple(levels)
+
+
+def _competencies(r: _Reader, raw: dict[str, Any], numbers: set[int]) -> tuple[Competency, ...]:
+    out = []
+    keys = {"id": True, "group": True, "name": True, "definition": False, "indicators": True}
+    for index, item in enumerate(r.array(raw, "competencies")):
+        field = f"competencies[{index}]"
+        t = r.table(item, field, keys)
+        if t is None:
+            continue
+        group = r.text(t, "group", field)
+        if group and group not in COMPETENCY_GROUPS:
+            r.bad(f"{field}.group", f"{group!r} must be one of {', '.join(COMPETENCY_GROUPS)}")
+        indicators: list[tuple[int, str]] = []
+        raw_ind = t.get("indicators", {})
+        if not isinstance(raw_ind, dict):
+            r.bad(f"{field}.indicators", "must be a table keyed by level number")
+            raw_ind = {}
+        for key, value in raw_ind.items():
+            where = f"{field}.indicators.{key}"
+            if not key.isdigit() or int(key) not in numbers:
+                r.bad(where, f"{key!r} is not a level number ({sorted(numbers)})")
+            elif not isinstance(value, str) or not value.strip():
+                r.bad(where, "must be a non-empty string")
+            else:
+                indicators.append((int(key), value.strip()))
+        if "indicators" in t and numbers and not indicators:
+            r.bad(f"{field}.indicators", "must describe at least one level")
+        out.append(
+            Competency(
+                id=r.ident(t, "id", field),
+                group=group,
+                name=r.text(t, "name", field),
+                definition=r.text(t, "definition", field, empty=True),
+                indicators=tuple(sorted(indicators)),
+            )
+        )
+    r.unique([c.id for c in out], "competencies")
+    return tuple(out)
+
+
+def _dimensions(r: _Reader, raw: dict[str, Any]) -> tuple[Dimension, ...]:
+    out = []
+    keys = {"id": True, "name": True, "good": True, "red_flags": True}
+    for index, item in enumerate(r.array(raw, "dimensions")):
+        field = f"dimensions[{index}]"
+        t = r.table(item, field, keys)
+        if t is None:
+            continue
+        out.append(
+            Dimension(
+                id=r.ident(t, "id", field),
+                name=r.text(t, "name", field),
+                good=r.text(t, "good", field),
+                red_flags=r.strings(t, "red_flags", field),
+            )
+        )
+    r.unique([d.id for d in out], "dimensions")
+    return tuple(out)
+
+
+def _goal(r: _Reader, raw: Any, field: str, top: int) -> GrowthGoal:
+    keys = {"target_level": True, "competencies": True, "within_months": False, "actions": False}
+    t = r.table(raw, field, keys) or {}
+    target = t.get("target_level", [1, 1])
+    if (
+        not isinstance(target, list)
+        or len(target) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in target)
+    ):
+        r.bad(f"{field}.target_level", "must be [lowest, highest], two level numbers")
+        target = [1, 1]
+    low, high = target
+    for value in (low, high):
+        if top and not 1 <= value <= top:
+            r.bad(f"{field}.target_level", f"{value} is not a level of this framework (1..{top})")
+    if low > high:
+        r.bad(f"{field}.target_level", f"lowest {low} is above highest {high}")
+    scope = r.text(t, "competencies", field)
+    if scope and scope not in GOAL_SCOPES:
+        r.bad(f"{field}.competencies", f"{scope!r} must be one of {', '.join(GOAL_SCOPES)}")
+    months = t.get("within_months")
+    if months is not None:
+        months = r.integer(months, f"{field}.within_months", low=1, high=120)
+    return GrowthGoal(low, high, scope, months, r.strings(t, "actions", field))
+
+
+def _developer_levels(r: _Reader, raw: dict[str, Any], top: int) -> tuple[DeveloperLevel, ...]:
+    out = []
+    keys = {
+        "id": True,
+        "name": True,
+        "experience": False,
+        "career_focus": False,
+        "conversation": False,
+        "growth_goal": True,
+    }
+    for index, item in enumerate(r.array(raw, "developer_levels")):
+        field = f"developer_levels[{index}]"
+        t = r.table(item, field, keys)
+        if t is None:
+            continue
+        level_id = r.text(t, "id", field)
+        if level_id and level_id not in DEVELOPER_LEVELS:
+            r.bad(f"{field}.id", f"{level_id!r} must be one of {', '.join(DEVELOPER_LEVELS)}")
+        out.append(
+            DeveloperLevel(
+                id=level_id,
+                name=r.text(t, "name", field),
+                experience=r.text(t, "experience", field, empty=True),
+                career_focus=r.text(t, "career_focus", field, empty=True),
+                conversation=r.strings(t, "conversation", field),
+                growth_goal=_goal(r, t.get("growth_goal", {}), f"{field}.growth_goal", top),
+            )
+        )
+    ids = [level.id for level in out]
+    r.unique(ids, "developer_levels")
+    missing = [level for level in DEVELOPER_LEVELS if level not in ids]
+    if out and missing:
+        r.bad("developer_levels", f"missing {', '.join(missing)} (every level needs a goal)")
+    return tuple(out)
+
+
+def _review(r: _Reader, raw: dict[str, Any]) -> ReviewRules:
+    keys = {
+        "monthly_checkins_months": True,
+        "steady_checkin_months": True,
+        "learning_weighted_months": True,
+        "transition_dip_weeks": True,
+        "ai_competencies_from_first_cycle_after_adoption": False,
+    }
+    if "review" not in raw:
+        r.bad("review", "missing")
+        return ReviewRules(6, 3, 3, 2, 4, True)
+    t = r.table(raw["review"], "review", keys) or {}
+
+    def months(key: str, default: int) -> int:
+        return r.integer(t.get(key, default), f"review.{key}", low=0, high=60)
+
+    monthly = months("monthly_checkins_months", 6)
+    steady = r.integer(
+        t.get("steady_checkin_months", 3), "review.steady_checkin_months", low=1, high=12
+    )
+    learning = months("learning_weighted_months", 3)
+    dip = t.get("transition_dip_weeks", [2, 4])
+    if (
+        not isinstance(dip, list)
+        or len(dip) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 52 for v in dip)
+        or dip[0] > dip[1]
+    ):
+        r.bad("review.transition_dip_weeks", "must be [shortest, longest] weeks, 0..52, in order")
+        dip = [2, 4]
+    first = t.get("ai_competencies_from_first_cycle_after_adoption", True)
+    if not isinstance(first, bool):
+        r.bad("review.ai_competencies_from_first_cycle_after_adoption", "must be true or false")
+        first = True
+    return ReviewRules(monthly, steady, learning, dip[0], dip[1], first)
+
+
+def _behaviours(r: _Reader, raw: dict[str, Any]) -> tuple[Behaviour, ...]:
+    out = []
+    for index, item in enumerate(r.array(raw, "recognition_behaviours")):
+        field = f"recognition_behaviours[{index}]"
+        t = r.table(item, field, {"id": True, "name": True, "description": False})
+        if t is None:
+            continue
+        out.append(
+            Behaviour(
+                r.ident(t, "id", field),
+                r.text(t, "name", field),
+                r.text(t, "description", field, empty=True),
+            )
+        )
+    r.unique([b.id for b in out], "recognition_behaviours")
+    return tuple(out)
+
+
+def _formats(r: _Reader, raw: dict[str, Any]) -> tuple[RecognitionFormat, ...]:
+    out = []
+    keys = {"id": True, "name": True, "frequency": False, "audience": False}
+    for index, item in enumerate(r.array(raw, "recognition_formats")):
+        field = f"recognition_formats[{index}]"
+        t = r.table(item, field, keys)
+        if t is None:
+            continue
+        out.append(
+            RecognitionFormat(
+                r.ident(t, "id", field),
+                r.text(t, "name", field),
+                r.text(t, "frequency", field, empty=True),
+                r.text(t, "audience", field, empty=True),
+            )
+        )
+    r.unique([f.id for f in out], "recognition_formats")
+    return tuple(out)
+
+
+_SECTIONS = {
+    "name": False,
+    "levels": True,
+    "competencies": True,
+    "dimensions": True,
+    "developer_levels": True,
+    "review": True,
+    "recognition_behaviours": True,
+    "recognition_formats": True,
+}
+
+
+def parse_framework(raw: dict[str, Any], path: str = "<framework>") -> Framework:
+    """Validate parsed TOML and build a :class:`Framework`.
+
+    Raises:
+        FrameworkError: every unusable field, each with its reason.
+    """
+    r = _Reader()
+    r.table(raw, "", _SECTIONS)
+    name = r.text(raw, "name", "") if "name" in raw else "competency framework"
+    levels = _levels(r, raw)
+    numbers = {level.number for level in levels}
+    framework = Framework(
+        name=name or "competency framework",
+        path=path,
+        levels=levels,
+        competencies=_competencies(r, raw, numbers),
+        dimensions=_dimensions(r, raw),
+        developer_levels=_developer_levels(r, raw, len(levels)),
+        review=_review(r, raw),
+        behaviours=_behaviours(r, raw),
+        formats=_formats(r, raw),
+    )
+    if r.problems:
+        # A field named ".x" comes from the top-level table; show it as "x".
+        raise FrameworkError(path, [(f.lstrip("."), why) for f, why in r.problems])
+    return framework
+
+
+def framework_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The framework file to use: the argument, ``$TEAMLENS_FRAMEWORK``, else settings.
+
+    A relative default is looked up from the working directory, then from teamlens's own
+    folder (so the bundled default works wherever the app is started).
+    """
+    if path:
+        return Path(path)
+    env = os.environ.get("TEAMLENS_FRAMEWORK")
+    if env:
+        return Path(env)
+    configured = Path(settings().framework_path)
+    if configured.is_absolute() or configured.exists():
+        return configured
+    return _HERE / configured
+
+
+def load_framework(path: str | os.PathLike[str] | None = None) -> Framework:
+    """Load and validate a framework file (see :func:`framework_path` for which one).
+
+    Raises:
+        FrameworkError: the file is missing, is not TOML, or a field is unusable.
+    """
+    file = framework_path(path)
+    if not file.is_file():
+        raise FrameworkError(str(file), [("file", "does not exist")])
+    try:
+        with file.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise FrameworkError(str(file), [("file", f"not valid TOML ({exc})")]) from None
+    except OSError as exc:
+        raise FrameworkError(str(file), [("file", f"cannot be read ({exc.strerror})")]) from None
+    return parse_framework(raw, str(file))
+
+
+@cache
+def _cached(path: str, mtime_ns: int) -> Framework:
+    return load_framework(path)
+
+
+def framework(path: str | os.PathLike[str] | None = None) -> Framework:
+    """The framework in force, cached until its file changes."""
+    file = framework_path(path)
+    try:
+        mtime = file.stat().st_mtime_ns
+    except OSError:
+        return load_framework(file)
+    return _cached(str(file), mtime)
