@@ -95,6 +95,54 @@ def db_info(db: str | None, as_json: bool) -> None:
     click.echo(inventory.format_text(info))
 
 
+# --- import group ---------------------------------------------------------------------
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import people, teams, assessments, recognitions and defects from CSV files."""
+
+
+# --- import people, teams, assessments, recognitions (Competencies) ----------------------
+
+
+def _run_import(kind: str, file: str, db: str | None) -> None:
+    from ingest import people_import
+
+    try:
+        result = people_import.IMPORTERS[kind](file, db)
+    except people_import.ImportRefusedError as exc:
+        for problem in exc.problems:
+            echo_err(f"{exc.source}: {problem}")
+        raise BadInput(str(exc)) from None
+    echo_err(f"imported {result.rows} {kind} from {file}")
+    click.echo(json.dumps({"kind": kind, "file": file, "rows": result.rows, **result.details}))
+
+
+_IMPORT_HELP = {
+    "people": "Columns login,name,team,level,started_on (level: junior, mid, senior, staff).",
+    "teams": "Columns team,ai_adoption_date,repos (repos: space-separated owner/name).",
+    "assessments": "Columns login,competency,level,assessed_on,assessor,evidence.",
+    "recognitions": "Columns login,behaviour,format,recognized_on,note,pr_url.",
+}
+
+
+def _import_command(kind: str) -> None:
+    @import_group.command(
+        kind,
+        help=f"Import {kind} from a CSV file. {_IMPORT_HELP[kind]} All or nothing: any bad "
+        "row refuses the whole file and every bad row is listed.",
+    )
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @db_option
+    def command(file: str, db: str | None) -> None:
+        _run_import(kind, file, db)
+
+
+for _kind in ("people", "teams", "assessments", "recognitions"):
+    _import_command(_kind)
+
+
 # --- entry point ----------------------------------------------------------------------
 
 
