@@ -1,0 +1,160 @@
+"""The whole app in headless Chromium: a fresh server, every page by URL and by navigation.
+
+Recipe from DESIGN.md: Debian's /usr/bin/chromium driven by Playwright's Python package,
+a proxy guard so nothing leaves the machine, and Streamlit's own "finished running" mark.
+The first request to the fresh server is a page's URL (a bookmark after a restart), with
+no database yet, so the demo organization is built on that first request.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "tests" / "e2e" / "screenshots"
+CHROMIUM = os.environ.get("TEAMLENS_CHROMIUM", "/usr/bin/chromium")
+PAGES = (  # url path, title shown on the page
+    ("", "teamlens"),
+    ("team_trends", "Team trends"),
+    ("competencies", "Competencies"),
+    ("person", "Person"),
+    ("quarterly_review", "Quarterly review"),
+    ("executive_summary", "Executive summary"),
+    ("how_we_measure", "How we measure"),
+    ("data_sources", "Data sources"),
+)
+EXISTING = [(p, t) for p, t in PAGES if not p or (ROOT / "pages" / f"{p}.py").exists()]
+DONE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    db = tmp_path_factory.mktemp("e2e") / "teamlens.duckdb"  # does not exist yet
+    port = _free_port()
+    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    env = {**os.environ, "TEAMLENS_DB": str(db)}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                "--server.headless=true", "--server.address=127.0.0.1",
+                f"--server.port={port}", "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if os.environ.get("TEAMLENS_E2E_LOG"):
+            shutil.copy(log, os.environ["TEAMLENS_E2E_LOG"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync",
+            ],
+            proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1,localhost"},
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+def _settle(page, timeout_s: float = 90) -> None:
+    """Wait until the app has finished running (and no rerun follows)."""
+    page.wait_for_selector(DONE, timeout=timeout_s * 1000)
+    page.wait_for_timeout(700)
+    page.wait_for_selector(DONE, timeout=timeout_s * 1000)
+
+
+def _check(page, title: str, how: str) -> str:
+    name = title.lower().replace(" ", "_")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{how}.png"), full_page=True)
+    errors = page.locator("[data-testid=stException]")
+    assert errors.count() == 0, f"{title} ({how}): {errors.first.inner_text()}"
+    assert "Page not found" not in page.content(), f"{title} ({how}): page not found"
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert "Teams" in sidebar.inner_text(), f"{title} ({how}): the shared filters are missing"
+    assert "As of" in sidebar.inner_text()
+    heading = page.locator("h1").first.inner_text()
+    assert title in heading, f"{title} ({how}) shows {heading!r}"
+    return page.locator("[data-testid=stMain]").inner_text()
+
+
+def test_every_page_by_url_and_by_navigation(server: str, browser) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # 1. The very first request of the fresh server is a page's URL, with no database yet.
+    first = context.new_page()
+    first.goto(f"{server}/data_sources", timeout=120_000)
+    _settle(first, timeout_s=120)
+    text = _check(first, "Data sources", "first-request")
+    assert "Demo data" in text, "the demo organization is built and flagged on first start"
+    first.close()
+
+    # 2. Every page opened by its URL, each in a new session.
+    by_url = {}
+    for path, title in EXISTING:
+        page = context.new_page()
+        page.goto(f"{server}/{path}", timeout=60_000)
+        _settle(page)
+        by_url[title] = _check(page, title, "url")
+        page.close()
+
+    # 3. Every page through the sidebar navigation, in one session.
+    page = context.new_page()
+    page.goto(server, timeout=60_000)
+    _settle(page)
+    for path, title in EXISTING:
+        page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+        page.wait_for_url(f"{server}/{path}*" if path else f"{server}/*", timeout=30_000)
+        _settle(page)
+        by_nav = _check(page, title, "nav")
+        assert by_nav == by_url[title], f"{title} shows different content by navigation"
+    context.close()
