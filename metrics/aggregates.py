@@ -1,0 +1,140 @@
+"""Metrics layer: the aggregates of METRICS.md per (group, period), with coverage. Read-only.
+
+No function here sorts by a metric: rows come ordered by group, then period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ingest.store import DbPath
+from metrics import sqlfiles
+from metrics.facts import fact_connection, parse_as_of
+from metrics.registry import resolve_ids
+from settings import InputError, Settings, settings
+
+PERIODS = ("week", "month", "quarter")
+GROUPINGS = ("team", "org", "person")
+ORG_GROUP = "organization"
+# Below this many merged PRs a percentile or rate of a (group, period) is shown as
+# "too little data" by the pages (the number is still returned, with this flag).
+MIN_PRS = 5
+MIN_DEFECTS = 3
+
+# Columns that say how much a row's figures rest on (beside every figure).
+COVERAGE_COLUMNS: tuple[str, ...] = (
+    "n_prs",
+    "n_reviewed_prs",
+    "n_defects",
+    "n_attributed_defects",
+    "defect_attribution_rate",
+    "is_low_data",
+    "ai_split_coverage",
+)
+
+
+class BadGroupingError(InputError):
+    """An unknown period or grouping."""
+
+
+def check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    """``value`` if allowed, else a one-line error naming the choices."""
+    if value not in allowed:
+        raise BadGroupingError(f"unknown {what} {value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+def aggregate_frame(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    period: str,
+    by: str,
+    teams: Iterable[str] | None,
+    config: Settings,
+) -> pd.DataFrame:
+    """Every aggregate (all metric ids + coverage) from the fact tables already on ``conn``."""
+    frame = sqlfiles.frame(
+        conn,
+        "aggregates",
+        {
+            "period": period,
+            "by": by,
+            "teams": list(teams or ()),
+            "ai_min_authors": config.ai_split_min_authors,
+            "ai_min_prs": config.ai_split_min_prs,
+        },
+    )
+    frame["n_prs"] = frame["merged_prs"]
+    frame["n_defects"] = frame["defects_reported"]
+    frame["is_low_data"] = frame["merged_prs"] < MIN_PRS
+    frame["ai_split_coverage"] = frame["is_ai_split_shown"].map(
+        {True: "enough data", False: "too little data"}
+    )
+    return frame.drop(columns=["is_ai_split_shown"])
+
+
+def compute(
+    db: DbPath,
+    *,
+    as_of: datetime | date | str | None = None,
+    period: str = "month",
+    by: str = "team",
+    metric_ids: Iterable[str] | None = None,
+    teams: Iterable[str] | None = None,
+    config: Settings | None = None,
+) -> pd.DataFrame:
+    """The aggregates of METRICS.md, one row per (group, period), as of ``as_of``.
+
+    Args:
+        db: the store (path, or None for the default).
+        as_of: the instant of the computation (default now); later events do not exist.
+        period: 'week' (ISO), 'month' or 'quarter'.
+        by: 'team', 'org' (one group named 'organization') or 'person' (the PR author).
+        metric_ids: the metric ids to include (default all); a refused id raises.
+        teams: only PRs and defects of these teams (default all).
+
+    Returns:
+        Columns ``group``, ``period`` (label), ``period_start`` (date), the metric ids,
+        then the coverage columns; sorted by group, then period. Never ranked.
+
+    Raises:
+        RefusedMetricError: a refused metric was asked for (quoting its reason).
+        UnknownMetricError, BadGroupingError: an unknown id, period or grouping.
+    """
+    ids = resolve_ids(metric_ids)
+    check_choice(period, PERIODS, "period")
+    check_choice(by, GROUPINGS, "grouping")
+    config = config or settings()
+    moment = parse_as_of(as_of)
+    with fact_connection(db, moment, config) as conn:
+        frame = aggregate_frame(conn, period=period, by=by, teams=teams, config=config)
+    return frame[["group", "period", "period_start", *ids, *COVERAGE_COLUMNS]]
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON-safe scalar: None for null/NaN, plain Python numbers and booleans."""
+    if value is None or pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def to_records(frame: pd.DataFrame, metric_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Rows for the JSON contract: group, period, the metric ids, and a coverage object."""
+    ids = list(metric_ids)
+    rows = []
+    for record in frame.to_dict("records"):
+        row: dict[str, Any] = {"group": record["group"], "period": record["period"]}
+        for metric_id in ids:
+            row[metric_id] = _json_value(record[metric_id])
+        row["coverage"] = {c: _json_value(record[c]) for c in COVERAGE_COLUMNS}
+        rows.append(row)
+    return rows

@@ -1,0 +1,114 @@
+"""Metrics layer: as-of handling and the public per-PR / per-defect facts. Read-only.
+
+``as_of`` is the instant every computation is taken at: anything later does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+
+import duckdb
+import pandas as pd
+
+from ingest.store import DbPath, read_connection
+from metrics import sqlfiles
+from settings import InputError, Settings, settings
+
+
+class BadAsOfError(InputError):
+    """An as-of value that is not an ISO date or date-time."""
+
+
+def parse_as_of(value: datetime | date | str | None) -> datetime:
+    """The as-of instant as an aware UTC datetime.
+
+    A date-time without zone is UTC; a date is the start of that day (UTC); None is now.
+
+    Raises:
+        BadAsOfError: a string that is not ISO 8601.
+    """
+    if value is None:
+        return datetime.now(UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            # Python 3.11 reads dates, date-times, offsets and a trailing Z alike
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise BadAsOfError(
+                f"--as-of {text!r}: expected an ISO date (2026-07-01) or date-time "
+                "(2026-07-01T12:00:00Z)"
+            ) from None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return datetime.combine(value, time.min, tzinfo=UTC)
+
+
+@contextmanager
+def fact_connection(
+    db: DbPath, as_of: datetime, config: Settings | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection holding the temporary fact tables as of ``as_of``."""
+    with read_connection(db) as conn:
+        sqlfiles.build_facts(conn, as_of, config or settings())
+        yield conn
+
+
+def _filtered(frame: pd.DataFrame, teams: Iterable[str] | None) -> pd.DataFrame:
+    chosen = tuple(teams or ())
+    if not chosen:
+        return frame.reset_index(drop=True)
+    return frame[frame["team"].isin(chosen)].reset_index(drop=True)
+
+
+def pr_facts(
+    db: DbPath,
+    as_of: datetime | date | str | None = None,
+    *,
+    teams: Iterable[str] | None = None,
+    config: Settings | None = None,
+) -> pd.DataFrame:
+    """One row per PR merged by ``as_of`` (bots excluded), ordered by merge time then id.
+
+    Columns: pr_id, repo, number, url, title, author_login, team, is_ai_assisted,
+    created_at, start_at, ready_at, first_review_at, merged_at, cycle_time_h,
+    coding_time_h, pickup_time_h, review_time_h, is_reviewed, is_rubber_stamp,
+    has_dismissed_change_request, is_failing_check, is_security_bypass, changed_lines
+    (context for review depth only), n_defects, n_reverts, n_follow_ups, qact_h, is_failed.
+    """
+    moment = parse_as_of(as_of)
+    with fact_connection(db, moment, config) as conn:
+        frame = conn.execute(
+            "select * exclude (pr_key) from tl_pr_facts order by merged_at, pr_id"
+        ).df()
+    return _filtered(frame, teams)
+
+
+def defect_facts(
+    db: DbPath,
+    as_of: datetime | date | str | None = None,
+    *,
+    teams: Iterable[str] | None = None,
+    config: Settings | None = None,
+) -> pd.DataFrame:
+    """One row per defect reported by ``as_of``, ordered by report time then id.
+
+    Columns: defect_id, key, repo, title, url, severity, reported_at, resolved_at,
+    fix_pr_id, repair_time_h, n_attributed_prs, is_attributed, first_pr_id, team,
+    author_login (of the first attributed PR).
+    """
+    moment = parse_as_of(as_of)
+    with fact_connection(db, moment, config) as conn:
+        frame = conn.execute("select * from tl_defects order by reported_at, defect_id").df()
+    return _filtered(frame, teams)
+
+
+def attributions(
+    db: DbPath, as_of: datetime | date | str | None = None, *, config: Settings | None = None
+) -> pd.DataFrame:
+    """The (defect_id, pr_id) attribution pairs as of ``as_of``, sorted."""
+    moment = parse_as_of(as_of)
+    with fact_connection(db, moment, config) as conn:
+        return conn.execute("select * from tl_attributions order by defect_id, pr_id").df()

@@ -1,0 +1,326 @@
+"""Metrics layer: the one explicit registry of metrics and of refused metrics. No SQL runs here.
+
+Every metric of METRICS.md is one :class:`Metric` in :data:`REGISTRY` (id, title, unit,
+which direction is better, a short meaning, and the SQL expression in
+``metrics/sql/aggregates.sql`` that produces it). The refused metrics are declared beside
+them in :data:`REFUSED`, each with its reason; asking for one anywhere (API, CLI, page)
+raises :class:`RefusedMetricError` quoting that reason. Nothing registers itself by import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from settings import InputError
+
+Better = Literal["lower", "higher", "neither"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One aggregate per (group, period)."""
+
+    id: str
+    title: str
+    unit: str  # "hours", "ratio", "share", "count"
+    better: Better
+    meaning: str
+    sql: str  # the expression in aggregates.sql (documentation; the file is the source)
+    dimension: str = "Productivity"  # the framework's evaluation dimension it informs
+    is_ai_split: bool = False
+    is_phase: bool = False  # a median of a cycle-time phase (the per-PR fields of METRICS.md)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A metric teamlens never computes, with the reason it quotes when asked."""
+
+    id: str
+    title: str
+    reason: str
+
+
+class UnknownMetricError(InputError):
+    """A metric id that is neither in the registry nor refused."""
+
+
+class RefusedMetricError(InputError):
+    """A refused metric was asked for; the message quotes its reason."""
+
+
+REGISTRY: tuple[Metric, ...] = (
+    Metric(
+        "merged_prs",
+        "Merged pull requests",
+        "count",
+        "neither",
+        "How many pull requests by people (bots excluded) were merged in the period. It says "
+        "how much data the other figures rest on; it is not a productivity score.",
+        "count(*)",
+    ),
+    Metric(
+        "cycle_time_p50_h",
+        "Cycle time, median",
+        "hours",
+        "lower",
+        "From a PR's first authored commit (or its opening, if earlier) to its merge: the "
+        "median over the period's merged PRs. Speed alone; read it beside QACT.",
+        "quantile_cont(cycle_time_h, 0.5)",
+    ),
+    Metric(
+        "cycle_time_p90_h",
+        "Cycle time, 90th percentile",
+        "hours",
+        "lower",
+        "The cycle time that 90% of the period's merged PRs beat: the slow tail.",
+        "quantile_cont(cycle_time_h, 0.9)",
+    ),
+    Metric(
+        "qact_p50_h",
+        "Quality-adjusted cycle time (QACT), median",
+        "hours",
+        "lower",
+        "How long it took to deliver a change correctly: its cycle time plus the cycle time "
+        "of the PRs that fixed or reverted it, plus the open repair time of its unfixed "
+        "defects. Speed the team paid for later is not rewarded.",
+        "quantile_cont(qact_h, 0.5)",
+        "Code Quality",
+    ),
+    Metric(
+        "qact_p90_h",
+        "Quality-adjusted cycle time (QACT), 90th percentile",
+        "hours",
+        "lower",
+        "The QACT that 90% of the period's merged PRs beat: the slow, reworked tail.",
+        "quantile_cont(qact_h, 0.9)",
+        "Code Quality",
+    ),
+    Metric(
+        "quality_tax",
+        "Quality tax",
+        "ratio",
+        "lower",
+        "Extra time spent on rework as a share of the original work: Σ QACT / Σ cycle time "
+        "- 1 over the period's merged PRs. 0 means no rework; 0.25 means a quarter more "
+        "time went into fixing and reverting.",
+        "sum(qact_h) / nullif(sum(cycle_time_h), 0) - 1",
+        "Code Quality",
+    ),
+    Metric(
+        "defect_rate",
+        "Defect rate",
+        "defects per PR",
+        "lower",
+        "Defects attributed to the period's merged PRs, per merged PR (a defect naming two "
+        "PRs counts for each).",
+        "sum(n_defects) / count(*)",
+        "Code Quality",
+    ),
+    Metric(
+        "change_failure_rate",
+        "Change failure rate",
+        "share",
+        "lower",
+        "Share of the period's merged PRs that later had a defect attributed to them or were "
+        "reverted.",
+        "avg(is_failed)",
+        "Code Quality",
+    ),
+    Metric(
+        "defects_reported",
+        "Defects reported",
+        "count",
+        "lower",
+        "Bug reports opened in the period. A defect belongs to the team of the PR it names, "
+        "else to the team owning its repository, else to Unassigned.",
+        "count(*) over tl_defects",
+        "Code Quality",
+    ),
+    Metric(
+        "repair_time_p50_h",
+        "Repair time, median",
+        "hours",
+        "lower",
+        "Median time to repair the defects reported in the period: the cycle time of the "
+        "first merged fix PR, else reported → resolved, else reported → as-of (still open).",
+        "quantile_cont(repair_time_h, 0.5)",
+        "Code Quality",
+    ),
+    Metric(
+        "unreviewed_merge_rate",
+        "Unreviewed merge rate",
+        "share",
+        "lower",
+        "Share of merged PRs that nobody but the author (or a bot) reviewed before the merge.",
+        "avg(not is_reviewed)",
+        "Responsibility",
+    ),
+    Metric(
+        "rubber_stamp_rate",
+        "Rubber-stamp rate",
+        "share",
+        "lower",
+        "Share of reviewed merged PRs whose only reviews were bare approvals (no text, no "
+        "inline comments, no change request) of a large change (≥ 200 changed lines), the "
+        "first approval within 10 minutes of the PR being ready.",
+        "avg(is_rubber_stamp) filter (where is_reviewed)",
+        "Code Quality",
+    ),
+    Metric(
+        "dismissed_review_merges",
+        "Merges after a dismissed change request",
+        "count",
+        "lower",
+        "Merged PRs on which a reviewer's request for changes was dismissed before the merge.",
+        "count(*) filter (where has_dismissed_change_request)",
+        "Responsibility",
+    ),
+    Metric(
+        "failing_check_merges",
+        "Merges over failing checks",
+        "count",
+        "lower",
+        "Merged PRs whose head commit's combined check state was FAILURE or ERROR at merge.",
+        "count(*) filter (where is_failing_check)",
+        "Responsibility",
+    ),
+    Metric(
+        "security_bypass_merges",
+        "Merges over failing security checks",
+        "count",
+        "lower",
+        "The merges over failing checks where a failing check is a security check (CodeQL, "
+        "Snyk, Semgrep, Gitleaks, Trivy, Dependabot, secret scanning, SAST…).",
+        "count(*) filter (where is_security_bypass)",
+        "Responsibility",
+    ),
+    Metric(
+        "ai_defect_rate",
+        "Defect rate of AI-assisted code",
+        "defects per PR",
+        "lower",
+        "The defect rate over the group's AI-assisted PRs only, to compare with the group's "
+        "own defect rate. Shown only for groups with at least 5 authors and 10 AI-assisted "
+        "PRs in the period.",
+        "sum(n_defects) filter (where is_ai_assisted) / count(*) filter (...)",
+        "Code Quality",
+        is_ai_split=True,
+    ),
+    Metric(
+        "ai_change_failure_rate",
+        "Change failure rate of AI-assisted code",
+        "share",
+        "lower",
+        "The change failure rate over the group's AI-assisted PRs only (same minimum data).",
+        "avg(is_failed) filter (where is_ai_assisted)",
+        "Code Quality",
+        is_ai_split=True,
+    ),
+    Metric(
+        "ai_rubber_stamp_rate",
+        "Rubber-stamp rate of AI-assisted code",
+        "share",
+        "lower",
+        "The rubber-stamp rate over the group's reviewed AI-assisted PRs only (same minimum "
+        "data): is AI output reviewed as carefully as the rest?",
+        "avg(is_rubber_stamp) filter (where is_ai_assisted and is_reviewed)",
+        "Code Quality",
+        is_ai_split=True,
+    ),
+    Metric(
+        "coding_time_p50_h",
+        "Coding time, median",
+        "hours",
+        "lower",
+        "Cycle-time phase: from start to ready for review (never negative).",
+        "quantile_cont(coding_time_h, 0.5)",
+        is_phase=True,
+    ),
+    Metric(
+        "pickup_time_p50_h",
+        "Pickup time, median",
+        "hours",
+        "lower",
+        "Cycle-time phase: from ready for review to the first review by someone else, over "
+        "reviewed PRs (floored at 0 when drafts were reviewed early).",
+        "greatest(0, quantile_cont(pickup_time_h, 0.5))",
+        is_phase=True,
+    ),
+    Metric(
+        "review_time_p50_h",
+        "Review time, median",
+        "hours",
+        "lower",
+        "Cycle-time phase: from the first review to the merge, over reviewed PRs.",
+        "quantile_cont(review_time_h, 0.5)",
+        is_phase=True,
+    ),
+)
+
+REFUSED: tuple[Refused, ...] = (
+    Refused(
+        "ai_usage_frequency",
+        "AI usage frequency",
+        "Some tasks are better done by hand; counting AI use per person or team punishes "
+        "good judgment.",
+    ),
+    Refused(
+        "lines_of_code",
+        "Lines of code",
+        "Rewards volume over value (as an output or productivity figure, for anyone).",
+    ),
+    Refused(
+        "ai_suggestions_accepted",
+        "AI suggestions accepted",
+        "A high acceptance count or rate may mean insufficient review.",
+    ),
+    Refused(
+        "ai_task_speed",
+        "Speed of AI-assisted tasks",
+        "Fast is only valuable when also correct and secure; AI-assisted speed alone (for "
+        "example cycle time of AI-assisted PRs vs others) is not shown.",
+    ),
+    Refused(
+        "ai_user_vs_nonuser",
+        "AI users vs non-users",
+        "Developers have different optimal workflows; grouping people by whether they use "
+        "AI is not meaningful.",
+    ),
+)
+
+METRICS: dict[str, Metric] = {m.id: m for m in REGISTRY}
+REFUSED_BY_ID: dict[str, Refused] = {r.id: r for r in REFUSED}
+# The metrics METRICS.md names as aggregates (the phase medians are extra, for the charts).
+CONTRACT_IDS: tuple[str, ...] = tuple(m.id for m in REGISTRY if not m.is_phase)
+
+
+def refuse_if_refused(ids: Iterable[str]) -> None:
+    """Raise if any id is a refused metric (quoting its reason) or an unknown one.
+
+    Raises:
+        RefusedMetricError: the first refused id, with METRICS.md's reason.
+        UnknownMetricError: an id that is neither a metric nor refused.
+    """
+    for metric_id in ids:
+        key = str(metric_id).strip().lower()
+        refused = REFUSED_BY_ID.get(key)
+        if refused is not None:
+            raise RefusedMetricError(
+                f"metric {refused.id!r} is refused and never computed: {refused.reason}"
+            )
+    for metric_id in ids:
+        if metric_id not in METRICS:
+            known = ", ".join(METRICS)
+            raise UnknownMetricError(f"unknown metric {metric_id!r}; known metrics: {known}")
+
+
+def resolve_ids(ids: Iterable[str] | None) -> tuple[str, ...]:
+    """The metric ids to produce, in registry order; all of them when ``ids`` is None."""
+    if ids is None:
+        return tuple(METRICS)
+    wanted = list(ids)
+    refuse_if_refused(wanted)
+    chosen = set(wanted)
+    return tuple(m for m in METRICS if m in chosen)

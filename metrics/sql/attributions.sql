@@ -1,0 +1,35 @@
+-- tl_attributions: (defect, PR) pairs where the defect names the PR that introduced it.
+-- Only merged, non-bot PRs are attributed, and a fix PR of a defect never is.
+create or replace temp table tl_attributions as
+with
+
+-- imports ------------------------------------------------------------------------------
+defects_reported as (
+    select defect_id from defects where reported_at <= $as_of
+),
+
+introduced_links as (
+    select from_id as defect_id, lower(target) as target_key
+    from links
+    where link_type = 'introduced_by'
+),
+
+prs as (
+    select pr_id, pr_key from tl_prs
+),
+
+-- logic --------------------------------------------------------------------------------
+named as (
+    select distinct l.defect_id, p.pr_id
+    from introduced_links as l
+    inner join defects_reported as d on d.defect_id = l.defect_id
+    inner join prs as p on p.pr_key = l.target_key
+),
+
+final as (
+    select n.defect_id, n.pr_id
+    from named as n
+    anti join tl_fixes as f on f.defect_id = n.defect_id and f.pr_id = n.pr_id
+)
+
+select * from final
