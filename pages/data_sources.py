@@ -48,7 +48,10 @@ for source in info["sources"]:
             )
 
 st.subheader("Every table")
-tables = pd.DataFrame(info["tables"]).rename(
+tables = pd.DataFrame(info["tables"])
+for column in ("from", "to"):
+    tables[column] = tables[column].str[:10].fillna("—")
+tables = tables.rename(
     columns={"table": "Table", "rows": "Rows", "from": "Earliest", "to": "Latest"}
 )
 st.dataframe(tables, hide_index=True, width="stretch")
