@@ -55,3 +55,29 @@ def test_missing_database_path_is_explained(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setenv("TEAMLENS_DB", str(folder))
     app = run("pages/data_sources.py")
     assert any("is a directory" in e.value for e in app.error)
+
+
+def test_filters_are_read_from_and_written_to_the_url(small_db: Path) -> None:
+    app = AppTest.from_file(str(ROOT / "pages/data_sources.py"), default_timeout=60)
+    app.query_params["team"] = "Beta"
+    app.query_params["as_of"] = "2026-06-01"
+    app.query_params["period"] = "quarter"
+    app.run()
+    assert not app.exception
+    assert app.sidebar.multiselect[0].value == ["Beta"]
+    assert str(app.sidebar.date_input[0].value) == "2026-06-01"
+    assert app.sidebar.selectbox[0].value == "quarter"
+    # "Show from" defaults to a year before as-of, clipped to the first data (2026-05-04)
+    assert str(app.sidebar.date_input[1].value) == "2026-05-04"
+
+
+def test_unknown_url_values_fall_back_to_defaults(small_db: Path) -> None:
+    app = AppTest.from_file(str(ROOT / "pages/data_sources.py"), default_timeout=60)
+    app.query_params["team"] = "<script>"
+    app.query_params["as_of"] = "yesterday"
+    app.query_params["period"] = "decade"
+    app.run()
+    assert not app.exception
+    assert app.sidebar.multiselect[0].value == []
+    assert str(app.sidebar.date_input[0].value) == "2026-06-11"
+    assert app.sidebar.selectbox[0].value == "month"
