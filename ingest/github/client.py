@@ -1,0 +1,368 @@
+"""Ingest layer: the only module that touches PyGithub. Auth, retries, rate-limit waits; no rows.
+
+PyGithub carries the connection (auth header, base URL, GitHub Enterprise's ``/api/v3``
+and ``/api/graphql``, JSON decoding, REST pagination); this module owns the policy, because
+PyGithub's defaults are not what teamlens promises (DESIGN.md, "Facts about our stack"):
+
+* PyGithub's ``GithubRetry`` retries 5xx at once with no backoff, ends in a
+  ``requests.exceptions.RetryError`` and waits out a primary rate limit with no cap; a
+  GraphQL ``RATE_LIMITED`` error (HTTP 200 with ``errors``) is not retried at all. So we
+  turn PyGithub's retries off (``retry=None``) and run one loop here for every request:
+  primary rate limit (403/429 with ``X-RateLimit-Remaining: 0``, or GraphQL
+  ``RATE_LIMITED``) -> wait until the reset the server gives, saying how long; secondary
+  rate limit -> wait ``Retry-After`` (a minute, doubling, when the server gives none);
+  5xx, timeouts and dropped connections -> retry with exponential backoff, then one clear
+  error; 401 -> :class:`BadCredentialsError`; an unknown repository ->
+  :class:`UnknownRepositoryError`.
+* PyGithub spaces requests 0.25 s and POSTs (so every GraphQL query) 1 s apart by
+  default. Our queries are serial reads, so we space them ``min_interval`` (0.1 s for
+  GitHub, 0 for a server on this machine).
+* ``import github`` logs to stderr; its logger is raised to ERROR so that nothing of a
+  request (headers included) is ever printed.
+
+The token is held by PyGithub's ``Auth.Token`` only; every message this module builds
+passes through :func:`_redact`, so the token never reaches a log, an exception or output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import requests
+from github import Auth, Github, GithubException
+
+from settings import InputError
+
+DEFAULT_API_URL = "https://api.github.com"
+QUERY_NAMES: tuple[str, ...] = ("pull_requests", "pull_request_more", "issues")
+
+logging.getLogger("github").setLevel(logging.ERROR)
+logging.getLogger("urllib3").setLevel(logging.ERROR)
+
+
+class GitHubError(Exception):
+    """GitHub could not be used (it kept failing, or answered something unusable). Exit 1."""
+
+
+class MalformedResponseError(GitHubError):
+    """GitHub answered something that is not what the query asked for."""
+
+
+class RateLimitTooLongError(GitHubError):
+    """The rate limit resets later than the longest wait allowed."""
+
+
+class BadCredentialsError(InputError):
+    """GitHub refused the token (401)."""
+
+
+class UnknownRepositoryError(InputError):
+    """A repository or organization that does not exist or the token cannot see."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long and how often to wait. Tests shrink it; users keep the defaults."""
+
+    attempts: int = 6  # for 5xx, timeouts and dropped connections (1 + 5 retries)
+    backoff_s: float = 2.0  # first retry after 2 s, then 4, 8, 16, 32
+    max_backoff_s: float = 60.0
+    secondary_wait_s: float = 60.0  # GitHub: wait at least a minute without Retry-After
+    max_rate_limit_wait_s: float = 3600.0
+    max_rate_limit_waits: int = 20  # in a row, for one request
+
+
+@cache
+def query(name: str) -> str:
+    """The GraphQL document ``queries/<name>.graphql`` with the fragments it uses.
+
+    GraphQL refuses a document carrying unused fragments, so only the fragments the
+    query reaches (directly or through another fragment) are appended.
+    """
+    folder = resources.files("ingest.github") / "queries"
+    text = (folder / f"{name}.graphql").read_text(encoding="utf-8")
+    shared = (folder / "fragments.graphql").read_text(encoding="utf-8")
+    fragments = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r"^fragment (\w+) on \w+ \{.*?^\}", shared, re.DOTALL | re.MULTILINE)
+    }
+    used: list[str] = []
+    pending = [text]
+    while pending:
+        for ref in re.findall(r"\.\.\.\s*(\w+)", pending.pop()):
+            if ref in fragments and ref not in used:
+                used.append(ref)
+                pending.append(fragments[ref])
+    return "\n".join([text, *(fragments[n] for n in sorted(used))])
+
+
+def _is_loopback(api_url: str) -> bool:
+    host = urllib.parse.urlparse(api_url).hostname or ""
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
+def _header(headers: dict[str, Any] | None, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return str(value)
+    return None
+
+
+def _message(data: Any) -> str:
+    if isinstance(data, dict):
+        if isinstance(data.get("message"), str):
+            return data["message"]
+        errors = data.get("errors")
+        if isinstance(errors, list):
+            return "; ".join(str(e.get("message", e)) for e in errors if isinstance(e, dict))
+    return ""
+
+
+class GitHubClient:
+    """A GitHub connection with teamlens' retry and rate-limit policy.
+
+    Args:
+        token: a personal access token (or any token GitHub accepts as ``token``).
+        api_url: ``https://api.github.com``, ``https://HOST/api/v3`` for GitHub Enterprise,
+            or a local server in tests.
+        timeout_s: seconds to wait for one response.
+        policy: retry and wait limits.
+        sleep, clock: injectable so tests need not wait for real.
+        progress: receives one line whenever the client waits, and why.
+        min_interval_s: spacing between requests (default 0.1 s; 0 on this machine).
+    """
+
+    def __init__(
+        self,
+        token: str,
+        api_url: str = DEFAULT_API_URL,
+        *,
+        timeout_s: float = 30.0,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        progress: Callable[[str], None] | None = None,
+        min_interval_s: float | None = None,
+    ) -> None:
+        if not token or not token.strip():
+            raise BadCredentialsError("no GitHub token: set GITHUB_TOKEN or pass --token-file FILE")
+        self._token = token.strip()
+        self.api_url = api_url.rstrip("/")
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._clock = clock
+        self._progress = progress or (lambda _line: None)
+        interval = min_interval_s
+        if interval is None:
+            interval = 0.0 if _is_loopback(self.api_url) else 0.1
+        self._gh = Github(
+            base_url=self.api_url,
+            auth=Auth.Token(self._token),
+            timeout=max(1, round(timeout_s)),  # PyGithub insists on whole seconds
+            retry=None,  # our loop below, not GithubRetry (see the module docstring)
+            per_page=100,
+            seconds_between_requests=interval,
+            seconds_between_writes=interval,
+        )
+        self.requests_used = 0
+        self.rate_remaining: int | None = None
+        self.waited_s = 0.0
+
+    # -- public API -----------------------------------------------------------------
+
+    def graphql(self, name: str, variables: dict[str, Any], *, what: str) -> dict[str, Any]:
+        """Run the named query; return its ``data``.
+
+        Args:
+            what: the subject, for messages ("repository acme/api").
+
+        Raises:
+            BadCredentialsError, UnknownRepositoryError (InputError, exit 2);
+            RateLimitTooLongError, MalformedResponseError, GitHubError (exit 1).
+        """
+        document = query(name)
+
+        def run() -> dict[str, Any]:
+            headers, body = self._gh.requester.graphql_query(document, variables)
+            self._note_headers(headers)
+            data = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(data, dict):
+                raise MalformedResponseError(
+                    f"GitHub's answer for {what} has no GraphQL data object; nothing written"
+                )
+            return data
+
+        return self._call(run, what=what)
+
+    def organization_repositories(self, org: str) -> list[str]:
+        """Every repository of ``org`` as 'owner/name' (REST, 100 a page)."""
+        listing = self._gh.get_organization(org).get_repos(type="all")
+        names: list[str] = []
+        page = 0
+        while True:
+            repos = self._call(lambda p=page: listing.get_page(p), what=f"organization {org}")
+            self._note_headers(None)
+            names.extend(r.full_name for r in repos)
+            if len(repos) < 100:
+                return names
+            page += 1
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._gh.close()
+
+    # -- the policy -----------------------------------------------------------------
+
+    def _note_headers(self, headers: dict[str, Any] | None) -> None:
+        remaining = _header(headers, "x-ratelimit-remaining")
+        if remaining is None:
+            remaining_pair = getattr(self._gh.requester, "rate_limiting", (-1, -1))
+            if remaining_pair and remaining_pair[0] >= 0:
+                self.rate_remaining = int(remaining_pair[0])
+            return
+        with contextlib.suppress(ValueError):
+            self.rate_remaining = int(float(remaining))
+
+    def _wait(self, seconds: float, why: str) -> None:
+        seconds = max(0.0, seconds)
+        until = datetime.fromtimestamp(self._clock() + seconds, UTC).strftime("%H:%M:%S UTC")
+        self._progress(f"waiting {seconds:.0f} s (until {until}): {why}")
+        self.waited_s += seconds
+        self._sleep(seconds)
+
+    def _rate_limit_wait(self, headers: dict[str, Any] | None, what: str) -> None:
+        reset = _header(headers, "x-ratelimit-reset")
+        if reset is None:
+            wait = self.policy.secondary_wait_s
+        else:
+            try:
+                wait = float(reset) - self._clock() + 1.0  # one second past the reset
+            except ValueError:
+                wait = self.policy.secondary_wait_s
+        if wait > self.policy.max_rate_limit_wait_s:
+            at = datetime.fromtimestamp(self._clock() + wait, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            raise RateLimitTooLongError(
+                f"GitHub's rate limit is used up and resets in {wait / 60:.0f} min, longer than "
+                f"the {self.policy.max_rate_limit_wait_s / 60:.0f} min teamlens waits; "
+                f"run again after {at} (the sync resumes where it stopped)"
+            )
+        self._wait(wait, f"GitHub's primary rate limit is used up ({what}); it resets then")
+
+    def _call(self, func: Callable[[], Any], *, what: str) -> Any:
+        failures = 0
+        limit_waits = 0
+        secondary_wait = self.policy.secondary_wait_s
+        while True:
+            self.requests_used += 1
+            try:
+                return func()
+            except GithubException as exc:
+                status, headers, data = exc.status, exc.headers or {}, exc.data
+                self._note_headers(headers)
+                kind = self._classify(status, headers, data)
+                if kind in ("primary", "secondary"):
+                    limit_waits += 1
+                    if limit_waits > self.policy.max_rate_limit_waits:
+                        raise GitHubError(
+                            f"GitHub kept rate-limiting teamlens ({what}) after "
+                            f"{limit_waits - 1} waits; try again later"
+                        ) from None
+                    if kind == "primary":
+                        self._rate_limit_wait(headers, what)
+                        continue
+                    retry_after = _header(headers, "retry-after")
+                    if retry_after is not None and retry_after.strip().isdigit():
+                        wait = float(retry_after)
+                    else:
+                        wait, secondary_wait = secondary_wait, secondary_wait * 2
+                    self._wait(wait, f"GitHub's secondary rate limit ({what}): Retry-After")
+                    continue
+                if kind == "retry":
+                    failures += 1
+                    self._backoff(failures, f"GitHub answered HTTP {status}", what)
+                    continue
+                raise self._final_error(kind, status, data, what) from None
+            except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+                failures += 1
+                reason = (
+                    "GitHub did not answer in time"
+                    if isinstance(exc, requests.exceptions.Timeout)
+                    else "the connection to GitHub failed"
+                )
+                self._backoff(failures, reason, what)
+            except ValueError:  # PyGithub's json.loads of a body that is not JSON
+                raise MalformedResponseError(
+                    f"GitHub's answer for {what} is not valid JSON; nothing from it was written"
+                ) from None
+
+    def _backoff(self, failures: int, reason: str, what: str) -> None:
+        if failures >= self.policy.attempts:
+            raise GitHubError(
+                _redact(
+                    f"{reason} for {what} {failures} times in a row; giving up "
+                    f"(GitHub may be down: try again later, the sync resumes where it stopped)",
+                    self._token,
+                )
+            )
+        wait = min(self.policy.backoff_s * 2 ** (failures - 1), self.policy.max_backoff_s)
+        self._wait(wait, f"{reason} ({what}); retry {failures} of {self.policy.attempts - 1}")
+
+    @staticmethod
+    def _classify(status: int, headers: dict[str, Any], data: Any) -> str:
+        errors = data.get("errors") if isinstance(data, dict) else None
+        types = (
+            {e.get("type") for e in errors if isinstance(e, dict)}
+            if isinstance(errors, list)
+            else set()
+        )
+        message = _message(data).lower()
+        if "RATE_LIMITED" in types:
+            return "primary"
+        if status in (403, 429):
+            if (
+                _header(headers, "x-ratelimit-remaining") == "0"
+                and _header(headers, "retry-after") is None
+            ):
+                return "primary"
+            if _header(headers, "retry-after") is not None or "secondary rate limit" in message:
+                return "secondary"
+            if status == 429:
+                return "secondary"
+        if status == 401:
+            return "credentials"
+        if status == 404 or "NOT_FOUND" in types:
+            return "not_found"
+        if status >= 500:
+            return "retry"
+        return "other"
+
+    def _final_error(self, kind: str, status: int, data: Any, what: str) -> Exception:
+        if kind == "credentials":
+            return BadCredentialsError(
+                "bad credentials: GitHub refused the token (HTTP 401); check GITHUB_TOKEN or "
+                "--token-file"
+            )
+        if kind == "not_found":
+            return UnknownRepositoryError(
+                f"{what} was not found on GitHub (or the token cannot see it)"
+            )
+        message = _redact(_message(data)[:300], self._token) or "no message"
+        if status == 400 and isinstance(data, dict) and "errors" in data:
+            return GitHubError(f"GitHub refused the query for {what}: {message}")
+        return GitHubError(f"GitHub answered HTTP {status} for {what}: {message}")
+
+
+def _redact(text: str, token: str) -> str:
+    return text.replace(token, "***") if token else text

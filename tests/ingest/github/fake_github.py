@@ -1,0 +1,707 @@
+"""A local HTTP server that answers like GitHub (REST and GraphQL), for ingest tests and benchmarks.
+
+It is a real threaded ``http.server`` on 127.0.0.1, so PyGithub runs for real against it.
+GraphQL is *executed* with graphql-core against GitHub's public schema
+(``../shared/github/schema.graphql`` or ``$TEAMLENS_GITHUB_SCHEMA``): a query GitHub would
+refuse is refused here too (validation errors come back as GitHub sends them), and a
+response holds exactly the fields the query selected — a field the mapping reads but the
+query forgot is missing here as it would be on GitHub.
+
+Data is plain dicts in GraphQL's shape (lists where GitHub has connections); the resolver
+paginates every connection (``first``/``after``/``last``, ``pageInfo``, ``totalCount``),
+orders ``pullRequests``/``issues`` by ``updatedAt`` descending with key-based cursors,
+filters ``issues(filterBy: {since})`` and ``timelineItems(itemTypes:)``.
+
+Fault switches (:class:`Fault`) answer the next matching requests with a status,
+headers and body of our choosing, a delay, or a mangled GraphQL result; ``hang_at``
+blocks the n-th request until released (for kill-and-resume tests).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import graphql
+
+ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_SCHEMA = ROOT.parent / "shared" / "github" / "schema.graphql"
+TOKEN = "ghp_fakeTOKENfor_teamlens_tests_0123456789"
+
+
+def schema_path() -> Path:
+    """Where GitHub's public schema is (its absence fails the tests that need it)."""
+    return Path(os.environ.get("TEAMLENS_GITHUB_SCHEMA", DEFAULT_SCHEMA))
+
+
+@cache
+def github_schema() -> graphql.GraphQLSchema:
+    """GitHub's public GraphQL schema.
+
+    ``assume_valid_sdl``: the published file defines two fields of
+    ``EnterpriseOwnerInfo`` twice, which graphql-core's SDL check refuses.
+    """
+    path = schema_path()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"GitHub's GraphQL schema is not at {path}: set TEAMLENS_GITHUB_SCHEMA"
+        )
+    return graphql.build_schema(path.read_text(encoding="utf-8"), assume_valid_sdl=True)
+
+
+def iso(value: datetime) -> str:
+    """GitHub's DateTime spelling."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+BASE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+# -- builders -------------------------------------------------------------------------------
+
+
+def user(login: str | None, kind: str = "User") -> dict[str, Any] | None:
+    """An Actor (``None``: a deleted account)."""
+    return None if login is None else {"__typename": kind, "login": login}
+
+
+def commit(
+    oid: str, message: str = "Change things", *, at: datetime = BASE, login: str | None = "alice"
+) -> dict[str, Any]:
+    """A PullRequestCommit."""
+    return {
+        "commit": {
+            "oid": oid,
+            "authoredDate": iso(at),
+            "committedDate": iso(at + timedelta(minutes=1)),
+            "message": message,
+            "author": {"user": {"login": login} if login else None},
+            "statusCheckRollup": None,
+        }
+    }
+
+
+def review(
+    rid: str,
+    *,
+    login: str | None = "bob",
+    kind: str = "User",
+    state: str = "APPROVED",
+    at: datetime = BASE,
+    body: str = "",
+    comments: int = 0,
+) -> dict[str, Any]:
+    """A PullRequestReview."""
+    return {
+        "id": rid,
+        "state": state,
+        "submittedAt": iso(at) if state != "PENDING" else None,
+        "body": body,
+        "author": user(login, kind),
+        "comments": {"totalCount": comments},
+    }
+
+
+def event(kind: str, eid: str, *, at: datetime = BASE, login: str = "alice", **extra: Any) -> dict:
+    """A timeline item: ReadyForReviewEvent, ConvertToDraftEvent, ReviewDismissedEvent…"""
+    return {"__typename": kind, "id": eid, "createdAt": iso(at), "actor": user(login), **extra}
+
+
+def check_run(name: str, conclusion: str | None = "SUCCESS") -> dict[str, Any]:
+    """A CheckRun context."""
+    return {"__typename": "CheckRun", "name": name, "conclusion": conclusion}
+
+
+def status_context(context: str, state: str = "SUCCESS") -> dict[str, Any]:
+    """A commit StatusContext."""
+    return {"__typename": "StatusContext", "context": context, "state": state}
+
+
+def pull_request(
+    repo: str,
+    number: int,
+    *,
+    updated: datetime | None = None,
+    created: datetime | None = None,
+    merged: datetime | None = None,
+    state: str = "MERGED",
+    author: str | None = "alice",
+    author_kind: str = "User",
+    title: str | None = None,
+    body: str = "",
+    is_draft: bool = False,
+    labels: tuple[str, ...] = (),
+    commits: list[dict[str, Any]] | int = 1,
+    reviews: list[dict[str, Any]] | None = None,
+    timeline: list[dict[str, Any]] | None = None,
+    closing: tuple[str, ...] = (),
+    check_state: str | None = "SUCCESS",
+    checks: list[dict[str, Any]] | None = None,
+    additions: int = 10,
+    deletions: int = 2,
+) -> dict[str, Any]:
+    """A PullRequest with its nested lists."""
+    created = created or BASE + timedelta(hours=number)
+    if merged is None and state == "MERGED":
+        merged = created + timedelta(hours=5)
+    updated = updated or (merged or created) + timedelta(minutes=1)
+    if isinstance(commits, int):
+        commits = [
+            commit(f"{number:05d}{i:035d}", f"Commit {i} of #{number}", at=created)
+            for i in range(commits)
+        ]
+    if commits and check_state is not None:
+        commits[-1]["commit"]["statusCheckRollup"] = {
+            "state": check_state,
+            "contexts": checks if checks is not None else [check_run("build")],
+        }
+    owner, name = repo.split("/")
+    return {
+        "__typename": "PullRequest",
+        "id": f"PR_{owner}_{name}_{number}",
+        "number": number,
+        "url": f"https://github.com/{repo}/pull/{number}",
+        "title": title if title is not None else f"Change {number}",
+        "body": body,
+        "state": state,
+        "isDraft": is_draft,
+        "createdAt": iso(created),
+        "mergedAt": iso(merged) if merged else None,
+        "closedAt": iso(merged) if merged else None,
+        "updatedAt": iso(updated),
+        "baseRefName": "main",
+        "headRefOid": commits[-1]["commit"]["oid"] if commits else "0" * 40,
+        "additions": additions,
+        "deletions": deletions,
+        "changedFiles": 3,
+        "author": user(author, author_kind),
+        "labels": [{"name": n} for n in labels],
+        "commits": commits,
+        "reviews": reviews if reviews is not None else [],
+        "timelineItems": timeline or [],
+        "closingIssuesReferences": [
+            {"number": int(ref.split("#")[1]), "repository": {"nameWithOwner": ref.split("#")[0]}}
+            for ref in closing
+        ],
+    }
+
+
+def issue(
+    repo: str,
+    number: int,
+    *,
+    labels: tuple[str, ...] = ("bug",),
+    title: str | None = None,
+    body: str = "",
+    created: datetime | None = None,
+    closed: datetime | None = None,
+    updated: datetime | None = None,
+    author: str | None = "carol",
+) -> dict[str, Any]:
+    """An Issue."""
+    created = created or BASE + timedelta(days=1, hours=number)
+    updated = updated or (closed or created) + timedelta(minutes=2)
+    return {
+        "__typename": "Issue",
+        "id": f"I_{repo}_{number}",
+        "number": number,
+        "url": f"https://github.com/{repo}/issues/{number}",
+        "title": title if title is not None else f"Bug {number}",
+        "body": body,
+        "state": "CLOSED" if closed else "OPEN",
+        "createdAt": iso(created),
+        "closedAt": iso(closed) if closed else None,
+        "updatedAt": iso(updated),
+        "author": user(author),
+        "labels": [{"name": n} for n in labels],
+    }
+
+
+# -- faults ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Fault:
+    """Answer the next ``times`` matching requests differently.
+
+    Attributes:
+        match: 'graphql', 'rest' or 'any'.
+        status/headers/body: the answer (body: dict -> JSON, str/bytes -> as is); when
+            ``body`` is None the request is answered normally with this status/headers.
+        headers_fn: headers computed when the fault fires (e.g. a reset one second ahead).
+        mutate: applied to a GraphQL result before it is sent (malformed answers).
+        delay_s: sleep before answering (timeouts).
+    """
+
+    match: str = "graphql"
+    times: int = 1
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    headers_fn: Callable[[], dict[str, str]] | None = None
+    body: Any = None
+    mutate: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    delay_s: float = 0.0
+
+
+def primary_rate_limit(match: str = "graphql", status: int = 403, ahead_s: float = 1) -> Fault:
+    """403/429 with X-RateLimit-Remaining: 0 and a reset ``ahead_s`` from now."""
+    return Fault(
+        match=match,
+        status=status,
+        headers_fn=lambda: {
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-reset": str(int(time.time() + ahead_s)),
+        },
+        body={
+            "message": "API rate limit exceeded for user ID 1.",
+            "documentation_url": "https://docs.github.com/rest/rate-limit",
+        },
+    )
+
+
+def graphql_rate_limited(ahead_s: float = 1) -> Fault:
+    """GraphQL's RATE_LIMITED error (HTTP 200 with ``errors``)."""
+    return Fault(
+        headers_fn=lambda: {
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-reset": str(int(time.time() + ahead_s)),
+        },
+        body={
+            "data": None,
+            "errors": [
+                {"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}
+            ],
+        },
+    )
+
+
+def secondary_rate_limit(match: str = "graphql", retry_after: int = 1) -> Fault:
+    """403 with Retry-After."""
+    return Fault(
+        match=match,
+        status=403,
+        headers={"retry-after": str(retry_after)},
+        body={
+            "message": "You have exceeded a secondary rate limit. Please wait a few minutes "
+            "before you try again.",
+            "documentation_url": "https://docs.github.com/rest/rate-limit",
+        },
+    )
+
+
+# -- the server -----------------------------------------------------------------------------
+
+
+@dataclass
+class Seen:
+    """One request the server answered."""
+
+    method: str
+    path: str
+    operation: str | None
+    variables: dict[str, Any]
+    status: int = 200
+
+
+def _cursor(key: Any) -> str:
+    return base64.b64encode(json.dumps(key).encode()).decode()
+
+
+def _uncursor(text: str) -> Any:
+    try:
+        return json.loads(base64.b64decode(text.encode()))
+    except ValueError:
+        raise graphql.GraphQLError(f"`{text}` does not appear to be a valid cursor.") from None
+
+
+def _type_name(item_type: str) -> str:
+    return "".join(part.capitalize() for part in item_type.lower().split("_"))
+
+
+def _dt(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class FakeGitHub:
+    """GitHub's REST and GraphQL API for tests, on 127.0.0.1."""
+
+    def __init__(self, token: str = TOKEN, *, prefix: str = "") -> None:
+        self.token = token
+        self.prefix = prefix  # "/api/v3" to answer like GitHub Enterprise
+        self.repos: dict[str, dict[str, Any]] = {}
+        self.orgs: dict[str, list[str]] = {}
+        self.seen: list[Seen] = []
+        self.faults: list[Fault] = []
+        self.hang_at: int | None = None
+        self.hanging = threading.Event()
+        self.release = threading.Event()
+        self.rate_remaining = 5000
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.schema = github_schema()
+
+    # data
+    def add_repo(self, full_name: str) -> dict[str, Any]:
+        """A repository (created empty if new)."""
+        owner, name = full_name.split("/")
+        repo = self.repos.setdefault(
+            full_name,
+            {
+                "nameWithOwner": full_name,
+                "name": name,
+                "url": f"https://github.com/{full_name}",
+                "owner": {"__typename": "Organization", "login": owner},
+                "pullRequests": [],
+                "issues": [],
+            },
+        )
+        self.orgs.setdefault(owner, [])
+        if full_name not in self.orgs[owner]:
+            self.orgs[owner].append(full_name)
+        return repo
+
+    def add_pr(self, repo: str, number: int, **kw: Any) -> dict[str, Any]:
+        """Add (or replace) a pull request built by :func:`pull_request`."""
+        pr = pull_request(repo, number, **kw)
+        prs = self.add_repo(repo)["pullRequests"]
+        prs[:] = [p for p in prs if p["number"] != number] + [pr]
+        return pr
+
+    def add_issue(self, repo: str, number: int, **kw: Any) -> dict[str, Any]:
+        """Add (or replace) an issue built by :func:`issue`."""
+        item = issue(repo, number, **kw)
+        items = self.add_repo(repo)["issues"]
+        items[:] = [i for i in items if i["number"] != number] + [item]
+        return item
+
+    def graphql_requests(self) -> list[Seen]:
+        """The GraphQL requests answered so far."""
+        return [s for s in self.seen if s.operation is not None]
+
+    # lifecycle
+    @property
+    def url(self) -> str:
+        """The base URL to give PyGithub (``--api-url``)."""
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}{self.prefix}"
+
+    def start(self) -> FakeGitHub:
+        """Listen on a free port in a background thread."""
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and release a hung request."""
+        self.release.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> FakeGitHub:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # answering
+    def take_fault(self, kind: str) -> Fault | None:
+        """The fault for this request, if one is armed."""
+        with self._lock:
+            for fault in self.faults:
+                if fault.match in (kind, "any") and fault.times > 0:
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def rate_headers(self) -> dict[str, str]:
+        """The rate-limit headers GitHub sends with every answer."""
+        with self._lock:
+            self.rate_remaining = max(0, self.rate_remaining - 1)
+            remaining = self.rate_remaining
+        return {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": str(remaining),
+            "x-ratelimit-reset": str(int(time.time()) + 3600),
+            "x-ratelimit-used": str(5000 - remaining),
+        }
+
+    def execute(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Validate and execute one GraphQL request against GitHub's schema."""
+        try:
+            document = graphql.parse(payload.get("query") or "")
+        except graphql.GraphQLError as exc:
+            return {"errors": [{"message": exc.message, "type": "PARSE"}]}
+        errors = graphql.validate(self.schema, document)
+        if errors:
+            return {"errors": [{"message": e.message} for e in errors]}
+        extra: list[dict[str, Any]] = []
+        result = graphql.execute(
+            self.schema,
+            document,
+            root_value={},
+            variable_values=payload.get("variables") or {},
+            field_resolver=self._resolve,
+            context_value=extra,
+        )
+        out: dict[str, Any] = {"data": result.data}
+        errors_out = [{"message": e.message, "path": e.path} for e in result.errors or []]
+        errors_out.extend(extra)
+        if errors_out:
+            out["errors"] = errors_out
+        return out
+
+    def _resolve(self, source: Any, info: graphql.GraphQLResolveInfo, **args: Any) -> Any:
+        name = info.field_name
+        if info.parent_type.name == "Query":
+            if name == "repository":
+                full = f"{args['owner']}/{args['name']}"
+                if full not in self.repos:
+                    info.context.append(
+                        {
+                            "type": "NOT_FOUND",
+                            "path": ["repository"],
+                            "message": f"Could not resolve to a Repository with the name '{full}'.",
+                        }
+                    )
+                    return None
+                return self.repos[full]
+            if name == "node":
+                for repo in self.repos.values():
+                    for pr in repo["pullRequests"]:
+                        if pr["id"] == args["id"]:
+                            return pr
+                return None
+            if name == "rateLimit":
+                return {
+                    "cost": 1,
+                    "remaining": self.rate_remaining,
+                    "resetAt": iso(datetime.now(UTC) + timedelta(hours=1)),
+                }
+            return None
+        value = source.get(name) if isinstance(source, dict) else getattr(source, name, None)
+        named = graphql.get_named_type(info.return_type)
+        if isinstance(value, list) and named is not None and named.name.endswith("Connection"):
+            return self._paginate(name, value, args)
+        return value
+
+    @staticmethod
+    def _paginate(field_name: str, items: list[Any], args: dict[str, Any]) -> dict[str, Any]:
+        first, last, after = args.get("first"), args.get("last"), args.get("after")
+        for limit in (first, last):
+            if limit is not None and not 0 <= limit <= 100:
+                raise graphql.GraphQLError(
+                    f"Requesting {limit} records on the `{field_name}` connection exceeds the "
+                    "`first` limit of 100 records."
+                )
+        if args.get("itemTypes"):
+            wanted = {_type_name(t) for t in args["itemTypes"]}
+            items = [i for i in items if i.get("__typename") in wanted]
+        keyed = field_name in ("pullRequests", "issues")
+        if keyed:
+            since = (args.get("filterBy") or {}).get("since")
+            if since:
+                items = [i for i in items if _dt(i["updatedAt"]) >= _dt(since)]
+            items = sorted(items, key=lambda i: (i["updatedAt"], i["number"]), reverse=True)
+
+        def key(index: int) -> Any:
+            item = items[index]
+            return [item["updatedAt"], item["number"]] if keyed else index
+
+        start = 0
+        if after:
+            wanted_key = _uncursor(after)
+            if keyed:
+                start = next(
+                    (
+                        i
+                        for i, it in enumerate(items)
+                        if [it["updatedAt"], it["number"]] < wanted_key
+                    ),
+                    len(items),
+                )
+            else:
+                start = int(wanted_key) + 1
+        end = len(items) if first is None else min(len(items), start + first)
+        if last is not None:
+            start = max(start, end - last)
+        window = list(range(start, end))
+        return {
+            "totalCount": len(items),
+            "nodes": [items[i] for i in window],
+            "edges": [{"node": items[i], "cursor": _cursor(key(i))} for i in window],
+            "pageInfo": {
+                "hasNextPage": end < len(items),
+                "hasPreviousPage": start > 0,
+                "endCursor": _cursor(key(window[-1])) if window else None,
+                "startCursor": _cursor(key(window[0])) if window else None,
+            },
+        }
+
+    def rest(self, path: str, query: dict[str, list[str]], host: str) -> tuple[int, Any, dict]:
+        """Answer a REST GET."""
+        base = f"http://{host}{self.prefix}"
+        if path == "/user":
+            return 200, {"login": "tester", "type": "User", "url": f"{base}/users/tester"}, {}
+        if path == "/rate_limit":
+            core = {"limit": 5000, "remaining": self.rate_remaining, "reset": int(time.time())}
+            return 200, {"resources": {"core": core, "graphql": core}, "rate": core}, {}
+        m = re.fullmatch(r"/repos/([^/]+)/([^/]+)", path)
+        if m:
+            full = f"{m.group(1)}/{m.group(2)}"
+            if full not in self.repos:
+                return 404, {"message": "Not Found"}, {}
+            return 200, self._rest_repo(full, base), {}
+        m = re.fullmatch(r"/orgs/([^/]+)/repos", path)
+        if m:
+            org = m.group(1)
+            if org not in self.orgs:
+                return 404, {"message": "Not Found"}, {}
+            per_page = int(query.get("per_page", ["30"])[0])
+            page = int(query.get("page", ["1"])[0])
+            names = self.orgs[org]
+            chunk = names[(page - 1) * per_page : page * per_page]
+            headers = {}
+            if page * per_page < len(names):
+                headers["link"] = (
+                    f'<{base}/orgs/{org}/repos?per_page={per_page}&page={page + 1}>; rel="next"'
+                )
+            return 200, [self._rest_repo(n, base) for n in chunk], headers
+        return 404, {"message": "Not Found"}, {}
+
+    @staticmethod
+    def _rest_repo(full: str, base: str) -> dict[str, Any]:
+        owner, name = full.split("/")
+        return {
+            "id": abs(hash(full)) % 10**8,
+            "name": name,
+            "full_name": full,
+            "owner": {"login": owner, "type": "Organization"},
+            "html_url": f"https://github.com/{full}",
+            "url": f"{base}/repos/{full}",
+            "private": False,
+            "archived": False,
+        }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeGitHub
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Quiet."""
+
+    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        if isinstance(body, dict | list):
+            raw = json.dumps(body).encode()
+        elif isinstance(body, str):
+            raw = body.encode()
+        else:
+            raw = body or b""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _authorized(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        return header in (f"token {self.fake.token}", f"Bearer {self.fake.token}")
+
+    def _begin(self, seen: Seen) -> None:
+        fake = self.fake
+        with fake._lock:
+            fake.seen.append(seen)
+            number = len(fake.seen)
+        if fake.hang_at is not None and number >= fake.hang_at:
+            fake.hanging.set()
+            fake.release.wait(60)
+
+    def _path(self) -> tuple[str, dict[str, list[str]]]:
+        parsed = urlparse(self.path)
+        path = parsed.path
+        if self.fake.prefix and path.startswith(self.fake.prefix):
+            path = path[len(self.fake.prefix) :]
+        return path, parse_qs(parsed.query)
+
+    def _fault_answer(self, fault: Fault | None, seen: Seen) -> bool:
+        if fault is None:
+            return False
+        if fault.delay_s:
+            time.sleep(fault.delay_s)
+        if fault.body is None and fault.mutate is None and fault.status == 200:
+            return False
+        if fault.body is not None:
+            headers = dict(fault.headers)
+            if fault.headers_fn:
+                headers.update(fault.headers_fn())
+            seen.status = fault.status
+            with contextlib.suppress(OSError):
+                self._send(fault.status, fault.body, headers)
+            return True
+        return False
+
+    def do_GET(self) -> None:
+        path, query = self._path()
+        seen = Seen("GET", path, None, {})
+        self._begin(seen)
+        if not self._authorized():
+            seen.status = 401
+            self._send(401, {"message": "Bad credentials"})
+            return
+        if self._fault_answer(self.fake.take_fault("rest"), seen):
+            return
+        status, body, headers = self.fake.rest(path, query, self.headers.get("Host", ""))
+        seen.status = status
+        self._send(status, body, {**self.fake.rate_headers(), **headers})
+
+    def do_POST(self) -> None:
+        path, _query = self._path()
+        length = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(length)
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            payload = {}
+        text = payload.get("query") or ""
+        m = re.search(r"query\s+(\w+)", text)
+        seen = Seen("POST", path, m.group(1) if m else "?", payload.get("variables") or {})
+        graphql_path = "/api/graphql" if self.fake.prefix else "/graphql"
+        if urlparse(self.path).path != graphql_path:
+            self._begin(seen)
+            self._send(404, {"message": "Not Found"})
+            return
+        self._begin(seen)
+        if not self._authorized():
+            seen.status = 401
+            self._send(401, {"message": "Bad credentials"})
+            return
+        fault = self.fake.take_fault("graphql")
+        if self._fault_answer(fault, seen):
+            return
+        result = self.fake.execute(payload)
+        if fault is not None and fault.mutate is not None:
+            result = fault.mutate(result)
+        with contextlib.suppress(OSError):
+            self._send(200, result, self.fake.rate_headers())
