@@ -528,7 +528,8 @@ def import_recognitions(
 
 
 def _recognition_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (row["login"], row["behaviour"], row["format"], row["recognized_on"], row["pr_url"])
+    url = row["pr_url"] or ""
+    return (row["login"], row["behaviour"], row["format"], row["recognized_on"], url)
 
 
 _TABLES = {"assessments": "competency_assessments", "recognitions": "recognitions"}
