@@ -19,6 +19,11 @@ Decisions (documented in docs/how-we-measure.md and tested):
 * Fenced code blocks and inline code are ignored: text quoted as code is not a claim.
 * ``#12`` is read only as a reference of its own: inside a URL (``…/other/repo/pull/12``,
   ``…#issuecomment-12``) or after ``owner/repo`` it is never the same repository's #12.
+* A Markdown link reads as its URL when that is a PR/issue URL, else as its text;
+  "caused by PR #12" and "introduced by pull request #12" name #12; a URL's sub-pages
+  (``…/pull/12/files``) name the PR.
+* A tracker key (``PAY-12``) is read only after a fix keyword, upper case; a look-alike
+  (``UTF-8``) is harmless because the metrics layer resolves keys against defects only.
 * Negation is not interpreted: "not caused by #5" still names #5 after "caused by", as
   METRICS.md's rule is textual. Teams that write such sentences should reword them.
 """
@@ -49,7 +54,7 @@ _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
 _NAME = r"[A-Za-z0-9._-]+"
 _URL = (
     rf"https?://[^\s/]+/(?:api/v3/repos/)?(?P<u_owner>{_OWNER})/(?P<u_name>{_NAME})/"
-    r"(?:pull|pulls|issues)/(?P<u_num>\d+)(?![\w/])"
+    r"(?:pull|pulls|issues)/(?P<u_num>\d+)(?!\w)"
 )
 _FULL = rf"(?<![\w/.-])(?P<f_owner>{_OWNER})/(?P<f_name>{_NAME})#(?P<f_num>\d+)\b"
 _SHORT = r"(?<![\w/#&])#(?P<s_num>\d+)\b"
@@ -60,6 +65,11 @@ _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s+)"
 
 _FENCED = re.compile(r"(```|~~~).*?(\1|\Z)", re.DOTALL)
 _INLINE = re.compile(r"`[^`\n]*`")
+# A Markdown link reads as its URL when that is a PR or issue URL ("caused by [#12](…/pull/12)",
+# "regression from [the cache PR](…/pull/40)"), else as its text.
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
+# "caused by PR #12", "introduced by pull request #12": a noun may sit before the reference.
+_NOUN = r"(?:(?:pr|pull\s+request|pull|issue|ticket)\s*)?"
 
 INTRODUCED_PHRASES = ("introduced by", "caused by", "regression from", "regressed in", "broken by")
 FIX_KEYWORDS = (
@@ -79,7 +89,7 @@ def _phrase_pattern(phrases: tuple[str, ...], ref: str) -> re.Pattern[str]:
     ref = re.sub(r"\(\?P<\w+>", "(?:", ref)  # the item pattern below names the parts
     words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
     return re.compile(
-        rf"\b(?:{words})\b\s*:?\s*(?P<refs>{ref}(?:{_SEP}{ref})*)",
+        rf"\b(?:{words})\b\s*:?\s*{_NOUN}(?P<refs>{ref}(?:{_SEP}{ref})*)",
         re.IGNORECASE,
     )
 
@@ -88,14 +98,19 @@ _INTRODUCED = _phrase_pattern(INTRODUCED_PHRASES, _ONE_REF)
 _FIXES = _phrase_pattern(FIX_KEYWORDS, _ONE_REF_OR_KEY)
 _REVERTS = _phrase_pattern(("reverts",), _ONE_REF)
 _ITEM = re.compile(_ONE_REF_OR_KEY)
+_URL_ONLY = re.compile(_URL)
 _REVERT_TITLE = re.compile(r'^Revert "(?P<title>.*)"$', re.DOTALL)
 
 
 def strip_code(text: str | None) -> str:
-    """The text without fenced code blocks and inline code spans."""
+    """The text without fenced code blocks and inline code spans, Markdown links unwrapped."""
     if not text:
         return ""
-    return _INLINE.sub(" ", _FENCED.sub(" ", text))
+    return _MD_LINK.sub(_link_text, _INLINE.sub(" ", _FENCED.sub(" ", text)))
+
+
+def _link_text(m: re.Match[str]) -> str:
+    return m.group(2) if _URL_ONLY.fullmatch(m.group(2)) else m.group(1)
 
 
 def _items(refs_text: str, repo: str | None, *, keys: bool) -> list[Ref]:
