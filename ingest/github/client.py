@@ -40,6 +40,8 @@ from typing import Any
 
 import requests
 from github import Auth, Github, GithubException
+from github.PaginatedList import PaginatedList
+from github.Repository import Repository
 
 from settings import InputError
 
@@ -208,7 +210,14 @@ class GitHubClient:
 
     def organization_repositories(self, org: str) -> list[str]:
         """Every repository of ``org`` as 'owner/name' (REST, 100 a page)."""
-        listing = self._gh.get_organization(org).get_repos(type="all")
+        # A PaginatedList straight on /orgs/{org}/repos: Organization.get_repos() would
+        # first GET /orgs/{org} to complete the object, one request for nothing.
+        listing = PaginatedList(
+            Repository,
+            self._gh.requester,
+            f"/orgs/{urllib.parse.quote(org)}/repos",
+            {"type": "all"},
+        )
         names: list[str] = []
         page = 0
         while True:
