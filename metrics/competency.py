@@ -679,13 +679,14 @@ def person_trends(
 
     Returns:
         Columns period, period_start, metric, value (the person's; NaN when they had no
-        data), team_median, team_people (how many members had data). Ordered by metric,
-        then period.
+        data), team_median (the person included), team_people (how many members had
+        data), n_prs (the person's merged PRs in the period). Ordered by metric, then
+        period.
     """
     from metrics.aggregates import compute
 
     ids = list(metric_ids)
-    columns = ["period", "period_start", "metric", "value", "team_median", "team_people"]
+    columns = ["period", "period_start", "metric", "value", "team_median", "team_people", "n_prs"]
     day = as_of_day(as_of)
     who = person(db, login, day)
     if who is None:
@@ -706,6 +707,8 @@ def person_trends(
     )
     mine = long[long["group"] == who.login][["metric", "period", "value"]]
     out = stats.merge(mine, on=["metric", "period"], how="left")
+    own = frame[frame["group"] == who.login].set_index("period")["n_prs"]
+    out["n_prs"] = out["period"].map(own).fillna(0).astype("int64")
     order = {m: i for i, m in enumerate(ids)}
     out = out.assign(_order=out["metric"].map(order)).sort_values(["_order", "period_start"])
     return out[columns].reset_index(drop=True)

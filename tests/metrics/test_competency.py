@@ -311,7 +311,8 @@ def test_person_trends_give_own_value_and_team_median(db, monkeypatch):
             ("bob", "2026-09", date(2026, 9, 1), 99.0),  # another team: not in the median
             ("carol", "2026-10", date(2026, 10, 1), 30.0),
         ]
-        return pd.DataFrame(rows, columns=["group", "period", "period_start", "qact_p50_h"])
+        frame = pd.DataFrame(rows, columns=["group", "period", "period_start", "qact_p50_h"])
+        return frame.assign(n_prs=6)
 
     monkeypatch.setattr("metrics.aggregates.compute", fake_compute)
     trends = mc.person_trends(db, "alice", as_of=TODAY, metric_ids=["qact_p50_h"])
@@ -320,3 +321,4 @@ def test_person_trends_give_own_value_and_team_median(db, monkeypatch):
     assert math.isnan(trends["value"].iloc[1])  # alice merged nothing in October
     assert trends["team_median"].tolist() == [20.0, 30.0]  # median of 10, 20, 40; then 30
     assert trends["team_people"].tolist() == [3, 1]
+    assert trends["n_prs"].tolist() == [6, 0]
