@@ -1,17 +1,377 @@
-"""Metrics layer: red flags of the framework's evaluation dimensions (being written)."""
+"""Metrics layer: the framework's red flags, computed from data, each with its evidence. Read-only.
+
+One set per evaluation dimension the data can read (seed framework, "Evaluation
+Criteria"): Code Quality, Productivity, Responsibility. Judgment, Collaboration and Growth
+cannot be read from pull requests: :func:`unreadable_dimensions` says so and points to the
+competency assessments. Inside a team's first weeks after its AI adoption date a
+productivity drop is the expected transition dip: it is reported as such
+(``is_transition_dip``), never as a red flag. Flags are about teams and code, never a
+ranking of people: they come ordered by dimension, team and period.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
+import pandas as pd
+
+from ingest.store import DbPath
+from metrics import sqlfiles
+from metrics.aggregates import PERIODS, aggregate_frame, check_choice
+from metrics.facts import fact_connection, parse_as_of
+from settings import Settings, settings
+
+DIMENSIONS = ("Code Quality", "Productivity", "Responsibility")
+# Thresholds of the flags (documented in docs/how-we-measure.md).
+MIN_PRS = 5  # both periods of a comparison need this many merged PRs
+RUBBER_STAMP_FLAG_RATE = 0.25  # share of reviewed PRs
+RUBBER_STAMP_FLAG_MIN = 3  # rubber-stamped PRs
+VOLUME_UP_MIN = 0.20  # merged PRs up at least 20% on the previous period...
+QUALITY_SIMILAR = 0.5  # ...and quality worse by at least half that proportion
+UNREVIEWED_FLAG_RATE = 0.10
+UNREVIEWED_FLAG_MIN = 2
+DIP_MIN = 0.10  # a transition dip: merged PRs down or median cycle time up by 10%+
+MAX_EVIDENCE = 12
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A PR or defect behind a flag (title is untrusted text: show it as text)."""
+
+    kind: str  # "pr" | "defect"
+    id: str
+    title: str
+    url: str | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class RedFlag:
-    """Placeholder until the red flags land."""
+    """One red flag (or, with ``is_transition_dip``, an expected transition dip)."""
 
-
-def red_flags(*args: object, **kwargs: object) -> list[RedFlag]:
-    """No red flags yet."""
-    return []
+    dimension: str
+    kind: str
+    group: str
+    period: str
+    title: str
+    sentence: str
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    n_evidence: int = 0  # evidence items in all (the list holds at most MAX_EVIDENCE)
+    is_transition_dip: bool = False
 
 
 def unreadable_dimensions() -> list[tuple[str, str]]:
-    """Dimensions this data cannot read."""
-    return []
+    """The evaluation dimensions this data cannot read, each with where to look instead."""
+    where = (
+        "Pull requests and defects cannot show it; read it from the competency assessments "
+        "(Competencies page) and from 1:1 conversations."
+    )
+    return [
+        ("Judgment", f"Knowing when to use AI and when to code by hand. {where}"),
+        ("Collaboration", f"Sharing AI knowledge and helping others improve. {where}"),
+        ("Growth", f"Progress on the competency matrix. {where}"),
+    ]
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _prev_start(start: date, period: str) -> date:
+    day = start - timedelta(days=1)
+    if period == "week":
+        return start - timedelta(days=7)
+    if period == "month":
+        return day.replace(day=1)
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _next_start(start: date, period: str) -> date:
+    if period == "week":
+        return start + timedelta(days=7)
+    months = 1 if period == "month" else 3
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def _pr_evidence(rows: pd.DataFrame, note_of=None) -> tuple[tuple[Evidence, ...], int]:
+    items = []
+    for row in rows.head(MAX_EVIDENCE).itertuples(index=False):
+        note = note_of(row) if note_of else ""
+        items.append(Evidence("pr", row.pr_id, str(row.title or ""), row.url or None, note))
+    return tuple(items), len(rows)
+
+
+def _defect_note(row) -> str:
+    return "defects: " + ", ".join(row.defect_ids) if len(row.defect_ids) else "reverted"
+
+
+def red_flags(
+    db: DbPath,
+    as_of: datetime | date | str | None = None,
+    period: str = "month",
+    teams: Iterable[str] | None = None,
+    *,
+    since: date | None = None,
+    config: Settings | None = None,
+) -> list[RedFlag]:
+    """The red flags of each team and period up to ``as_of`` (periods from ``since``).
+
+    Returns:
+        Flags ordered by dimension (Code Quality, Productivity, Responsibility), team,
+        period; transition dips are included with ``is_transition_dip=True``.
+    """
+    check_choice(period, PERIODS, "period")
+    config = config or settings()
+    moment = parse_as_of(as_of)
+    chosen = list(teams or ())
+    with fact_connection(db, moment, config) as conn:
+        rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
+        evidence = sqlfiles.frame(conn, "flag_evidence", {"period": period, "teams": chosen})
+        adoption = dict(conn.execute("select team, ai_adoption_date from teams").fetchall())
+    rows["period_start"] = pd.to_datetime(rows["period_start"]).dt.date
+    flags: list[RedFlag] = []
+    for team, team_rows in rows.groupby("group", sort=True):
+        by_start = {r.period_start: r for r in team_rows.itertuples(index=False)}
+        team_evidence = evidence[evidence["team"] == team]
+        for start in sorted(by_start):
+            row = by_start[start]
+            if since is not None and _next_start(start, period) <= since:
+                continue
+            prev = by_start.get(_prev_start(start, period))
+            ev = team_evidence[team_evidence["period"] == row.period]
+            flags.extend(_code_quality(team, row, prev, ev, team_evidence))
+            flags.extend(_productivity(team, row, by_start, ev, period, adoption.get(team), config))
+            flags.extend(_responsibility(team, row, ev))
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    flags.sort(key=lambda f: (order[f.dimension], f.group, f.period, f.kind))
+    return flags
+
+
+def _code_quality(team, row, prev, ev, team_evidence) -> list[RedFlag]:
+    out = []
+    if (
+        prev is not None
+        and pd.notna(row.ai_defect_rate)
+        and pd.notna(prev.ai_defect_rate)
+        and row.ai_defect_rate > row.defect_rate
+        and prev.ai_defect_rate > prev.defect_rate
+    ):
+        both = team_evidence[
+            team_evidence["period"].isin([prev.period, row.period])
+            & team_evidence["is_ai_assisted"]
+            & (team_evidence["n_defects"] > 0)
+        ]
+        items, n = _pr_evidence(both, _defect_note)
+        out.append(
+            RedFlag(
+                "Code Quality",
+                "ai_defect_rate_above_team",
+                team,
+                row.period,
+                "AI-assisted code has more defects than the team's own, two periods running",
+                f"In {prev.period} and {row.period}, AI-assisted PRs of {team} had "
+                f"{prev.ai_defect_rate:.2f} and {row.ai_defect_rate:.2f} defects per PR, "
+                f"above the team's own {prev.defect_rate:.2f} and {row.defect_rate:.2f}: "
+                "look at how AI output is reviewed and tested before merge.",
+                items,
+                n,
+            )
+        )
+    stamped = ev[ev["is_rubber_stamp"]]
+    reviewed = row.n_reviewed_prs
+    if (
+        reviewed >= MIN_PRS
+        and len(stamped) >= RUBBER_STAMP_FLAG_MIN
+        and pd.notna(row.rubber_stamp_rate)
+        and row.rubber_stamp_rate >= RUBBER_STAMP_FLAG_RATE
+    ):
+        items, n = _pr_evidence(stamped)
+        ai_note = ""
+        if pd.notna(row.ai_rubber_stamp_rate):
+            ai_note = f" For AI-assisted PRs the rate was {_pct(row.ai_rubber_stamp_rate)}."
+        out.append(
+            RedFlag(
+                "Code Quality",
+                "rubber_stamping",
+                team,
+                row.period,
+                "Large changes approved without a word",
+                f"{len(stamped)} of {reviewed} reviewed PRs of {team} in {row.period} "
+                f"({_pct(row.rubber_stamp_rate)}) were large changes approved within minutes "
+                f"with no comment and no change request.{ai_note}",
+                items,
+                n,
+            )
+        )
+    return out
+
+
+def _in_transition(start: date, end: date, adopted: date | None, config: Settings) -> bool:
+    if adopted is None:
+        return False
+    window_end = adopted + timedelta(weeks=config.transition_weeks)
+    return start < window_end and adopted < end
+
+
+def _baseline(by_start: dict, start: date, period: str, adopted: date | None, config):
+    """What a period's volume and quality are compared with, and how to name it.
+
+    After a team's transition window: its last (up to 3) periods wholly before its AI
+    adoption date, pooled, so a gradual slide shows; otherwise the previous period.
+    """
+    if adopted is not None and start >= adopted + timedelta(weeks=config.transition_weeks):
+        before = [
+            by_start[s]
+            for s in sorted(by_start)
+            if _next_start(s, period) <= adopted and by_start[s].merged_prs > 0
+        ][-3:]
+        if not before:
+            return None
+        n_prs = sum(r.merged_prs for r in before)
+        if n_prs < MIN_PRS:
+            return None
+        defects = sum(r.defect_rate * r.merged_prs for r in before)
+        qacts = [r.qact_p50_h for r in before if pd.notna(r.qact_p50_h)]
+        label = f"before AI adoption ({before[0].period} to {before[-1].period})"
+        return (
+            n_prs / len(before),
+            defects / n_prs,
+            sum(qacts) / len(qacts) if qacts else float("nan"),
+            label,
+        )
+    prev = by_start.get(_prev_start(start, period))
+    if prev is None or prev.merged_prs < MIN_PRS:
+        return None
+    return (prev.merged_prs, prev.defect_rate, prev.qact_p50_h, f"in {prev.period}")
+
+
+def _productivity(team, row, by_start, ev, period, adopted, config) -> list[RedFlag]:
+    if row.merged_prs < MIN_PRS:
+        return []
+    end = _next_start(row.period_start, period)
+    prev = by_start.get(_prev_start(row.period_start, period))
+    if _in_transition(row.period_start, end, adopted, config):
+        if prev is None or prev.merged_prs < MIN_PRS:
+            return []
+        growth = row.merged_prs / prev.merged_prs - 1
+        slower = (
+            pd.notna(row.cycle_time_p50_h)
+            and pd.notna(prev.cycle_time_p50_h)
+            and prev.cycle_time_p50_h > 0
+            and row.cycle_time_p50_h / prev.cycle_time_p50_h - 1 >= DIP_MIN
+        )
+        if growth <= -DIP_MIN or slower:
+            return [
+                RedFlag(
+                    "Productivity",
+                    "transition_dip",
+                    team,
+                    row.period,
+                    "Expected transition dip after AI adoption",
+                    f"{team} adopted AI tools on {adopted:%Y-%m-%d}. In {row.period} it merged "
+                    f"{row.merged_prs} PRs ({prev.merged_prs} in {prev.period}) with a median "
+                    f"cycle time of {row.cycle_time_p50_h:.0f} h "
+                    f"({prev.cycle_time_p50_h:.0f} h before). A dip in the first "
+                    f"{config.transition_weeks} weeks is expected while people learn new "
+                    "workflows: it is not a red flag.",
+                    is_transition_dip=True,
+                )
+            ]
+        return []
+    base = _baseline(by_start, row.period_start, period, adopted, config)
+    if base is None:
+        return []
+    base_prs, base_defect_rate, base_qact, label = base
+    growth = row.merged_prs / base_prs - 1
+    if growth < VOLUME_UP_MIN:
+        return []
+    worse = []
+    if pd.notna(row.defect_rate) and pd.notna(base_defect_rate) and base_defect_rate > 0:
+        change = row.defect_rate / base_defect_rate - 1
+        if change >= QUALITY_SIMILAR * growth:
+            worse.append(
+                f"its defect rate rose {_pct(change)} ({base_defect_rate:.3f} → "
+                f"{row.defect_rate:.3f} per PR)"
+            )
+    if pd.notna(row.qact_p50_h) and pd.notna(base_qact) and base_qact > 0:
+        change = row.qact_p50_h / base_qact - 1
+        if change >= QUALITY_SIMILAR * growth:
+            worse.append(
+                f"its median QACT rose {_pct(change)} ({base_qact:.0f} h → {row.qact_p50_h:.0f} h)"
+            )
+    if not worse:
+        return []
+    items, n = _pr_evidence(ev[ev["is_failed"]], _defect_note)
+    return [
+        RedFlag(
+            "Productivity",
+            "volume_over_quality",
+            team,
+            row.period,
+            "More volume, paid for with quality",
+            f"{team} merged {row.merged_prs} PRs in {row.period}, {_pct(growth)} more than "
+            f"{label} ({base_prs:.0f} a period), while " + " and ".join(worse) + ".",
+            items,
+            n,
+        )
+    ]
+
+
+def _responsibility(team, row, ev) -> list[RedFlag]:
+    out = []
+    unreviewed = ev[ev["is_unreviewed"]]
+    if (
+        len(unreviewed) >= UNREVIEWED_FLAG_MIN
+        and pd.notna(row.unreviewed_merge_rate)
+        and row.unreviewed_merge_rate >= UNREVIEWED_FLAG_RATE
+    ):
+        items, n = _pr_evidence(unreviewed)
+        out.append(
+            RedFlag(
+                "Responsibility",
+                "unreviewed_merges",
+                team,
+                row.period,
+                "Code merged without review",
+                f"{len(unreviewed)} of {row.merged_prs} PRs of {team} merged in {row.period} "
+                f"({_pct(row.unreviewed_merge_rate)}) had no review by anyone but the author.",
+                items,
+                n,
+            )
+        )
+    dismissed = ev[ev["has_dismissed_change_request"]]
+    if len(dismissed):
+        items, n = _pr_evidence(dismissed)
+        out.append(
+            RedFlag(
+                "Responsibility",
+                "dismissed_review_merges",
+                team,
+                row.period,
+                "Merged after a change request was dismissed",
+                f"{len(dismissed)} PR{'s' if len(dismissed) > 1 else ''} of {team} merged in "
+                f"{row.period} after a reviewer's request for changes was dismissed.",
+                items,
+                n,
+            )
+        )
+    bypass = ev[ev["is_security_bypass"]]
+    if len(bypass):
+        items, n = _pr_evidence(bypass)
+        out.append(
+            RedFlag(
+                "Responsibility",
+                "security_bypass_merges",
+                team,
+                row.period,
+                "Merged over a failing security check",
+                f"{len(bypass)} PR{'s' if len(bypass) > 1 else ''} of {team} merged in "
+                f"{row.period} while a security check was failing.",
+                items,
+                n,
+            )
+        )
+    return out
