@@ -282,6 +282,8 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
             if repository is None:
                 raise mapping.PayloadError("repository is null")
             conn_data = repository.get(stream.connection)
+            if not isinstance(conn_data, dict):
+                raise mapping.PayloadError(f"repository.{stream.connection} is missing")
             nodes = mapping.nodes(conn_data, f"repository.{stream.connection}")
             has_next, end_cursor = mapping.page_info(conn_data, f"repository.{stream.connection}")
             kept = []

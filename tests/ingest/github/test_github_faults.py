@@ -1,0 +1,178 @@
+"""Every GitHub fault of the issue: rate limits waited out, 5xx retried, clear errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_github import (
+    TOKEN,
+    FakeGitHub,
+    Fault,
+    graphql_rate_limited,
+    primary_rate_limit,
+    secondary_rate_limit,
+)
+from github_testkit import Sleeps, count, make_client, populate, snapshot
+
+from ingest.github import client as gh
+from ingest.github import sync
+from ingest.github.client import RetryPolicy
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    with FakeGitHub() as server:
+        populate(server, prs=120, issues=4)
+        yield server
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "t.duckdb"
+
+
+def sync_with(fake: FakeGitHub, db: Path, **client_kw) -> tuple[sync.SyncSummary, Sleeps, list]:
+    sleeps, lines = Sleeps(), []
+    client = make_client(fake, sleep=sleeps, lines=lines, **client_kw)
+    try:
+        summary = sync.sync_github(client, repos=["acme/api"], db=db, progress=lines.append)
+    finally:
+        client.close()
+    for line in lines:
+        assert TOKEN not in line
+    return summary, sleeps, lines
+
+
+def reference(tmp_path: Path) -> dict:
+    """The rows of an uninterrupted run on the same data."""
+    with FakeGitHub() as clean:
+        populate(clean, prs=120, issues=4)
+        other = tmp_path / "reference.duckdb"
+        client = make_client(clean)
+        sync.sync_github(client, repos=["acme/api"], db=other)
+        client.close()
+    return snapshot(other)
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_primary_rate_limit_waits_until_the_reset(fake: FakeGitHub, db: Path, status: int) -> None:
+    fake.faults.append(primary_rate_limit(status=status, ahead_s=30))
+    summary, sleeps, lines = sync_with(fake, db)
+    assert len(sleeps.calls) == 1
+    assert 29 <= sleeps.calls[0] <= 32  # until the reset the server gave, plus a second
+    assert any("waiting 3" in line and "primary rate limit" in line for line in lines)
+    assert summary.pull_requests == 120
+
+
+def test_graphql_rate_limited_error_waits_until_the_reset(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(graphql_rate_limited(ahead_s=20))
+    summary, sleeps, _lines = sync_with(fake, db)
+    assert len(sleeps.calls) == 1 and 19 <= sleeps.calls[0] <= 22
+    assert summary.pull_requests == 120
+
+
+def test_rest_primary_rate_limit_while_listing_an_org(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(primary_rate_limit(match="rest", ahead_s=10))
+    sleeps, lines = Sleeps(), []
+    client = make_client(fake, sleep=sleeps, lines=lines)
+    summary = sync.sync_github(client, org="acme", db=db)
+    assert summary.repositories == ["acme/api"]
+    assert len(sleeps.calls) == 1 and 9 <= sleeps.calls[0] <= 12
+
+
+def test_a_rate_limit_resetting_too_late_stops_with_a_clear_error(
+    fake: FakeGitHub, db: Path, tmp_path: Path
+) -> None:
+    fake.faults.append(primary_rate_limit(ahead_s=7200))
+    with pytest.raises(gh.RateLimitTooLongError, match="resets in 120 min"):
+        sync_with(fake, db, policy=RetryPolicy(max_rate_limit_wait_s=3600))
+
+
+def test_secondary_rate_limit_honours_retry_after(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(secondary_rate_limit(retry_after=7))
+    summary, sleeps, lines = sync_with(fake, db)
+    assert sleeps.calls == [7.0]
+    assert any("secondary rate limit" in line for line in lines)
+    assert summary.pull_requests == 120
+
+
+def test_5xx_is_retried_with_backoff(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(Fault(status=502, body="<html>Bad gateway</html>", times=3))
+    policy = RetryPolicy(backoff_s=1.0)
+    summary, sleeps, lines = sync_with(fake, db, policy=policy)
+    assert sleeps.calls == [1.0, 2.0, 4.0]
+    assert any("HTTP 502" in line for line in lines)
+    assert summary.pull_requests == 120
+
+
+def test_5xx_that_persists_ends_in_a_clear_error(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(Fault(status=503, body={"message": "unavailable"}, times=100))
+    with pytest.raises(gh.GitHubError, match="HTTP 503 for repository acme/api 6 times") as info:
+        sync_with(fake, db)
+    assert TOKEN not in str(info.value)
+    assert len(fake.seen) == 6
+
+
+def test_timeouts_are_retried(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(Fault(delay_s=1.6, times=1))
+    summary, _sleeps, lines = sync_with(fake, db, timeout_s=1)
+    assert any("did not answer in time" in line for line in lines)
+    assert summary.pull_requests == 120
+
+
+def test_bad_credentials(fake: FakeGitHub, db: Path) -> None:
+    wrong = "ghp_wrongwrongwrongwrong"
+    with pytest.raises(gh.BadCredentialsError, match="bad credentials") as info:
+        sync_with(fake, db, token=wrong)
+    assert wrong not in str(info.value)
+
+
+def test_unknown_repository_is_named(fake: FakeGitHub, db: Path) -> None:
+    client = make_client(fake)
+    with pytest.raises(gh.UnknownRepositoryError, match="acme/nope"):
+        sync.sync_github(client, repos=["acme/nope"], db=db)
+
+
+def test_unknown_organization_is_named(fake: FakeGitHub, db: Path) -> None:
+    client = make_client(fake)
+    with pytest.raises(gh.UnknownRepositoryError, match="organization nobody"):
+        sync.sync_github(client, org="nobody", db=db)
+
+
+def _second_pr_page(kind: str) -> Fault:
+    def mangle(result: dict) -> dict:
+        nodes = result["data"]["repository"]["pullRequests"]["nodes"]
+        nodes[3]["createdAt"] = "yesterday"
+        return result
+
+    if kind == "json":
+        return Fault(body='{"data": {"repository": ', status=200)
+    if kind == "shape":
+        return Fault(mutate=mangle)
+    return Fault(body={"data": {"repository": {"nameWithOwner": "acme/api"}}}, status=200)
+
+
+@pytest.mark.parametrize("kind", ["json", "shape", "missing"])
+def test_a_malformed_page_writes_nothing_and_a_rerun_completes(
+    fake: FakeGitHub, db: Path, tmp_path: Path, kind: str
+) -> None:
+    fake.faults.append(Fault(times=1))  # the first page goes through untouched
+    fake.faults.append(_second_pr_page(kind))
+    with pytest.raises(gh.MalformedResponseError, match="acme/api") as info:
+        sync_with(fake, db)
+    assert "nothing" in str(info.value)
+    # only the first page (50 PRs) is in, and the stream says where to resume
+    assert count(db, "select count(*) from pull_requests") == 50
+    assert count(db, "select status from sync_state where stream = 'pull_requests'") == "running"
+    sync_with(fake, db)
+    assert snapshot(db) == reference(tmp_path)
+
+
+def test_the_token_is_nowhere_in_the_database(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(Fault(status=502, body={"message": "x"}, times=1))
+    sync_with(fake, db)
+    assert TOKEN.encode() not in db.read_bytes()
+    wal = db.with_name(db.name + ".wal")
+    assert not wal.exists() or TOKEN.encode() not in wal.read_bytes()
