@@ -12,6 +12,6 @@ emoji=/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -e "$emoji" ]; then
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq
-  as_root apt-get install -y -qq --no-install-recommends chromium poppler-utils fonts-noto-color-emoji >/dev/null
+  as_root apt-get install -y -qq --no-install-recommends chromium poppler-utils fonts-noto-color-emoji fonts-dejavu-core >/dev/null
 fi
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
