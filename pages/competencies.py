@@ -67,6 +67,10 @@ if not matrix.empty:
             colorscale=scale,
             colorbar={
                 "title": "Level",
+                "len": 240,
+                "lenmode": "pixels",
+                "y": 1,
+                "yanchor": "top",
                 "tickvals": list(fw.level_numbers),
                 "ticktext": [fw.level_name(n) for n in fw.level_numbers],
             },
@@ -76,7 +80,7 @@ if not matrix.empty:
         )
     )
     core = sum(1 for c in fw.competencies if c.group == "core")
-    heat.add_vline(x=core - 0.5, line_width=3, line_color="white")
+    heat.add_vline(x=core - 0.5, line_width=3, line_color="#333333")
     heat.update_layout(
         height=max(260, 28 * len(matrix) + 160),
         yaxis={"autorange": "reversed", "title": None},
@@ -85,7 +89,7 @@ if not matrix.empty:
     )
     st.plotly_chart(heat, width="stretch")
     st.caption(
-        "Left of the white line: the core technical competencies; right: the AI-augmented "
+        "Left of the dark line: the core technical competencies; right: the AI-augmented "
         "ones. Blank cells: not assessed yet. Levels: "
         + ", ".join(fw.level_name(n) for n in fw.level_numbers)
         + "."
@@ -127,7 +131,7 @@ with right:
     bars.update_layout(
         height=260,
         title="People at each level",
-        xaxis={"title": "people", "dtick": 1},
+        xaxis={"title": "people", "tickformat": "d", "rangemode": "tozero"},
         yaxis={"autorange": "reversed", "title": None},
         margin={"t": 40, "l": 10, "r": 10, "b": 10},
     )
