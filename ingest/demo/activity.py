@@ -120,6 +120,21 @@ def _batch(kind: int, n: int, **arrays: np.ndarray) -> Batch:
     return out
 
 
+def _counts(rng: np.random.Generator, lam: np.ndarray) -> np.ndarray:
+    """Daily PR counts per person from expected counts ``lam`` (people x days).
+
+    Not plain Poisson: each person's running total follows their running expectation
+    (systematic sampling), with weekly ups and downs. A team's weekly volume then moves
+    with its story, not with sampling noise, which a 4-person team would drown in.
+    """
+    n_people, n_days = lam.shape
+    weeks = n_days // 7 + 1
+    wobble = np.exp(0.35 * rng.standard_normal((n_people, weeks)) - 0.35**2 / 2)
+    noisy = lam * np.repeat(wobble, 7, axis=1)[:, :n_days]
+    running = np.floor(np.cumsum(noisy, axis=1) + rng.random((n_people, 1)))
+    return np.diff(running, axis=1, prepend=0.0).astype(int)
+
+
 def base_prs(
     rng: np.random.Generator, people: org.Roster, cv: Curves, target: float, prop: np.ndarray
 ) -> Batch:
@@ -133,7 +148,7 @@ def base_prs(
     rate = np.array([org.LEVEL_RATE[lvl] for lvl in org.LEVELS])[people.level]
     lam = rate[:, None] * cv.volume[team_pd, days[None, :]] * cv.weekday[None, :] * active
     lam *= target / lam.sum()
-    cell = np.repeat(np.arange(n_people * n_days), rng.poisson(lam).ravel())
+    cell = np.repeat(np.arange(n_people * n_days), _counts(rng, lam).ravel())
     person, day = cell // n_days, cell % n_days
     team = team_pd.ravel()[cell]
     n = len(cell)
@@ -228,8 +243,10 @@ def fixes(
     created = bugs["reported"][rows] + lognormal(rng, 20 * H, 0.9, len(rows))
     team = bugs["team"][rows]
     culprit = bugs["culprit"][rows]
+    culprit2 = bugs["culprit2"][rows]
     culprit_author = np.where(culprit >= 0, base["author"][np.maximum(culprit, 0)], -1)
-    author = pick_teammates(rng, people, team, _day_of(created), (culprit_author,))
+    culprit2_author = np.where(culprit2 >= 0, base["author"][np.maximum(culprit2, 0)], -1)
+    author = pick_teammates(rng, people, team, _day_of(created), (culprit_author, culprit2_author))
     keep = (created <= org.END_S) & (author >= 0)
     rows, created, team, author = rows[keep], created[keep], team[keep], author[keep]
     n = len(rows)
@@ -315,7 +332,7 @@ def ghost_pr(rng: np.random.Generator) -> Batch:
 
 def concat(batches: list[Batch]) -> Batch:
     """One batch of every PR, in the order given (indices into earlier batches stay valid)."""
-    keys = set().union(*batches)
+    keys = sorted(set().union(*batches))
     out: Batch = {}
     for key in keys:
         parts = []

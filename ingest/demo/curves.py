@@ -21,7 +21,7 @@ from ingest.demo import org
 DECLINING_TEAM = "Mobile"
 RUBBER_STAMP_TEAM = "Platform"
 
-DIP_VOLUME = 0.6  # share of the usual PR rate in the 3 weeks after adoption
+DIP_VOLUME = 0.55  # share of the usual PR rate in the 3 weeks after adoption
 DIP_CYCLE = 1.7  # cycle time multiplier in the 4 weeks after adoption
 POST_VOLUME = {"Mobile": 1.65}  # others: POST_VOLUME_DEFAULT
 POST_VOLUME_DEFAULT = 1.12
@@ -30,8 +30,8 @@ POST_CYCLE_DEFAULT = 0.85
 
 DEFECT_P = 0.045  # chance a merged PR introduces a reported bug
 REVERT_P = 0.008  # chance a merged PR is reverted
-DECLINE_DEFECT_P = 0.08
-DECLINE_REVERT_P = 0.016
+DECLINE_DEFECT_P = 0.085
+DECLINE_REVERT_P = 0.018
 FAILING_P = 0.05
 DECLINE_FAILING_P = 0.09
 RUBBER_P = 0.03  # chance a large PR of an ordinary team gets a rubber stamp
@@ -104,5 +104,5 @@ def curves() -> Curves:
     dow = (days + org.START.weekday()) % 7
     weekday = np.where(dow >= 5, 0.05, 1.0)
     holidays = (days >= org.day_of(12, 24)) & (days <= org.day_of(1, 1))
-    weekday = np.where(holidays, weekday * 0.3, weekday)
+    weekday = np.where(holidays, weekday * 0.6, weekday)
     return Curves(volume, cycle, defect, revert, rubber, ai, failing, weekday)

@@ -121,7 +121,7 @@ def bodies(
     bot = np.flatnonzero(prs["kind"] == BOT)
     out[bot] = (
         "Bumps "
-        + title[bot].astype(str).astype(object)
+        + np.array([t[len("Bump ") :] for t in title[bot]], dtype=object)
         + ".\n\nDependabot will rebase this PR as long as you don't alter it yourself."
     )
     return out
@@ -252,17 +252,22 @@ def commits(
     committed = authored + np.where(
         rebased, rng.random(len(pr)) * (bound[pr] - authored).clip(0), rng.uniform(0, 120, len(pr))
     )
-    committed = np.minimum(committed, END)
+    cap = np.where(prs["is_open"], END, prs["done"] - 1.0)[pr]
+    committed = np.maximum(authored, np.minimum(committed, cap))
     sha = shas(rng, len(pr))
     last = first + count - 1
     frame["head_sha"] = sha[last]
     message = np.full(len(pr), None, dtype=object)
     title = frame["title"].to_numpy(dtype=object)
     trailers = text.as_objects(list(text.AI_TRAILERS))
-    trailer_pr = np.flatnonzero(prs["ai"] >= 1)
-    message[last[trailer_pr]] = title[trailer_pr] + "\n\n" + trailers[prs["ai"][trailer_pr]]
+    # The last commit carries the PR's trailer and, for a fix, its reference.
+    head = title.copy()
     fix_pr = np.flatnonzero(kind == FIX)
-    message[last[fix_pr]] = title[fix_pr] + "\n\nFixes #" + obj(bug_numbers[prs["defect"][fix_pr]])
+    head[fix_pr] = head[fix_pr] + "\n\nFixes #" + obj(bug_numbers[prs["defect"][fix_pr]])
+    trailer_pr = np.flatnonzero(prs["ai"] >= 1)
+    head[trailer_pr] = head[trailer_pr] + "\n\n" + trailers[prs["ai"][trailer_pr]]
+    keep = np.union1d(fix_pr, trailer_pr)
+    message[last[keep]] = head[keep]
     author = logins(people, prs["author"])
     author = np.where(prs["author"] == GHOST_AUTHOR, None, author)
     return pd.DataFrame(

@@ -36,11 +36,11 @@ ROUNDS = (date(2025, 12, 12), date(2026, 3, 13), date(2026, 6, 12), date(2026, 9
 # chance of a step up per quarter (core; AI-augmented once the team has adopted).
 CORE_START = np.array([1, 2, 3, 3])
 CORE_START_UP = np.array([0.2, 0.25, 0.15, 0.5])  # chance a competency starts one higher
-CORE_GROWTH = np.array([0.5, 0.22, 0.12, 0.06])
+CORE_GROWTH = np.array([0.6, 0.22, 0.12, 0.06])
 AI_START = np.array([1, 1, 1, 2])
 AI_START_UP = np.array([0.0, 0.3, 0.5, 0.3])
-AI_GROWTH = np.array([0.55, 0.45, 0.4, 0.35])
-AI_GROWTH_BEFORE = 0.08
+AI_GROWTH = np.array([0.6, 0.45, 0.4, 0.35])
+AI_GROWTH_BEFORE = 0.12
 CAP = np.array([3, 3, 4, 4])
 
 BEHAVIOURS = (
@@ -59,7 +59,7 @@ FORMATS = (
     "conference_sponsorship",
 )
 FORMAT_WEIGHTS = (0.35, 0.35, 0.15, 0.1, 0.05)
-RECOGNITIONS_PER_MONTH = 3.0
+RECOGNITIONS_PER_MONTH = (2, 4)  # per 30 days, inclusive
 
 
 def assessments(rng: np.random.Generator, people: org.Roster) -> pd.DataFrame:
@@ -140,9 +140,13 @@ def assessments(rng: np.random.Generator, people: org.Roster) -> pd.DataFrame:
 def recognitions(
     rng: np.random.Generator, people: org.Roster, pull_requests: pd.DataFrame, copies: int
 ) -> pd.DataFrame:
-    """About three recognitions a month across the organization, some linking a PR."""
-    n = rng.poisson(RECOGNITIONS_PER_MONTH * 12 * copies)
-    day = rng.integers(0, org.N_DAYS, n)
+    """Two to four recognitions a month across the organization, some linking a PR."""
+    # Two to four in every 30 days (per copy of the organization), on any day of the block.
+    blocks = org.N_DAYS // 30
+    per_block = rng.integers(RECOGNITIONS_PER_MONTH[0], RECOGNITIONS_PER_MONTH[1] + 1, blocks)
+    block = np.repeat(np.arange(blocks), per_block * copies)
+    n = len(block)
+    day = block * 30 + rng.integers(0, 30, n)
     dow = (day + org.START.weekday()) % 7
     day = np.minimum(day + np.where(dow >= 5, 7 - dow, 0), org.N_DAYS - 1)  # to Monday
     person = rng.integers(0, people.size, n)
@@ -190,4 +194,5 @@ def recognitions(
     frame["pr_url"] = np.where(
         frame["_link"], linked.loc[frame["recognition_id"], "url"].to_numpy(), None
     )
+    frame["pr_url"] = frame["pr_url"].astype(object).where(frame["pr_url"].notna(), None)
     return frame.drop(columns=["_link", "_at"])

@@ -26,6 +26,7 @@ P_DRAFT = np.array([0.15, 0.05, 0.0, 0.0, 0.15])
 PICKUP_MEDIAN_H = np.array([2.5, 1.0, 0.3, 20.0, 2.5])
 P_UNREVIEWED = np.array([0.03, 0.05, 0.4, 0.5, 0.03])
 P_CLOSED = np.array([0.03, 0.02, 0.03, 0.2, 0.0])
+P_ABANDONED = np.array([0.012, 0.0, 0.0, 0.04, 0.0])  # left open, never merged
 FIRST_STATE_P = np.array(
     [[0.58, 0.18, 0.24], [0.7, 0.1, 0.2], [0.9, 0.0, 0.1], [0.9, 0.0, 0.1], [0.58, 0.18, 0.24]]
 )
@@ -111,9 +112,16 @@ def timeline(
     done = np.where(reviewed, last, ready) + np.where(
         reviewed, merge_delay, lognormal(rng, 2 * H, 1.0, n) * cycle
     )
+    # A commit authored after opening the PR still predates the first review and the merge.
+    first_commit = np.where(
+        before, first_commit, np.minimum(first_commit, np.minimum(t1, done) - 60.0)
+    )
+    first_commit = np.maximum(first_commit, np.where(before, -np.inf, created - 3600.0))
     end = float(org.END_S)
-    is_closed = (rng.random(n) < P_CLOSED[kind]) & (done <= end)
-    merged_ok = ~is_closed & (done <= end)
+    w = rng.random(n)
+    is_closed = (w < P_CLOSED[kind]) & (done <= end)
+    abandoned = (w >= P_CLOSED[kind]) & (w < P_CLOSED[kind] + P_ABANDONED[kind])
+    merged_ok = ~is_closed & ~abandoned & (done <= end)
     return {
         "first_commit": np.minimum(first_commit, end),
         "ready": ready,
