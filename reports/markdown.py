@@ -101,9 +101,7 @@ def review_markdown(packet: ReviewPacket) -> str:
             out += ["**Red flags raised**", ""]
             for flag in section.flags:
                 links = ", ".join(_link(link) for link in flag.links)
-                out.append(
-                    f"- {md(flag.title)}: {md(flag.detail)}" + (f" ({links})" if links else "")
-                )
+                out.append(f"- **{md(flag.title)}** — {md(flag.detail)} {links}".rstrip())
             out.append("")
         elif section.metrics:
             out += ["No red flag raised for this dimension this quarter.", ""]

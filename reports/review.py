@@ -333,6 +333,10 @@ def _pr_link(row: Any) -> Link:
     return Link(f"{row.pr_id} {title}", _text(row.url) or None)
 
 
+def _defect_link(row: Any) -> Link:
+    return Link(f"{row.key} {_text(row.title) or '(untitled)'}", _text(row.url) or None)
+
+
 def _evidence(title: str, rows: pd.DataFrame, make: Any = _pr_link) -> Evidence | None:
     if rows.empty:
         return None
@@ -340,26 +344,37 @@ def _evidence(title: str, rows: pd.DataFrame, make: Any = _pr_link) -> Evidence 
     return Evidence(title, links, max(0, len(rows) - MAX_EVIDENCE))
 
 
-def _pr_evidence(
-    db: DbPath, login: str, quarter: Quarter, as_of: datetime
-) -> dict[str, tuple[Evidence, ...]]:
-    """The person's PRs behind the Code Quality and Responsibility figures, as links."""
+@dataclass(frozen=True)
+class _Facts:
+    prs: pd.DataFrame  # the person's PRs merged in the quarter
+    defects: pd.DataFrame  # defects reported in the quarter that name one of their PRs
+
+
+def _facts(db: DbPath, login: str, quarter: Quarter, as_of: datetime) -> _Facts:
     prs = metrics.pr_facts(db, as_of)
-    mine = prs[(prs["author_login"].str.lower() == login.lower())]
-    mine = mine[_in_quarter(mine["merged_at"], quarter)]
+    mine = prs[prs["author_login"].str.lower() == login.lower()]
     defects = metrics.defect_facts(db, as_of)
     theirs = defects[defects["author_login"].fillna("").str.lower() == login.lower()]
-    theirs = theirs[_in_quarter(theirs["reported_at"], quarter)]
+    return _Facts(
+        mine[_in_quarter(mine["merged_at"], quarter)],
+        theirs[_in_quarter(theirs["reported_at"], quarter)],
+    )
 
-    def defect_link(row: Any) -> Link:
-        return Link(f"{row.key} {_text(row.title) or '(untitled)'}", _text(row.url) or None)
+
+def _pr_evidence(facts: _Facts) -> dict[str, tuple[Evidence, ...]]:
+    """The person's PRs behind the Code Quality and Responsibility figures, as links."""
+    mine = facts.prs
+
+    def where(column: str) -> pd.DataFrame:
+        return mine[mine[column].astype(bool)]
 
     quality = [
         _evidence(
-            "Changes that later failed (a defect attributed, or reverted)",
-            mine[mine["is_failed"].astype(bool)],
+            "Changes that later failed (a defect attributed, or reverted)", where("is_failed")
         ),
-        _evidence("Defects reported this quarter that name their change", theirs, defect_link),
+        _evidence(
+            "Defects reported this quarter that name their change", facts.defects, _defect_link
+        ),
     ]
     responsibility = [
         _evidence(
@@ -367,41 +382,15 @@ def _pr_evidence(
         ),
         _evidence(
             "Merged after a request for changes was dismissed",
-            mine[mine["has_dismissed_change_request"].astype(bool)],
+            where("has_dismissed_change_request"),
         ),
-        _evidence("Merged over failing checks", mine[mine["is_failing_check"].astype(bool)]),
-        _evidence(
-            "Merged over failing security checks", mine[mine["is_security_bypass"].astype(bool)]
-        ),
+        _evidence("Merged over failing checks", where("is_failing_check")),
+        _evidence("Merged over failing security checks", where("is_security_bypass")),
     ]
     return {
         "code_quality": tuple(e for e in quality if e),
         "responsibility": tuple(e for e in responsibility if e),
     }
-
-
-def _flag_value(flag: Any, *names: str) -> Any:
-    for name in names:
-        value = flag.get(name) if isinstance(flag, dict) else getattr(flag, name, None)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _flag_links(flag: Any) -> tuple[Link, ...]:
-    raw = _flag_value(flag, "links", "evidence_links", "urls", "evidence")
-    if not isinstance(raw, list | tuple):
-        return ()
-    out = []
-    for item in raw:
-        if isinstance(item, str):
-            out.append(Link(item, item if item.startswith("http") else None))
-        elif isinstance(item, tuple | list) and len(item) == 2:
-            out.append(Link(str(item[0]), str(item[1]) if item[1] else None))
-        else:
-            label = _flag_value(item, "label", "title", "pr_id", "id") or str(item)
-            out.append(Link(str(label), _flag_value(item, "url", "href")))
-    return tuple(out)
 
 
 def _dimension_key(value: Any, fw: Framework) -> str:
@@ -413,34 +402,46 @@ def _dimension_key(value: Any, fw: Framework) -> str:
 
 
 def _red_flags(
-    db: DbPath, login: str, quarter: Quarter, as_of: datetime, fw: Framework
-) -> list[FlagLine]:
-    """The metrics layer's red flags that concern this person and this quarter."""
-    try:
-        raw = metrics.red_flags(db, as_of=as_of, login=login)
-    except TypeError:  # an older signature without the person filter
-        raw = metrics.red_flags(db, as_of=as_of)
-    out = []
-    for flag in raw or ():
-        who = _flag_value(flag, "login", "person", "author_login")
-        if who is not None and str(who).lower() != login.lower():
+    db: DbPath,
+    team: str | None,
+    facts: _Facts,
+    quarter: Quarter,
+    as_of: datetime,
+    fw: Framework,
+) -> tuple[list[FlagLine], list[str]]:
+    """The team's red flags of the quarter whose evidence includes the person's own PRs or
+    defects (linked), and notes: expected transition dips, and how many team flags did
+    not involve the person's changes. Flags are raised per team, never per person."""
+    if not team:
+        return [], []
+    raw = metrics.red_flags(db, as_of, "quarter", [team], since=quarter.start)
+    own = set(facts.prs["pr_id"]) | set(facts.defects["defect_id"])
+    flags, notes, elsewhere = [], [], 0
+    for flag in raw:
+        if flag.period != quarter.period_label:
             continue
-        when = _flag_value(flag, "period_start", "day", "raised_on", "as_of")
-        if when is not None:
-            try:
-                if not quarter.start <= _day(when) <= quarter.end:
-                    continue
-            except (TypeError, ValueError):
-                pass
-        out.append(
+        if flag.is_transition_dip:
+            notes.append(f"Expected transition dip, not a red flag: {flag.sentence}")
+            continue
+        links = tuple(
+            Link(f"{e.id} {e.title}".strip(), e.url) for e in flag.evidence if e.id in own
+        )
+        if not links:
+            elsewhere += 1
+            continue
+        flags.append(
             FlagLine(
-                dimension=_dimension_key(_flag_value(flag, "dimension", "dimension_id"), fw),
-                title=_text(_flag_value(flag, "title", "flag", "name", "red_flag")),
-                detail=_text(_flag_value(flag, "detail", "explanation", "message", "why")),
-                links=_flag_links(flag),
+                dimension=_dimension_key(flag.dimension, fw),
+                title=flag.title,
+                detail=f"Team flag for {team}: {flag.sentence} Their changes among the evidence:",
+                links=links,
             )
         )
-    return out
+    if elsewhere:
+        notes.append(
+            f"{elsewhere} red flag(s) of team {team} this quarter do not involve their changes."
+        )
+    return flags, notes
 
 
 def _competency_lines(
@@ -633,8 +634,9 @@ def build_packet(
     goal = competency.growth_goal(db, who.login, moment, fw)
     cycle = _cycle(db, who, quarter, moment, fw)
     lines, merged = _metric_lines(db, who.login, quarter, moment)
-    evidence = _pr_evidence(db, who.login, quarter, moment)
-    flags = _red_flags(db, who.login, quarter, moment, fw)
+    facts = _facts(db, who.login, quarter, moment)
+    evidence = _pr_evidence(facts)
+    flags, flag_notes = _red_flags(db, who.team, facts, quarter, moment, fw)
     assessed, recognised = _judged_evidence(db, who.login, quarter, moment, fw)
     learning = "learning-weighted" in " ".join(cycle.notes).lower()
     sections = []
@@ -657,7 +659,7 @@ def build_packet(
     if learning:  # growth and learning first while they weigh more than output
         sections.sort(key=lambda s: not s.weighted)
     orphan = [f for f in flags if f.dimension not in {d.id for d in fw.dimensions}]
-    notes = []
+    notes = list(flag_notes)
     if orphan:
         notes.extend(f"Red flag: {f.title} {f.detail}".strip() for f in orphan)
     if merged < 5:
