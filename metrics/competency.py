@@ -137,10 +137,14 @@ def ai_competencies_reviewed(adoption_on: date | None, review_on: date, rules: R
     return adoption_on is not None and review_on > adoption_on
 
 
-def team_phases(db: DbPath, teams: Iterable[str] = (), fw: Framework | None = None) -> pd.DataFrame:
+def team_phases(
+    db: DbPath, teams: Iterable[str] = (), fw: Framework | None = None, as_of: AsOf = None
+) -> pd.DataFrame:
     """One row per team (alphabetical): ``team``, ``ai_adoption_date``, ``transition_end``,
-    ``learning_end``, ``monthly_end`` (exclusive ends; NaT/None when not adopted)."""
+    ``learning_end``, ``monthly_end`` (exclusive ends; None when not adopted) and
+    ``phase`` on the as-of date (see :meth:`Phases.phase_on`)."""
     fw = fw or load_framework()
+    day = as_of_day(as_of)
     chosen = list(teams)
     with read_connection(db) as conn:
         rows = conn.execute("select team, ai_adoption_date from teams order by team").fetchall()
@@ -156,9 +160,17 @@ def team_phases(db: DbPath, teams: Iterable[str] = (), fw: Framework | None = No
                 "transition_end": p.transition_end,
                 "learning_end": p.learning_end,
                 "monthly_end": p.monthly_end,
+                "phase": p.phase_on(day),
             }
         )
-    columns = ["team", "ai_adoption_date", "transition_end", "learning_end", "monthly_end"]
+    columns = [
+        "team",
+        "ai_adoption_date",
+        "transition_end",
+        "learning_end",
+        "monthly_end",
+        "phase",
+    ]
     return pd.DataFrame(out, columns=columns)
 
 

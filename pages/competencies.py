@@ -8,12 +8,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from framework import framework
+from framework import FrameworkError, framework
 from ingest import people_import
 from metrics import competency as mc
 
 f = ui.page("Competencies", icon="🧭")
-fw = framework()
+try:
+    fw = framework()
+except FrameworkError as error:
+    st.error(str(error))
+    st.stop()
 names = {c.id: c.name for c in fw.competencies}
 LEVEL_COLORS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b", "#041f45", "#020f24"]
 
@@ -24,7 +28,7 @@ def load(db: str, version: tuple[int, int], as_of: datetime, teams: tuple[str, .
         "matrix": mc.level_matrix(db, as_of, teams),
         "distribution": mc.level_distribution(db, as_of, teams),
         "changes": mc.change_summary(db, as_of, teams),
-        "phases": mc.team_phases(db, teams),
+        "phases": mc.team_phases(db, teams, as_of=as_of),
         "people": [p.login for p in mc.people(db, as_of)],
     }
 
@@ -94,7 +98,20 @@ if not matrix.empty:
         + ", ".join(fw.level_name(n) for n in fw.level_numbers)
         + "."
     )
-    waiting = data["phases"][data["phases"]["ai_adoption_date"].isna()]["team"].tolist()
+    phases = data["phases"]
+    for phase, note in (
+        ("transition", "in the transition dip after adopting AI tools (never a red flag)"),
+        ("learning-weighted", "in the learning-weighted months: growth counts over output"),
+        (
+            "monthly check-ins",
+            f"monthly check-ins (the first {fw.review.monthly_checkins_months} months after "
+            "adoption)",
+        ),
+    ):
+        teams_now = phases[phases["phase"] == phase]["team"].tolist()
+        if teams_now:
+            st.caption(f"On {day:%d %b %Y}, {', '.join(teams_now)}: {note}.")
+    waiting = phases[phases["ai_adoption_date"].isna()]["team"].tolist()
     if waiting and fw.review.ai_competencies_from_first_cycle:
         st.info(
             f"Not adopted AI tools yet: {', '.join(waiting)}. The AI-augmented competencies "

@@ -8,12 +8,16 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 import ui
-from framework import framework
+from framework import FrameworkError, framework
 from metrics import REGISTRY
 from metrics import competency as mc
 
 f = ui.page("Person", icon="🙂")
-fw = framework()
+try:
+    fw = framework()
+except FrameworkError as error:
+    st.error(str(error))
+    st.stop()
 names = {c.id: c.name for c in fw.competencies}
 TREND_METRICS = (
     "qact_p50_h",

@@ -284,7 +284,9 @@ def test_person_levels_over_time_and_recognitions(db):
 
 
 def test_team_phases(db):
-    frame = mc.team_phases(db, fw=FW).set_index("team")
+    frame = mc.team_phases(db, fw=FW, as_of=date(2026, 4, 1)).set_index("team")
+    assert frame.loc["Payments", "phase"] == "learning-weighted"  # 2 Mar .. 2 May
+    assert frame.loc["Growth", "phase"] == "not adopted"
     assert frame.loc["Payments", "transition_end"] == date(2026, 3, 2)  # 2 Feb + 28 days
     assert frame.loc["Payments", "learning_end"] == date(2026, 5, 2)
     assert frame.loc["Growth", "transition_end"] is None

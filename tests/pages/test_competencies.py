@@ -169,3 +169,19 @@ def test_a_saved_assessment_survives_a_concurrent_import_and_an_ingest(db, tmp_p
     again = run()
     again.selectbox(key="cm_competency").set_value("knowledge_sharing").run()
     assert "**1 Beginner** · 1 person" in " ".join(m.value for m in again.markdown)
+
+
+def test_review_phase_of_each_team_is_marked(db):
+    app = run()
+    # as of 2026-06-11, Alpha (adopted 2026-03-01) is past its learning-weighted months
+    # (to 2026-06-01) and in its monthly check-ins (to 2026-09-01)
+    assert any("Alpha: monthly check-ins" in c.value for c in app.caption)
+
+
+def test_an_invalid_framework_file_is_explained(db, tmp_path, monkeypatch):
+    bad = tmp_path / "ladder.toml"
+    bad.write_text("levels = 3\n")
+    monkeypatch.setenv("TEAMLENS_FRAMEWORK", str(bad))
+    app = run()
+    assert not app.exception
+    assert any("ladder.toml refused" in e.value for e in app.error)
