@@ -1,0 +1,227 @@
+"""Metrics layer: the data of the Team trends page in one call (figures-ready). Read-only.
+
+Gathers, for the chosen teams (or the whole organization) and time range: the aggregates
+per period with every figure resting on too little data blanked (and said so), the teams'
+AI adoption dates and transition windows, the red flags with their evidence, and the
+competency level distribution at the end of each quarter in range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from ingest.store import DbPath, read_connection
+from metrics import competency
+from metrics.aggregates import MIN_DEFECTS, MIN_PRS, compute
+from metrics.facts import parse_as_of
+from metrics.flags import RedFlag, red_flags, unreadable_dimensions
+from settings import settings
+
+# Figures a period needs MIN_PRS merged PRs for (percentiles and rates over PRs).
+PR_FIGURES = (
+    "cycle_time_p50_h",
+    "cycle_time_p90_h",
+    "qact_p50_h",
+    "qact_p90_h",
+    "quality_tax",
+    "defect_rate",
+    "change_failure_rate",
+    "unreviewed_merge_rate",
+    "rubber_stamp_rate",
+    "coding_time_p50_h",
+    "pickup_time_p50_h",
+    "review_time_p50_h",
+)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A team's AI adoption date and the end of its transition window (exclusive)."""
+
+    team: str
+    adopted_on: date
+    window_end: date
+
+
+@dataclass
+class TeamTrends:
+    """Everything the Team trends page draws."""
+
+    rows: pd.DataFrame  # compute() rows in range, low-data figures blanked
+    low_data: pd.DataFrame  # group, period, merged_prs, defects_reported of blanked rows
+    adoptions: list[Adoption]
+    flags: list[RedFlag]
+    levels: pd.DataFrame  # quarter, level, level_name, share, assessments
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+
+def blank_low_data(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with PR figures blanked under MIN_PRS merged PRs, and repair time under
+    MIN_DEFECTS defects: too little data shows as a gap, never as a misleading number."""
+    out = rows.copy()
+    few_prs = out["merged_prs"] < MIN_PRS
+    for column in PR_FIGURES:
+        if column in out:
+            out.loc[few_prs, column] = float("nan")
+    if "repair_time_p50_h" in out:
+        out.loc[out["defects_reported"] < MIN_DEFECTS, "repair_time_p50_h"] = float("nan")
+    return out
+
+
+def adoptions(db: DbPath, teams: Iterable[str] | None = None) -> list[Adoption]:
+    """The AI adoption dates of the chosen teams (all when none), by team name."""
+    weeks = settings().transition_weeks
+    chosen = list(teams or ())
+    with read_connection(db) as conn:
+        found = conn.execute(
+            "select team, ai_adoption_date from teams where ai_adoption_date is not null "
+            "and (len($teams) = 0 or list_contains($teams, team)) order by team",
+            {"teams": chosen},
+        ).fetchall()
+    return [Adoption(team, day, day + timedelta(weeks=weeks)) for team, day in found]
+
+
+def _quarter_ends(start: date, end: date) -> list[tuple[str, date]]:
+    out = []
+    year, quarter = start.year, (start.month - 1) // 3 + 1
+    while True:
+        first_next = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+        last_day = min(first_next - timedelta(days=1), end)
+        out.append((f"{year}-Q{quarter}", last_day))
+        if first_next > end:
+            return out
+        year, quarter = first_next.year, (first_next.month - 1) // 3 + 1
+
+
+def levels_by_quarter(
+    db: DbPath, start: date, end: date, teams: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Share of (person, competency) levels at each level, at each quarter's end in range.
+
+    Columns: quarter, level, level_name, assessments (count), share. People are never
+    listed; the counts are of assessed (person, competency) pairs in force that day.
+    """
+    rows = []
+    for label, day in _quarter_ends(start, end):
+        dist = competency.level_distribution(db, day, tuple(teams or ()))
+        totals = dist.groupby(["level", "level_name"], as_index=False)["people"].sum()
+        whole = int(totals["people"].sum())
+        for row in totals.itertuples(index=False):
+            rows.append(
+                {
+                    "quarter": label,
+                    "level": int(row.level),
+                    "level_name": row.level_name,
+                    "assessments": int(row.people),
+                    "share": row.people / whole if whole else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows, columns=["quarter", "level", "level_name", "assessments", "share"])
+
+
+def team_trends(
+    db: DbPath,
+    *,
+    as_of: datetime | date | str | None,
+    period: str,
+    teams: Iterable[str] | None,
+    start: date,
+) -> TeamTrends:
+    """The Team trends page's data: one row per (team or organization, period) from
+    ``start`` to ``as_of``, adoption windows, red flags and competency levels."""
+    moment = parse_as_of(as_of)
+    chosen = tuple(teams or ())
+    by = "team" if chosen else "org"
+    rows = compute(db, as_of=moment, period=period, by=by, teams=chosen or None)
+    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= _period_floor(start, period)]
+    rows = rows.reset_index(drop=True)
+    low = rows.loc[rows["is_low_data"], ["group", "period", "merged_prs", "defects_reported"]]
+    flags = red_flags(db, moment, period, chosen or None, since=start)
+    return TeamTrends(
+        rows=blank_low_data(rows),
+        low_data=low.reset_index(drop=True),
+        adoptions=adoptions(db, chosen),
+        flags=flags,
+        levels=levels_by_quarter(db, start, moment.date(), chosen),
+        unreadable=unreadable_dimensions(),
+    )
+
+
+def _period_floor(day: date, period: str) -> date:
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+DIMENSIONS = ("Code Quality", "Productivity", "Responsibility")
+MAX_EXPANDED = 12  # flags per dimension shown with their evidence; earlier ones in brief
+
+
+def flags_of(
+    flags: Iterable[RedFlag], dimension: str
+) -> tuple[list[RedFlag], list[RedFlag], list[RedFlag]]:
+    """A dimension's transition dips, its earlier flags (in brief) and its latest flags
+    (shown with evidence), each in time order (period, then team): never by a figure."""
+    mine = sorted((x for x in flags if x.dimension == dimension), key=lambda x: (x.period, x.group))
+    dips = [x for x in mine if x.is_transition_dip]
+    raised = [x for x in mine if not x.is_transition_dip]
+    cut = max(0, len(raised) - MAX_EXPANDED)
+    return dips, raised[:cut], raised[cut:]
+
+
+def flags_frame(flags: Iterable[RedFlag]) -> pd.DataFrame:
+    """Flags in brief: group, period, title, sentence, evidence count (in time order)."""
+    return pd.DataFrame(
+        [
+            {
+                "group": x.group,
+                "period": x.period,
+                "flag": x.title,
+                "why": x.sentence,
+                "evidence": x.n_evidence,
+            }
+            for x in flags
+        ],
+        columns=["group", "period", "flag", "why", "evidence"],
+    )
+
+
+def evidence_frame(flag: RedFlag) -> pd.DataFrame:
+    """A flag's evidence as a table: id, title (untrusted text), note, link."""
+    return pd.DataFrame(
+        [{"id": e.id, "title": e.title, "note": e.note, "link": e.url} for e in flag.evidence],
+        columns=["id", "title", "note", "link"],
+    )
+
+
+def coverage_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per (group, period): what its figures rest on (PRs, defects, attribution share)."""
+    out = rows[
+        [
+            "group",
+            "period",
+            "n_prs",
+            "n_reviewed_prs",
+            "n_defects",
+            "defect_attribution_rate",
+            "is_low_data",
+            "ai_split_coverage",
+        ]
+    ].copy()
+    out.columns = [
+        "group",
+        "period",
+        "merged PRs",
+        "reviewed PRs",
+        "defects reported",
+        "defects attributed to a PR",
+        "too little data",
+        "AI-assisted split",
+    ]
+    return out

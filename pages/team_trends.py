@@ -1,0 +1,110 @@
+"""Page: a team's trends over time — QACT beside cycle time, phases, defects, review health,
+competency levels, the AI adoption window, and the red flags with their evidence.
+No SQL here and no ranking: data from ``metrics.trends``, figures from ``reports.figures``."""
+
+from datetime import date, datetime
+
+import streamlit as st
+
+import ui
+from metrics import trends
+from reports import figures
+
+f = ui.page("Team trends", icon="📈")
+
+
+@st.cache_data(show_spinner="Computing the trends…")
+def load(
+    db: str,
+    version: tuple[int, int],
+    as_of: datetime,
+    period: str,
+    teams: tuple[str, ...],
+    start: date,
+) -> trends.TeamTrends:
+    return trends.team_trends(db, as_of=as_of, period=period, teams=teams, start=start)
+
+
+data = load(str(f.db), f.data_version, f.as_of, f.period, f.teams, f.start)
+scope = ", ".join(f.teams) if f.teams else "the whole organization"
+st.caption(
+    f"{scope} by {f.period}, {f.start:%d %b %Y} to {f.end:%d %b %Y} (as of the end of that "
+    "day, UTC). Medians of merged pull requests; bots excluded. Dashed lines mark AI "
+    "adoption; the shaded band is the transition window, when a dip is expected."
+)
+rows = data.rows
+if rows.empty:
+    st.info(
+        f"No merged pull requests or defects for {scope} between {f.start:%d %b %Y} and "
+        f"{f.end:%d %b %Y}. Widen the date range, pick other teams, or ingest data on "
+        "**Data sources**."
+    )
+    st.stop()
+
+if not data.low_data.empty:
+    periods = ", ".join(f"{r.group} {r.period}" for r in data.low_data.itertuples())
+    st.warning(
+        f"Too little data to show medians and rates for: {periods} (fewer than "
+        f"{trends.MIN_PRS} merged PRs). Those points are left out rather than shown misleadingly."
+    )
+
+st.subheader("The quality tax: QACT beside cycle time")
+st.plotly_chart(figures.qact_vs_cycle(rows, data.adoptions), width="stretch")
+st.caption(
+    "QACT adds to a PR's cycle time the PRs that later fixed or reverted it and the repair "
+    "time of its open defects: the gap between the lines is time the team paid later."
+)
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(figures.phases(rows, data.adoptions), width="stretch")
+with right:
+    st.plotly_chart(figures.defect_rates(rows, data.adoptions), width="stretch")
+st.caption(
+    "The AI-assisted defect rate appears only for a team with at least 5 authors and 10 "
+    "AI-assisted PRs in a period; how many PRs were AI-assisted is never shown."
+)
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(figures.review_health(rows, data.adoptions), width="stretch")
+with right:
+    if data.levels.empty or data.levels["assessments"].sum() == 0:
+        st.info(
+            "No competency assessments for these quarters yet: record them on "
+            "**Competencies** or import them with `teamlens import assessments FILE.csv`."
+        )
+    else:
+        st.plotly_chart(figures.level_distribution(data.levels), width="stretch")
+
+st.subheader("Red flags")
+if not data.adoptions:
+    st.caption("No AI adoption date is recorded for these teams.")
+for dimension in trends.DIMENSIONS:
+    dips, older, shown = trends.flags_of(data.flags, dimension)
+    st.markdown(f"**{dimension}**")
+    if not (dips or older or shown):
+        st.caption("No red flag in this range.")
+    for flag in dips:
+        st.info(f"Expected transition dip, not a red flag: {flag.sentence}", icon="🌱")
+    if older:
+        st.caption(f"{len(older)} earlier flags, in brief (the latest are below, with evidence):")
+        st.dataframe(trends.flags_frame(older), hide_index=True, width="stretch")
+    for flag in shown:
+        with st.expander(f"🚩 {flag.group} · {flag.period} · {flag.title}"):
+            st.text(flag.sentence)
+            if flag.evidence:
+                st.dataframe(
+                    trends.evidence_frame(flag),
+                    column_config={"link": st.column_config.LinkColumn("link")},
+                    hide_index=True,
+                    width="stretch",
+                )
+            if flag.n_evidence > len(flag.evidence):
+                st.caption(f"…and {flag.n_evidence - len(flag.evidence)} more.")
+for dimension, why in data.unreadable:
+    st.markdown(f"**{dimension}**")
+    st.caption(why)
+
+with st.expander("What these figures rest on"):
+    st.dataframe(trends.coverage_frame(rows), hide_index=True, width="stretch")
