@@ -17,7 +17,10 @@ from ingest.demo.timeline import BASE, BOT, FIX, GHOST, REVERT, H, lognormal
 DAY = float(org.DAY_S)
 DEPENDABOT, GHOST_AUTHOR = -1, -2  # author codes that are not people
 P_TWO_DEFECTS = 0.1
-P_FIX, P_RESOLVED_NO_FIX = 0.82, 0.06
+# Outcome of a report: fixed by a PR, closed by hand, or still open. Old reports are never
+# still open (an open one adds its whole age to QACT); recent ones often are.
+P_FIX, P_RESOLVED_NO_FIX = 0.9, 0.1
+P_OPEN_RECENT, RECENT_DAYS = 0.25, 45
 P_UNATTRIBUTED = 0.3  # unattributed reports, per attributed one
 BOT_PRS_PER_REPO_DAY = 0.11
 Batch = dict[str, np.ndarray]
@@ -225,9 +228,17 @@ def defects(rng: np.random.Generator, base: Batch, cv: Curves) -> Batch:
         "variant": np.concatenate([variant, 5 + rng.integers(0, 2, n_un)]),
         "symptom": rng.integers(0, 8, n),
         "severity": rng.choice(4, n, p=[0.35, 0.4, 0.2, 0.05]),
-        "outcome": rng.choice(3, n, p=[P_FIX, P_RESOLVED_NO_FIX, 1 - P_FIX - P_RESOLVED_NO_FIX]),
-        "resolve_after": lognormal(rng, 3 * DAY, 1.0, n),
+        "outcome": _outcomes(rng, np.concatenate([reported, un_reported])),
+        "resolve_after": lognormal(rng, 2 * DAY, 0.8, n),
     }
+
+
+def _outcomes(rng: np.random.Generator, reported: np.ndarray) -> np.ndarray:
+    """0: fixed by a PR, 1: closed by hand, 2: still open at the end."""
+    recent = reported > org.END_S - RECENT_DAYS * DAY
+    u = rng.random(len(reported))
+    p_open = np.where(recent, P_OPEN_RECENT, 1 - P_FIX - P_RESOLVED_NO_FIX)
+    return np.where(u < p_open, 2, np.where(u < p_open + P_RESOLVED_NO_FIX, 1, 0))
 
 
 def fixes(

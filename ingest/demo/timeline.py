@@ -25,7 +25,7 @@ STATE_NAMES = np.array(["APPROVED", "CHANGES_REQUESTED", "COMMENTED"], dtype=obj
 P_DRAFT = np.array([0.15, 0.05, 0.0, 0.0, 0.15])
 PICKUP_MEDIAN_H = np.array([2.5, 1.0, 0.3, 20.0, 2.5])
 P_UNREVIEWED = np.array([0.03, 0.05, 0.4, 0.5, 0.03])
-P_CLOSED = np.array([0.03, 0.02, 0.03, 0.2, 0.0])
+P_CLOSED = np.array([0.03, 0.0, 0.03, 0.2, 0.0])
 P_ABANDONED = np.array([0.012, 0.0, 0.0, 0.04, 0.0])  # left open, never merged
 FIRST_STATE_P = np.array(
     [[0.58, 0.18, 0.24], [0.7, 0.1, 0.2], [0.9, 0.0, 0.1], [0.9, 0.0, 0.1], [0.58, 0.18, 0.24]]
