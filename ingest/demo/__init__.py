@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ingest import store, writer
-from ingest.demo import activity, frames, growth, org
-from ingest.demo.curves import curves
+from ingest.demo import activity, curves, frames, growth, org
 from settings import InputError
 
 SOURCE = "demo"
@@ -87,7 +86,7 @@ def generate(seed: int = 7, n_prs: int | None = None) -> DemoData:
     copies = max(1, round(target / BASE_PRS))
     rng = np.random.default_rng(seed)
     people = org.roster(copies)
-    cv = curves()
+    cv = curves.curves()
     # Each person's appetite for AI assistance once their team has adopted it.
     prop = rng.uniform(0.25, 0.75, people.size)
     mobile = people.team_after == org.TEAM_INDEX["Mobile"]
