@@ -1,7 +1,7 @@
 """Page: the team's competency matrix and the framework's indicators; record an assessment
 or a recognition. People are listed alphabetically, never ranked."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -111,6 +111,10 @@ if not matrix.empty:
         teams_now = phases[phases["phase"] == phase]["team"].tolist()
         if teams_now:
             st.caption(f"On {day:%d %b %Y}, {', '.join(teams_now)}: {note}.")
+    safe = [x for x in matrix.index if x.replace("-", "").replace("_", "").isalnum()]
+    st.markdown(
+        "Open a person: " + " · ".join(f"[{login}](person?person={login})" for login in safe)
+    )
     waiting = phases[phases["ai_adoption_date"].isna()]["team"].tolist()
     if waiting and fw.review.ai_competencies_from_first_cycle:
         st.info(
@@ -191,6 +195,15 @@ today = datetime.now(UTC).date()
 assess_tab, recog_tab = st.tabs(["An assessment", "A recognition"])
 
 
+def later_than_as_of(on: date) -> str:
+    if on <= day:
+        return ""
+    return (
+        f" It is dated after this page's 'As of' day ({day:%d %b %Y}): move 'As of' to "
+        f"{on:%d %b %Y} or later to see it here."
+    )
+
+
 def show_problems(error: people_import.ImportRefusedError) -> None:
     for problem in error.problems:
         st.error(f"**{problem.field}** — {problem.value!r}: expected {problem.expected}")
@@ -223,6 +236,7 @@ with assess_tab, st.form("assessment_form"):
         else:
             st.session_state["cm_saved"] = (
                 f"Saved: {who}, {names[what]}, {fw.level_name(level)} on {on:%d %b %Y}."
+                + later_than_as_of(on)
             )
             st.rerun()
 
@@ -261,6 +275,7 @@ with recog_tab, st.form("recognition_form"):
         else:
             st.session_state["cm_saved"] = (
                 f"Saved: {fw.behaviour(behaviour).name} for {who_r} on {on_r:%d %b %Y}."
+                + later_than_as_of(on_r)
             )
             st.rerun()
 

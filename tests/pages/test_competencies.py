@@ -66,6 +66,11 @@ def test_matrix_distribution_and_change(db):
     # as of 2026-06-11, last quarter ended 2026-03-31: ana 2 -> 3, ben new
     assert (row["Moved up"], row["First assessed"], row["People assessed"]) == (1, 1, 2)
     assert any("Beta" in i.value and "first review cycle" in i.value for i in app.info)
+    links = [m.value for m in app.markdown if m.value.startswith("Open a person")]
+    assert links == [
+        "Open a person: [ana](person?person=ana) · [ben](person?person=ben) · "
+        "[cy](person?person=cy)"
+    ]
 
 
 def test_indicators_sit_beside_each_level(db):
@@ -185,3 +190,12 @@ def test_an_invalid_framework_file_is_explained(db, tmp_path, monkeypatch):
     app = run()
     assert not app.exception
     assert any("ladder.toml refused" in e.value for e in app.error)
+
+
+def test_saving_an_assessment_dated_after_as_of_says_where_to_find_it(db):
+    app = run()  # as of 2026-06-11, the small store's last activity
+    app.selectbox(key="as_person").set_value("ben")
+    app.date_input(key="as_on").set_value(date(2026, 7, 1))
+    app.text_input(key="as_assessor").set_value("lead")
+    app.button[0].click().run()
+    assert any("move 'As of' to 01 Jul 2026 or later" in s.value for s in app.success)
