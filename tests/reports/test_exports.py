@@ -1,0 +1,140 @@
+"""Exports parse back: PDF (pdftotext / pdfinfo / pdftoppm), PPTX (python-pptx), Markdown.
+
+Chart rendering (kaleido) costs about 0.25 s an image after a ~2 s start: only one PDF
+of each kind and the PPTX render charts; the rest are built without them.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+import metrics
+from reports import board, pdf, review
+from reports import pptx as pptx_export
+from reports.quarters import Quarter
+from tests.reports.conftest import PERSON_NAMES
+
+Q3 = Quarter(2026, 3)
+POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+
+
+@pytest.fixture(scope="module")
+def packet(org_db: Path) -> review.ReviewPacket:
+    return review.build_packet(org_db, "ana", Q3)
+
+
+@pytest.fixture(scope="module")
+def summary(org_db: Path) -> board.BoardSummary:
+    return board.build_board(org_db, Q3)
+
+
+@pytest.fixture(scope="module")
+def board_pdf(summary, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "board.pdf"
+    path.write_bytes(pdf.board_pdf(summary))  # with its two charts
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def pdf_pages(path: Path) -> int:
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("Pages:"))
+    return int(line.split()[1])
+
+
+@needs_poppler
+def test_review_pdf_parses_back_with_every_section(packet, tmp_path: Path) -> None:
+    path = tmp_path / "ana.pdf"
+    path.write_bytes(pdf.review_pdf(packet))  # with its two charts
+    text = pdf_text(path)
+    assert "Ana Ångström" in text  # embedded Unicode font
+    for heading in (
+        "Competency levels",
+        "Evaluation dimensions",
+        "Code Quality",
+        "Responsibility",
+        "Red flag: Code merged without review",
+        "Recognitions this quarter",
+        "Review cycle",
+        "Conversation guide",
+        "What is not evaluated, and why",
+    ):
+        assert heading in text, heading
+    for refused in metrics.REFUSED:
+        assert refused.title in text
+    assert "Hotfix <b>config</b> without review" in text  # a title stays literal text
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "2", str(path), str(tmp_path / "p")],
+        check=True,
+    )
+    assert sorted(p.name for p in tmp_path.glob("p-*.png")) == ["p-1.png", "p-2.png"]
+
+
+@needs_poppler
+def test_board_pdf_is_one_page_without_names_or_small_teams(board_pdf: Path) -> None:
+    assert pdf_pages(board_pdf) == 1
+    text = pdf_text(board_pdf)
+    assert "Executive summary 2026Q3" in text
+    assert "Other" in text and "Alpha" in text
+    for team in ("Beta", "Gamma"):
+        assert team not in text
+    for name in PERSON_NAMES:
+        assert name.split()[-1] not in text
+    for refused in metrics.REFUSED:
+        assert refused.id not in text
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(board_pdf), str(board_pdf.with_suffix(""))])
+    assert board_pdf.with_name("board-1.png").stat().st_size > 10_000
+
+
+def test_board_pptx_slides_and_shapes(summary) -> None:
+    deck = Presentation(io.BytesIO(pptx_export.board_pptx(summary)))
+    assert len(deck.slides) == 2
+    first, second = deck.slides
+    names = [shape.name for shape in first.shapes]
+    assert [n for n in names if n.startswith("figure ")] == [
+        f"figure {f.id}" for f in summary.figures
+    ]
+    assert {"chart delivery", "chart skills", "title", "narrative"} <= set(names)
+    pictures = [s for s in first.shapes if s.shape_type == 13]
+    assert len(pictures) == 2 and all(p.image.content_type == "image/png" for p in pictures)
+    text = []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            # every shape lies on the slide
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= deck.slide_width, shape.name
+            assert shape.top + shape.height <= deck.slide_height, shape.name
+            if shape.has_text_frame:
+                text.append(shape.text_frame.text)
+            if shape.has_table:
+                text.extend(cell.text for row in shape.table.rows for cell in row.cells)
+    text.append(first.notes_slide.notes_text_frame.text)
+    joined = "\n".join(text)
+    groups = next(s for s in second.shapes if s.name == "groups").table
+    assert [groups.cell(r, 0).text for r in range(len(groups.rows))] == ["Group", "Alpha", "Other"]
+    for name in PERSON_NAMES:
+        assert name.split()[-1] not in joined
+    for team in ("Beta", "Gamma"):
+        assert team not in joined
+    for refused in metrics.REFUSED:
+        assert refused.id not in joined
+    assert summary.narrative[0] in joined
+
+
+def test_pdf_without_the_unicode_font_falls_back_to_latin1(packet, monkeypatch) -> None:
+    monkeypatch.setattr(pdf, "FONT_DIR", Path("/nonexistent"))
+    data = pdf.review_pdf(packet, with_charts=False)
+    assert data.startswith(b"%PDF-") and b"/Helvetica" in data
