@@ -324,3 +324,68 @@ def resolve_ids(ids: Iterable[str] | None) -> tuple[str, ...]:
     refuse_if_refused(wanted)
     chosen = set(wanted)
     return tuple(m for m in METRICS if m in chosen)
+
+
+# Choices METRICS.md leaves open, as teamlens makes them (shown on How we measure and in
+# docs/how-we-measure.md; each is tested with hand-computed numbers).
+DOCUMENTED_CHOICES: tuple[tuple[str, str], ...] = (
+    (
+        "Reviews at the merge second",
+        "A review counts when submitted at or before merged_at: GitHub times are whole "
+        "seconds and auto-merge fires on the approval itself.",
+    ),
+    (
+        "Draft with no ready event",
+        "A PR opened as a draft with no ready-for-review event recorded is ready at "
+        "created_at; a ready event after the merge is capped at merged_at.",
+    ),
+    (
+        "Team at merge",
+        "A PR's team is its author's membership on the merge date (valid_from ≤ day < "
+        "valid_to; the latest start wins if two overlap). Deleted accounts ('ghost') count "
+        "for the repository's owning team (first by name if several), else Unassigned.",
+    ),
+    (
+        "Attribution targets",
+        "A defect is attributed only to merged, non-bot PRs merged by the as-of time. A "
+        "defect naming only a bot's PR, an issue or an unmerged PR counts as not attributed.",
+    ),
+    (
+        "A defect's team",
+        "The store keeps no order of mention, so a defect's 'first named PR' is the earliest "
+        "merged of its attributed PRs; else the repository's owning team; else Unassigned. "
+        "With the person grouping, an unattributed defect counts for 'Unassigned'.",
+    ),
+    (
+        "Revert by title",
+        'Revert "<title>" names the latest PR of the same repository with exactly that '
+        "title merged strictly before the revert.",
+    ),
+    (
+        "Repair time",
+        "A resolution after the as-of time has not happened yet: such a defect is open, and "
+        "its repair time runs to the as-of time.",
+    ),
+    (
+        "Dismissed change requests",
+        "A change request counts for dismissed_review_merges when its dismissal happened at "
+        "or before the merge. A review whose state is DISMISSED keeps the state it was "
+        "submitted with (from the dismissal event) for every other rule.",
+    ),
+    (
+        "Organization and filters",
+        "The organization's group is named 'organization'. A team filter applies to PRs and "
+        "defects before grouping.",
+    ),
+    (
+        "Too little data",
+        "Rows under 5 merged PRs carry is_low_data; pages leave their medians and rates out "
+        "and say so. Repair-time medians need 3 defects on the pages. The CLI and API return "
+        "the numbers with the coverage beside them.",
+    ),
+    (
+        "Negation in text",
+        "'not caused by #5' still names #5: METRICS.md's rule is textual. Code blocks and "
+        "inline code are ignored; a Markdown link reads as its URL when that is a PR URL.",
+    ),
+)

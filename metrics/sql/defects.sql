@@ -21,7 +21,7 @@ defects_reported as (
 ),
 
 repo_teams as (
-    select repo, min(team) as team from team_repositories group by repo
+    select lower(repo) as repo_key, min(team) as team from team_repositories group by 1
 ),
 
 -- logic --------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ final as (
     left join earliest_fix as f on f.defect_id = d.defect_id
     left join attributed_counts as c on c.defect_id = d.defect_id
     left join first_named as n on n.defect_id = d.defect_id
-    left join repo_teams as rt on rt.repo = d.repo
+    left join repo_teams as rt on rt.repo_key = lower(d.repo)
 )
 
 select * from final

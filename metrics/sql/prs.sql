@@ -49,7 +49,7 @@ memberships as (
 ),
 
 repo_teams as (
-    select repo, min(team) as team from team_repositories group by repo
+    select lower(repo) as repo_key, min(team) as team from team_repositories group by 1
 ),
 
 commit_starts as (
@@ -77,7 +77,7 @@ member_teams as (
     select m.pr_id, arg_max(ms.team, ms.valid_from) as team
     from merged as m
     inner join memberships as ms
-        on ms.login = m.author_login
+        on lower(ms.login) = lower(m.author_login)
         and ms.valid_from <= cast(m.merged_at as date)
         and cast(m.merged_at as date) < ms.valid_to
     group by m.pr_id
@@ -163,7 +163,7 @@ joined as (
         coalesce(ef.has_dismissed_change_request, false) as has_dismissed_change_request
     from merged as m
     left join member_teams as mt on mt.pr_id = m.pr_id
-    left join repo_teams as rt on rt.repo = m.repo
+    left join repo_teams as rt on rt.repo_key = lower(m.repo)
     left join commit_starts as cs on cs.pr_id = m.pr_id
     left join pr_events_facts as ef on ef.pr_id = m.pr_id
     left join review_facts as rf on rf.pr_id = m.pr_id
