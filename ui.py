@@ -191,7 +191,7 @@ def _write_url(teams: list[str], as_of: date, start: date, period: str) -> None:
 
 def overview() -> None:
     """The landing page: what teamlens is and where to go."""
-    page("teamlens", icon="🔭")
+    page("Overview", icon="🔭")
     st.markdown(
         "teamlens measures **value, not volume**: how long changes take to land *correctly* "
         "(quality-adjusted cycle time), how often they break (defect and change failure "

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "e2e" / "screenshots"
 CHROMIUM = os.environ.get("TEAMLENS_CHROMIUM", "/usr/bin/chromium")
 PAGES = (  # url path, title shown on the page
-    ("", "teamlens"),
+    ("", "Overview"),
     ("team_trends", "Team trends"),
     ("competencies", "Competencies"),
     ("person", "Person"),

@@ -41,7 +41,7 @@ def test_app_shell_runs_overview_with_filters(small_db: Path) -> None:
     app = run("app.py")
     assert not app.exception
     assert [w.label for w in app.sidebar.multiselect] == ["Teams"]
-    assert app.title[0].value.endswith("teamlens")
+    assert app.title[0].value.endswith("Overview")
 
 
 def test_demo_banner_only_for_demo_data(small_db: Path) -> None:
