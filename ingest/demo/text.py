@@ -74,10 +74,11 @@ LABEL_WEIGHTS = (0.3, 0.25, 0.2, 0.12, 0.05, 0.08)
 COPILOT_TRAILER = "Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>"
 CLAUDE_TRAILER = "Co-authored-by: Claude <noreply@anthropic.com>"
 # How an AI-assisted PR shows it (index 0: label, 1: Copilot trailer, 2: Claude trailer).
+# Spelled as ingest/github/mapping.py spells them, so demo and real data read alike.
 AI_REASONS = (
     "label:ai-assisted",
-    "trailer:Co-authored-by: Copilot",
-    "trailer:Co-authored-by: Claude",
+    "trailer:Co-authored-by copilot",
+    "trailer:Co-authored-by claude",
 )
 AI_REASON_WEIGHTS = (0.5, 0.35, 0.15)
 AI_TRAILERS = ("", COPILOT_TRAILER, CLAUDE_TRAILER)

@@ -30,8 +30,8 @@ P_ABANDONED = np.array([0.012, 0.0, 0.0, 0.04, 0.0])  # left open, never merged
 FIRST_STATE_P = np.array(
     [[0.58, 0.18, 0.24], [0.7, 0.1, 0.2], [0.9, 0.0, 0.1], [0.9, 0.0, 0.1], [0.58, 0.18, 0.24]]
 )
-P_DISMISS_CR = 0.08  # a CHANGES_REQUESTED review dismissed, then merged without re-review
-P_STALE = 0.04  # an approval dismissed as stale after new commits, then re-approved
+P_DISMISS_CR = 0.05  # a CHANGES_REQUESTED review dismissed, then merged without re-review
+P_STALE = 0.015  # an approval dismissed as stale after new commits, then re-approved
 
 
 def lognormal(

@@ -15,6 +15,8 @@ import pytest
 
 from ingest import demo, store, writer
 from ingest.demo import growth, org
+from ingest.github import mapping
+from settings import settings
 
 TABLES = (*demo.TABLES, "links", "sync_state", "meta")
 
@@ -311,13 +313,23 @@ def test_ai_assisted_prs_are_flagged_by_label_or_trailer(db: Path) -> None:
     ).set_index("r")
     assert set(flagged.index) == {
         "label:ai-assisted",
-        "trailer:Co-authored-by: Copilot",
-        "trailer:Co-authored-by: Claude",
+        "trailer:Co-authored-by copilot",
+        "trailer:Co-authored-by claude",
     }
     label = flagged.loc["label:ai-assisted"]
     assert label["labelled"] == label["n"]
-    for reason in ("trailer:Co-authored-by: Copilot", "trailer:Co-authored-by: Claude"):
+    for reason in ("trailer:Co-authored-by copilot", "trailer:Co-authored-by claude"):
         assert flagged.loc[reason, "trailer"] == flagged.loc[reason, "n"]
+    # The GitHub mapping, given the same labels, body and commit messages, agrees.
+    sample = query(
+        db,
+        "select p.pr_id, p.labels, p.body, p.is_ai_assisted, p.ai_assisted_reason,"
+        " coalesce(list(c.message) filter (where c.message is not null), [])"
+        " as messages from pull_requests p left join pr_commits c using (pr_id) group by all",
+    )
+    for row in sample.itertuples():
+        found = mapping.detect_ai(list(row.labels), row.body, list(row.messages), settings())
+        assert found == (row.ai_assisted_reason if row.is_ai_assisted else None), row.pr_id
     unflagged = query(
         db,
         "select count(*) n from pull_requests where not is_ai_assisted and"
@@ -331,6 +343,13 @@ def test_ai_assisted_prs_are_flagged_by_label_or_trailer(db: Path) -> None:
         " message not like '%Co-authored-by:%' and message not like '%Fixes #%'",
     )
     assert plain["n"][0] == 0
+    kept = query(
+        db,
+        "select c.message, p.repo from pr_commits c join pull_requests p using (pr_id)"
+        " where c.message is not null",
+    )
+    agents = settings().ai_agents
+    assert all(mapping.keeps_message(m, r, agents) for m, r in kept.itertuples(index=False))
 
 
 def test_people_edge_cases(db: Path) -> None:
