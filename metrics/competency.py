@@ -378,6 +378,20 @@ def level_changes(
     return merged[["login", "competency", "level_then", "level_now", "change"]]
 
 
+def change_matrix(
+    db: DbPath, as_of: AsOf = None, teams: Iterable[str] = (), fw: Framework | None = None
+) -> pd.DataFrame:
+    """People x competencies of the change since the end of last quarter (like
+    :func:`level_matrix`: everyone alphabetical; NaN where there is no earlier level)."""
+    fw = fw or load_framework()
+    day = as_of_day(as_of)
+    logins = [p.login for p in people(db, day, teams)]
+    matrix = pd.DataFrame(index=pd.Index(logins, name="login"), columns=list(fw.competency_ids))
+    for row in level_changes(db, day, teams, fw).itertuples(index=False):
+        matrix.loc[row.login, row.competency] = row.change
+    return matrix.astype("float64")
+
+
 def change_summary(
     db: DbPath, as_of: AsOf = None, teams: Iterable[str] = (), fw: Framework | None = None
 ) -> pd.DataFrame:

@@ -26,6 +26,7 @@ LEVEL_COLORS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b", "#041f45", "#020f24"
 def load(db: str, version: tuple[int, int], as_of: datetime, teams: tuple[str, ...]) -> dict:
     return {
         "matrix": mc.level_matrix(db, as_of, teams),
+        "change_matrix": mc.change_matrix(db, as_of, teams),
         "distribution": mc.level_distribution(db, as_of, teams),
         "changes": mc.change_summary(db, as_of, teams),
         "phases": mc.team_phases(db, teams, as_of=as_of),
@@ -53,36 +54,46 @@ elif matrix.notna().sum().sum() == 0:
         "`teamlens import assessments FILE.csv`."
     )
 if not matrix.empty:
+    since = mc.previous_quarter_end(day)
+    view = st.radio(
+        "Show",
+        ["Current level", f"Change since {since:%d %b %Y}"],
+        horizontal=True,
+        key="cm_view",
+    )
     top = fw.level_numbers[-1]
-    colors = [LEVEL_COLORS[min(i, len(LEVEL_COLORS) - 1)] for i in range(top)]
-    # a stepped scale: one flat colour per level
-    scale = [pair for i, c in enumerate(colors) for pair in ((i / top, c), ((i + 1) / top, c))]
     labels = [names[c] for c in matrix.columns]
-    text = matrix.map(lambda v: "" if pd.isna(v) else str(int(v)))
-    heat = go.Figure(
-        go.Heatmap(
+    if view == "Current level":
+        colors = [LEVEL_COLORS[min(i, len(LEVEL_COLORS) - 1)] for i in range(top)]
+        # a stepped scale: one flat colour per level
+        scale = [pair for i, c in enumerate(colors) for pair in ((i / top, c), ((i + 1) / top, c))]
+        trace = go.Heatmap(
             z=matrix.values,
-            x=labels,
-            y=list(matrix.index),
-            text=text.values,
-            texttemplate="%{text}",
+            text=matrix.map(lambda v: "" if pd.isna(v) else str(int(v))).values,
             zmin=0.5,
             zmax=top + 0.5,
             colorscale=scale,
             colorbar={
                 "title": "Level",
-                "len": 240,
-                "lenmode": "pixels",
-                "y": 1,
-                "yanchor": "top",
                 "tickvals": list(fw.level_numbers),
                 "ticktext": [fw.level_name(n) for n in fw.level_numbers],
             },
             hovertemplate="%{y} · %{x}: level %{z}<extra></extra>",
-            xgap=2,
-            ygap=2,
         )
-    )
+    else:
+        change = data["change_matrix"]
+        trace = go.Heatmap(
+            z=change.values,
+            text=change.map(lambda v: "" if pd.isna(v) else f"{int(v):+d}").values,
+            zmin=-2,
+            zmax=2,
+            colorscale="RdBu",
+            colorbar={"title": "Levels moved", "tickvals": [-2, -1, 0, 1, 2]},
+            hovertemplate="%{y} · %{x}: %{text} since last quarter<extra></extra>",
+        )
+    trace.update(x=labels, y=list(matrix.index), texttemplate="%{text}", xgap=2, ygap=2)
+    trace.colorbar.update(len=240, lenmode="pixels", y=1, yanchor="top")
+    heat = go.Figure(trace)
     core = sum(1 for c in fw.competencies if c.group == "core")
     heat.add_vline(x=core - 0.5, line_width=3, line_color="#333333")
     heat.update_layout(
@@ -94,7 +105,7 @@ if not matrix.empty:
     st.plotly_chart(heat, width="stretch")
     st.caption(
         "Left of the dark line: the core technical competencies; right: the AI-augmented "
-        "ones. Blank cells: not assessed yet. Levels: "
+        "ones. Blank cells: not assessed yet (or, for change, no level last quarter). Levels: "
         + ", ".join(fw.level_name(n) for n in fw.level_numbers)
         + "."
     )

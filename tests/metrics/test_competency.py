@@ -265,6 +265,10 @@ def test_change_since_last_quarter(db):
     assert changes.loc[("carol", "prompt_effectiveness")].tolist() == [3.0, 2.0, -1.0]
     # alice was first assessed on output evaluation on 15 Oct: new, no change figure
     assert math.isnan(changes.loc[("alice", "ai_output_evaluation"), "change"])
+    matrix = mc.change_matrix(db, TODAY, ["Payments"], FW)
+    assert matrix.index.tolist() == ["alice", "carol", "zed"]
+    assert matrix["prompt_effectiveness"].tolist() == [1.0, -1.0, 0.0]
+    assert math.isnan(matrix.loc["alice", "ai_output_evaluation"])
     summary = mc.change_summary(db, TODAY, ["Payments"], FW).set_index("competency")
     row = summary.loc["prompt_effectiveness"]
     # alice up, carol down, zed unchanged (4 -> 4)

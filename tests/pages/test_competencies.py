@@ -73,6 +73,16 @@ def test_matrix_distribution_and_change(db):
     ]
 
 
+def test_matrix_shows_change_since_last_quarter(db):
+    app = run()
+    app.radio(key="cm_view").set_value("Change since 31 Mar 2026").run()
+    assert not app.exception
+    spec = app.get("plotly_chart")[0].proto.spec
+    # ana's prompt effectiveness went from 2 (15 Mar) to 3 (20 May)
+    assert '"+1"' in spec
+    assert "Levels moved" in spec
+
+
 def test_indicators_sit_beside_each_level(db):
     app = run()
     app.selectbox(key="cm_competency").set_value("prompt_effectiveness").run()
