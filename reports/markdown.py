@@ -49,10 +49,14 @@ def metric_rows(lines: Iterable[MetricLine]) -> list[list[str]]:
     return rows
 
 
-def review_markdown(packet: ReviewPacket) -> str:
-    """The whole packet, every section always present (an empty one says so)."""
+def review_markdown(packet: ReviewPacket, *, title: bool = True) -> str:
+    """The whole packet, every section always present (an empty one says so).
+
+    Args:
+        title: start with the packet's ``#`` title (a page that has its own leaves it out).
+    """
     out: list[str] = [
-        f"# Quarterly review {packet.quarter.label}: {md(packet.name)}",
+        f"# Quarterly review {packet.quarter.label}: {md(packet.name)}" if title else "",
         "",
         f"**{md(packet.login)}** · team {md(packet.team or 'none')} · level "
         f"{md(packet.developer_level or 'not set')} · as of {packet.as_of:%Y-%m-%d %H:%M} UTC "

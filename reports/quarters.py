@@ -91,3 +91,8 @@ def parse_quarter(text: str, *, now: datetime | None = None) -> Quarter:
     if quarter.start > today:
         raise BadQuarterError(f"quarter {quarter.label} has not started yet (today is {today})")
     return quarter
+
+
+def recent(moment: date | datetime, count: int = 8) -> list[Quarter]:
+    """The quarter of ``moment`` and the ``count - 1`` before it, newest first (pickers)."""
+    return quarter_of(moment).back(count)[::-1]

@@ -696,9 +696,15 @@ def build_packet(
     )
 
 
-def people_choices(db: DbPath, as_of: datetime | None = None) -> list[tuple[str, str]]:
-    """(login, "Name (login)") of everyone, alphabetical by login — for a person picker."""
-    return [(p.login, f"{p.name or p.login} ({p.login})") for p in competency.people(db, as_of)]
+def people_choices(
+    db: DbPath, as_of: datetime | None = None, teams: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """(login, "Name (login)") of everyone (or the members of ``teams``), alphabetical by
+    login — for a person picker; never ordered by anything else."""
+    return [
+        (p.login, f"{p.name or p.login} ({p.login})")
+        for p in competency.people(db, as_of, tuple(teams))
+    ]
 
 
 def iter_metric_lines(packet: ReviewPacket) -> Iterable[MetricLine]:

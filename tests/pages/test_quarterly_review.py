@@ -1,0 +1,66 @@
+"""AppTest of the Quarterly review page against the reports tests' small organization."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.reports.conftest import build_org
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "quarterly_review.py")
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_org(tmp_path_factory.mktemp("review_page") / "teamlens.duckdb")
+
+
+@pytest.fixture
+def app(org: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("TEAMLENS_DB", str(org))
+    return AppTest.from_file(PAGE, default_timeout=60)
+
+
+def test_packet_of_the_person_in_the_url(app: AppTest) -> None:
+    app.query_params["person"] = "ana"
+    app.run()
+    assert not app.exception
+    person, quarter = app.selectbox[0], app.selectbox[1]
+    assert (person.label, person.value) == ("Person", "ana")
+    assert person.options[:3] == [
+        "Ana Ångström (ana)",
+        "Bo Quintaverde (bo)",
+        "Cai Zephyrine (cai)",
+    ]
+    # the quarter of 'As of' (the last day with activity: 21 Sep 2026) is the default
+    assert (quarter.label, quarter.value) == ("Quarter", "2026Q3")
+    assert len(app.get("plotly_chart")) == 2
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["⬇️ Review packet (PDF)", "⬇️ Review packet (Markdown)"]
+    body = "\n".join(m.value for m in app.markdown)
+    assert "## What is not evaluated, and why" in body
+    assert "Code merged without review" in body
+    assert app.query_params["person"] == "ana"
+    assert app.query_params["quarter"] == "2026Q3"
+
+
+def test_picking_another_person_and_quarter(app: AppTest) -> None:
+    app.run()
+    assert app.selectbox[0].value == "ana"  # first alphabetically, not by any metric
+    app.selectbox[0].set_value("kim").run()
+    app.selectbox[1].set_value("2026Q2").run()
+    assert not app.exception
+    body = "\n".join(m.value for m in app.markdown)
+    assert "**kim** · team Gamma" in body
+    assert "Phase as of 30 Jun 2026: **not adopted**" in body
+
+
+def test_unknown_person_in_the_url_is_explained(app: AppTest) -> None:
+    app.query_params["person"] = "nobody"
+    app.run()
+    assert not app.exception
+    assert any("nobody" in w.value for w in app.warning)
+    assert app.selectbox[0].value == "ana"
