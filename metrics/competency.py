@@ -61,8 +61,17 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
+def quarter_before(day: date) -> date:
+    """The day one quarter (3 months) before ``day``: "last quarter" in change figures.
+
+    A rolling quarter rather than the last calendar quarter's end, so quarterly reviews
+    held mid-quarter still compare this review's levels with the previous review's.
+    """
+    return add_months(day, -3)
+
+
 def previous_quarter_end(day: date) -> date:
-    """The last day of the quarter before ``day``'s ("last quarter" for change figures)."""
+    """The last day of the calendar quarter before ``day``'s."""
     return quarter_start(day) - timedelta(days=1)
 
 
@@ -355,14 +364,14 @@ def level_distribution(
 def level_changes(
     db: DbPath, as_of: AsOf = None, teams: Iterable[str] = (), fw: Framework | None = None
 ) -> pd.DataFrame:
-    """Each person's level per competency now and at the end of last quarter.
+    """Each person's level per competency now and one quarter earlier (:func:`quarter_before`).
 
     Columns: login, competency, level_then (NaN: not assessed then), level_now, change
     (now - then; NaN when there is no earlier level). Alphabetical, framework order.
     """
     fw = fw or load_framework()
     day = as_of_day(as_of)
-    then_day = previous_quarter_end(day)
+    then_day = quarter_before(day)
     now = current_levels(db, day, teams, fw)[["login", "competency", "level"]]
     logins = now["login"].unique().tolist()
     history = assessments(db, day, logins) if logins else pd.DataFrame(columns=_ASSESSMENT_COLUMNS)
@@ -381,7 +390,7 @@ def level_changes(
 def change_matrix(
     db: DbPath, as_of: AsOf = None, teams: Iterable[str] = (), fw: Framework | None = None
 ) -> pd.DataFrame:
-    """People x competencies of the change since the end of last quarter (like
+    """People x competencies of the change over the last quarter (like
     :func:`level_matrix`: everyone alphabetical; NaN where there is no earlier level)."""
     fw = fw or load_framework()
     day = as_of_day(as_of)
@@ -395,7 +404,7 @@ def change_matrix(
 def change_summary(
     db: DbPath, as_of: AsOf = None, teams: Iterable[str] = (), fw: Framework | None = None
 ) -> pd.DataFrame:
-    """Per competency, how the team's levels moved since the end of last quarter.
+    """Per competency, how the team's levels moved over the last quarter.
 
     Columns: competency, name, assessed (people with a level now), moved_up, moved_down,
     unchanged, new (no level last quarter), mean_then, mean_now. Framework order.

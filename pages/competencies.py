@@ -54,7 +54,7 @@ elif matrix.notna().sum().sum() == 0:
         "`teamlens import assessments FILE.csv`."
     )
 if not matrix.empty:
-    since = mc.previous_quarter_end(day)
+    since = mc.quarter_before(day)
     view = st.radio(
         "Show",
         ["Current level", f"Change since {since:%d %b %Y}"],
@@ -84,7 +84,7 @@ if not matrix.empty:
         change = data["change_matrix"]
         trace = go.Heatmap(
             z=change.values,
-            text=change.map(lambda v: "" if pd.isna(v) else f"{int(v):+d}").values,
+            text=change.map(lambda v: "" if pd.isna(v) else f"{int(v):+d}" if v else "0").values,
             zmin=-2,
             zmax=2,
             colorscale="RdBu",
@@ -170,7 +170,7 @@ with right:
     st.plotly_chart(bars, width="stretch")
 
 # --- change since last quarter --------------------------------------------------------
-since = mc.previous_quarter_end(day)
+since = mc.quarter_before(day)
 st.subheader("Change since last quarter")
 changes = data["changes"]
 if changes["assessed"].sum() == 0:
@@ -192,7 +192,7 @@ else:
     )
     st.dataframe(table.drop(columns="competency"), hide_index=True, width="stretch")
     st.caption(
-        f"Levels now against levels in force at the end of last quarter ({since:%d %b %Y}). "
+        f"Levels now against the levels in force a quarter ago ({since:%d %b %Y}). "
         "'First assessed': people with no level for that competency back then."
     )
 

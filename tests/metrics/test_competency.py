@@ -83,6 +83,8 @@ def test_quarters():
     assert mc.quarter_start(date(2026, 11, 20)) == date(2026, 10, 1)
     assert mc.previous_quarter_end(date(2026, 11, 20)) == date(2026, 9, 30)
     assert mc.previous_quarter_end(date(2026, 1, 1)) == date(2025, 12, 31)
+    assert mc.quarter_before(date(2026, 11, 20)) == date(2026, 8, 20)
+    assert mc.quarter_before(date(2026, 5, 31)) == date(2026, 2, 28)
 
 
 def test_adoption_start_is_the_later_of_team_adoption_and_start_date():
@@ -259,7 +261,7 @@ def test_level_distribution(db):
 
 def test_change_since_last_quarter(db):
     changes = mc.level_changes(db, TODAY, ["Payments"], FW).set_index(["login", "competency"])
-    # last quarter ended 2026-09-30: alice prompt 2 (1 Jul) -> 3 (15 Oct)
+    # a quarter before 2026-11-20 is 2026-08-20: alice prompt 2 (1 Jul) -> 3 (15 Oct)
     assert changes.loc[("alice", "prompt_effectiveness")].tolist() == [2.0, 3.0, 1.0]
     # carol 3 (1 Aug) -> 2 (1 Nov)
     assert changes.loc[("carol", "prompt_effectiveness")].tolist() == [3.0, 2.0, -1.0]

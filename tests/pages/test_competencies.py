@@ -28,7 +28,7 @@ def assessed_store(db: Path, tmp_path: Path) -> Path:
         textwrap.dedent(
             """\
             login,competency,level,assessed_on,assessor,evidence
-            ana,prompt_effectiveness,2,2026-03-15,lead,
+            ana,prompt_effectiveness,2,2026-03-05,lead,
             ana,prompt_effectiveness,3,2026-05-20,lead,
             ben,prompt_effectiveness,4,2026-05-20,lead,
             cy,debugging,1,2026-05-01,cy,
@@ -63,7 +63,7 @@ def test_matrix_distribution_and_change(db):
     assert app.selectbox(key="as_person").options == ["ana", "ben", "cy"]
     frame = app.dataframe[0].value
     row = frame[frame["Competency"] == "Prompt Effectiveness"].iloc[0]
-    # as of 2026-06-11, last quarter ended 2026-03-31: ana 2 -> 3, ben new
+    # as of 2026-06-11, a quarter before is 2026-03-11: ana 2 (5 Mar) -> 3, ben new
     assert (row["Moved up"], row["First assessed"], row["People assessed"]) == (1, 1, 2)
     assert any("Beta" in i.value and "first review cycle" in i.value for i in app.info)
     links = [m.value for m in app.markdown if m.value.startswith("Open a person")]
@@ -75,7 +75,7 @@ def test_matrix_distribution_and_change(db):
 
 def test_matrix_shows_change_since_last_quarter(db):
     app = run()
-    app.radio(key="cm_view").set_value("Change since 31 Mar 2026").run()
+    app.radio(key="cm_view").set_value("Change since 11 Mar 2026").run()
     assert not app.exception
     spec = app.get("plotly_chart")[0].proto.spec
     # ana's prompt effectiveness went from 2 (15 Mar) to 3 (20 May)
