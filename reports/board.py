@@ -311,7 +311,7 @@ def _narrative(
         if fig.direction in ("improved", "worsened"):
             return f"{fig.direction} from {fig.previous_text} in {prev}"
         if fig.direction == "unchanged":
-            return f"about the same as in {prev} ({fig.previous_text})"
+            return f"unchanged from {fig.previous_text} in {prev}"
         return f"no {prev} figure to compare"
 
     qact, cfr, dr = by_id["qact_p50_h"], by_id["change_failure_rate"], by_id["defect_rate"]

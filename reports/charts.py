@@ -130,8 +130,8 @@ def person_history(packet: ReviewPacket) -> go.Figure:
 
 
 def board_delivery(board: BoardSummary) -> go.Figure:
-    """QACT and cycle time medians per quarter (hours) with the change failure rate on a
-    second axis: speed is never drawn without quality."""
+    """QACT and cycle time medians per quarter (hours, right axis) drawn over the change
+    failure rate (bars, left axis): speed is never drawn without quality."""
     labels = [p.quarter for p in board.trend]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_bar(
@@ -139,7 +139,7 @@ def board_delivery(board: BoardSummary) -> go.Figure:
         y=[p.change_failure_rate for p in board.trend],
         name="Change failure rate",
         marker_color="#f4b6b6",
-        secondary_y=True,
+        secondary_y=False,
     )
     fig.add_scatter(
         x=labels,
@@ -147,7 +147,8 @@ def board_delivery(board: BoardSummary) -> go.Figure:
         mode="lines+markers",
         name="QACT median",
         line={"color": BLUE, "width": 3},
-        secondary_y=False,
+        marker={"size": 9},
+        secondary_y=True,
     )
     fig.add_scatter(
         x=labels,
@@ -155,17 +156,21 @@ def board_delivery(board: BoardSummary) -> go.Figure:
         mode="lines+markers",
         name="Cycle time median",
         line={"color": BLUE, "dash": "dot"},
-        secondary_y=False,
+        secondary_y=True,
     )
     _base(fig, "Delivery with quality, per quarter", 340)
-    fig.update_yaxes(title="Hours", secondary_y=False)
     worst = max((p.change_failure_rate or 0 for p in board.trend), default=0)
     fig.update_yaxes(
         title="Change failure rate",
         tickformat=".1%" if worst < 0.1 else ".0%",
+        secondary_y=False,
+    )
+    fig.update_yaxes(
+        title="Hours (medians)",
         secondary_y=True,
         showgrid=False,
         rangemode="tozero",
+        tickmode="auto",
     )
     fig.update_xaxes(type="category")
     return fig
