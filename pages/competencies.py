@@ -292,8 +292,13 @@ with recog_tab, st.form("recognition_form"):
 
 with st.expander("The framework behind this page"):
     st.markdown(f"Framework file: `{fw.path}` — {fw.name}.")
+    st.markdown("**Evaluation dimensions** — what good looks like, and the red flags")
     for dimension in fw.dimensions:
         st.markdown(
             f"**{dimension.name}** — {dimension.good}  \nRed flags: "
             + "; ".join(dimension.red_flags)
         )
+    st.markdown("**Behaviours to recognize**")
+    st.markdown("\n".join(f"- **{b.name}** — {b.description}" for b in fw.behaviours))
+    st.markdown("**Recognition formats**")
+    st.markdown("\n".join(f"- **{x.name}** — {x.frequency}, for {x.audience}" for x in fw.formats))

@@ -91,6 +91,10 @@ def test_indicators_sit_beside_each_level(db):
     assert "Simple prompts, high iteration count" in text
     assert "**3 Advanced** · 1 person" in text
     assert "Template-quality prompts, first-attempt success" in text
+    # the framework's dimensions, behaviours and formats are one click away
+    assert "**Responsibility**" in text
+    assert "**Quality catches**" in text
+    assert "**Performance review documentation** — Quarterly" in text
 
 
 def test_assessment_form_saves_at_once(db):
