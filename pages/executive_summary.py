@@ -74,13 +74,14 @@ buttons[2].download_button(
     on_click="ignore",
 )
 
-tiles = st.columns(len(summary.figures))
-for column, fig in zip(tiles, summary.figures, strict=True):
+tiles = [*st.columns(4), *st.columns(4)]
+for column, fig in zip(tiles, summary.figures, strict=False):
+    colour = "inverse" if fig.better == "lower" else "normal"
     column.metric(
         fig.title,
         fig.value_text,
         delta=change_text(fig.value, fig.previous, fig.unit) or None,
-        delta_color="inverse" if fig.better == "lower" else "normal",
+        delta_color="off" if fig.direction == "unchanged" else colour,
         help=f"{summary.previous.label}: {fig.previous_text}. {fig.companion}".strip(),
         border=True,
     )

@@ -33,10 +33,10 @@ def _base(fig: go.Figure, title: str, height: int) -> go.Figure:
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         font=FONT,
         height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1, "xanchor": "right"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "xanchor": "left"},
     )
     fig.update_xaxes(showline=True, linecolor="#bbb")
     fig.update_yaxes(gridcolor="#eee", zeroline=True, zerolinecolor="#bbb", rangemode="tozero")
@@ -71,8 +71,10 @@ def competency_levels(packet: ReviewPacket) -> go.Figure:
             name="Growth goal",
             marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": ORANGE}},
         )
-    _base(fig, "Competency levels (1 Beginner … 4 Expert)", 120 + 28 * len(lines))
-    fig.update_layout(barmode="group", bargap=0.25, margin={"l": 280})
+    _base(fig, "Competency levels (1 Beginner … 4 Expert)", 160 + 28 * len(lines))
+    fig.update_layout(
+        barmode="group", bargap=0.25, margin={"l": 280, "b": 100}, legend={"y": -0.25}
+    )
     fig.update_xaxes(range=[0, 4.3], dtick=1, title="Level (0 = not assessed)", gridcolor="#eee")
     return fig
 
@@ -177,22 +179,33 @@ def board_delivery(board: BoardSummary) -> go.Figure:
 
 
 def board_skills(board: BoardSummary) -> go.Figure:
-    """Share of assessed engineers at level 2+ and 3+ per AI competency, with last
-    quarter's 2+ share marked."""
-    names = [s.name for s in board.skills]
+    """Share of assessed engineers at level 2+ and 3+ per AI competency (horizontal bars),
+    with last quarter's 2+ share marked."""
+    skills = list(reversed(board.skills))  # framework order, top to bottom
+    names = [s.name for s in skills]
     fig = go.Figure()
-    fig.add_bar(x=names, y=[s.share_2 for s in board.skills], name="Level 2+", marker_color=BLUE)
     fig.add_bar(
-        x=names, y=[s.share_3 for s in board.skills], name="Level 3+", marker_color="#08306b"
+        y=names,
+        x=[s.share_3 for s in skills],
+        orientation="h",
+        name="Level 3+",
+        marker_color="#08306b",
+    )
+    fig.add_bar(
+        y=names,
+        x=[s.share_2 for s in skills],
+        orientation="h",
+        name="Level 2+",
+        marker_color=BLUE,
     )
     fig.add_scatter(
-        x=names,
-        y=[s.share_2_before for s in board.skills],
+        y=names,
+        x=[s.share_2_before for s in skills],
         mode="markers",
         name=f"Level 2+ in {board.previous.label}",
-        marker={"symbol": "line-ew", "size": 26, "line": {"width": 3, "color": ORANGE}},
+        marker={"symbol": "line-ns", "size": 16, "line": {"width": 3, "color": ORANGE}},
     )
-    _base(fig, "AI competencies: share of engineers assessed at each level", 340)
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    _base(fig, "AI competencies: share of engineers at each level", 340)
+    fig.update_layout(barmode="group", bargap=0.25, margin={"l": 170})
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.02], gridcolor="#eee")
     return fig
