@@ -4,6 +4,7 @@ ranking — with their competency levels, growth goal, recognitions and check-in
 from datetime import datetime
 
 import pandas as pd
+import plotly.express as px
 import streamlit as st
 from plotly.subplots import make_subplots
 
@@ -28,6 +29,7 @@ TREND_METRICS = (
     "merged_prs",
 )
 METRICS = {m.id: m for m in REGISTRY if m.id in TREND_METRICS}
+PALETTE = px.colors.qualitative.Safe
 STATUS = {"held": "✅ held", "overdue": "⚠️ overdue", "due": "🔔 due now", "upcoming": "🗓️ next"}
 
 
@@ -157,6 +159,7 @@ if len(trend):
 for index, competency_id in enumerate(shown_ids):
     # a small offset per competency keeps lines at the same level apart
     nudge = (index - (len(shown_ids) - 1) / 2) * 0.05
+    color = PALETTE[index % len(PALETTE)]
     steps = levels[(levels["competency"] == competency_id)]
     managed = steps[steps["assessor_role"] == "manager"]
     own = steps[steps["assessor_role"] == "self"]
@@ -168,7 +171,7 @@ for index, competency_id in enumerate(shown_ids):
             y=ys,
             name=names[competency_id],
             mode="lines+markers",
-            line={"shape": "hv"},
+            line={"shape": "hv", "color": color},
             legendgroup=competency_id,
             row=2,
             col=1,
@@ -180,7 +183,7 @@ for index, competency_id in enumerate(shown_ids):
             mode="markers",
             name=f"{names[competency_id]} (self)",
             legendgroup=competency_id,
-            marker={"symbol": "circle-open", "size": 9},
+            marker={"symbol": "circle-open", "size": 9, "color": color},
             row=2,
             col=1,
         )
