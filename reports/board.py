@@ -237,19 +237,39 @@ def _goals_on_track(db: DbPath, at: datetime, fw: Framework) -> tuple[float | No
     return (on_track / total if total else None), on_track, total
 
 
+def is_shown(people: int, authors: int) -> bool:
+    """Whether a group may appear on its own: at least MIN_GROUP members, and its delivery
+    figures rest on at least MIN_GROUP authors (or on none: then there are no figures).
+
+    The second half keeps a padded group honest: five members of whom four shipped
+    anything would show those four people's figures.
+    """
+    return people >= MIN_GROUP and (authors == 0 or authors >= MIN_GROUP)
+
+
 def _groups(db: DbPath, quarter: Quarter, as_of: datetime) -> tuple[list[GroupRow], str]:
-    """One row per team of MIN_GROUP+ people, then "Other"; alphabetical, never ranked."""
+    """One row per team that may be shown, then "Other" (the rest merged, when it may be
+    shown itself); alphabetical, never ranked."""
     sizes = Counter(p.team or UNASSIGNED for p in competency.people(db, as_of))
+    facts = metrics.pr_facts(db, as_of)
+    merged_at = pd.to_datetime(facts["merged_at"]).dt.date
+    facts = facts[(merged_at >= quarter.start) & (merged_at <= quarter.end)]
+    authors = {
+        team: {login.lower() for login in part["author_login"]}
+        for team, part in facts.groupby("team")
+    }
     by_team = metrics.compute(
         db, as_of=as_of, period="quarter", by="team", metric_ids=list(ORG_METRICS)
     )
-    active = set(by_team.loc[by_team["period"] == quarter.period_label, "group"])
-    teams = sorted(set(sizes) | active)
-    big = [t for t in teams if sizes.get(t, 0) >= MIN_GROUP and t != UNASSIGNED]
+    teams = sorted(set(sizes) | set(authors))
+    big = [
+        t for t in teams if t != UNASSIGNED and is_shown(sizes.get(t, 0), len(authors.get(t, ())))
+    ]
     small = [t for t in teams if t not in big]
     rows = [_group_row(t, sizes[t], _row(by_team, t, quarter.period_label)) for t in big]
     other_people = sum(sizes.get(t, 0) for t in small)
-    if small and other_people >= MIN_GROUP:
+    other_authors = len(set().union(*(authors.get(t, set()) for t in small))) if small else 0
+    if small and is_shown(other_people, other_authors):
         merged = metrics.compute(
             db,
             as_of=as_of,
@@ -262,13 +282,15 @@ def _groups(db: DbPath, quarter: Quarter, as_of: datetime) -> tuple[list[GroupRo
             _group_row(OTHER, other_people, _row(merged, metrics.ORG_GROUP, quarter.period_label))
         )
         note = (
-            f'Teams with fewer than {MIN_GROUP} people are merged into "{OTHER}" '
-            f"({len(small)} teams, {other_people} people)."
+            f"Teams with fewer than {MIN_GROUP} people (or whose figures rest on fewer than "
+            f'{MIN_GROUP} authors) are merged into "{OTHER}" ({len(small)} groups, '
+            f"{other_people} people)."
         )
     elif small:
         note = (
-            f"Teams with fewer than {MIN_GROUP} people ({other_people} people in all) are "
-            f"too small to show even merged; they count in the organization figures only."
+            f"Teams with fewer than {MIN_GROUP} people (or whose figures rest on fewer than "
+            f"{MIN_GROUP} authors) are too small to show even merged ({other_people} people, "
+            f"{other_authors} authors this quarter); they count in the organization figures only."
         )
     else:
         note = f"Every team has at least {MIN_GROUP} people."

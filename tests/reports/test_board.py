@@ -107,3 +107,18 @@ def test_narrative_restates_the_figures_only(summary, org_db: Path) -> None:
     empty = board_module.build_board(org_db, Quarter(2025, 4))
     assert empty.narrative == ("No change was merged in 2025Q4: there are no delivery figures.",)
     assert all(f.value is None for f in empty.figures[:5])
+
+
+@pytest.mark.parametrize(
+    ("people", "authors", "shown"),
+    [
+        (5, 5, True),
+        (9, 7, True),
+        (5, 0, True),  # no figures at all: nothing about anyone to protect
+        (4, 4, False),
+        (5, 4, False),  # padded: five members, but four people's figures
+        (0, 0, False),
+    ],
+)
+def test_a_group_is_shown_only_with_five_people_behind_its_figures(people, authors, shown):
+    assert board_module.is_shown(people, authors) is shown
