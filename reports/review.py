@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -181,6 +181,7 @@ class ReviewCycle:
     ai_competencies_included: bool
     notes: tuple[str, ...]
     checkins: tuple[CheckInLine, ...]
+    learning_weighted: bool = False  # the learning-weighted window covers most of the quarter
 
 
 @dataclass(frozen=True)
@@ -525,10 +526,22 @@ def _cycle(
             f"{windows.transition_end:%d %b %Y}) falls in this quarter. It is not held against "
             "the person."
         )
-    if overlaps(windows.adoption_on, windows.learning_end):
+    learning_days = 0
+    if windows.adoption_on is not None and windows.learning_end is not None:
+        first = max(windows.adoption_on, quarter.start)
+        last = min(windows.learning_end, quarter.end + timedelta(days=1))
+        learning_days = max(0, (last - first).days)
+    quarter_days = (quarter.end - quarter.start).days + 1
+    weighted = learning_days * 2 >= quarter_days  # most of the quarter
+    if learning_days:
         notes.append(
             f"Learning-weighted: until {windows.learning_end:%d %b %Y}, growth and learning "
-            "weigh more than output (Growth and Judgment come first in this packet)."
+            "weigh more than output"
+            + (
+                " (Growth and Judgment come first in this packet)."
+                if weighted
+                else f"; that is {learning_days} of this quarter's {quarter_days} days."
+            )
         )
     if overlaps(windows.adoption_on, windows.monthly_end):
         notes.append(
@@ -558,6 +571,7 @@ def _cycle(
         ai_competencies_included=ai_in,
         notes=tuple(notes),
         checkins=checkins,
+        learning_weighted=weighted,
     )
 
 
@@ -638,7 +652,7 @@ def build_packet(
     evidence = _pr_evidence(facts)
     flags, flag_notes = _red_flags(db, who.team, facts, quarter, moment, fw)
     assessed, recognised = _judged_evidence(db, who.login, quarter, moment, fw)
-    learning = "learning-weighted" in " ".join(cycle.notes).lower()
+    learning = cycle.learning_weighted
     sections = []
     for dimension in fw.dimensions:
         sections.append(

@@ -46,11 +46,26 @@ def test_levels_now_last_quarter_and_goal(packet: review.ReviewPacket) -> None:
     assert (packet.goal.reached, packet.goal.total) == (1, 6)
 
 
-def test_six_dimensions_learning_weighted_first(packet: review.ReviewPacket) -> None:
-    assert {s.id for s in packet.dimensions} == SIX
-    # Alpha adopted on 1 May: learning-weighted until 1 Aug overlaps Q3
-    assert [s.id for s in packet.dimensions[:2]] == ["judgment", "growth"]
-    assert all(s.weighted for s in packet.dimensions[:2])
+def test_six_dimensions_learning_weighted_first_when_it_covers_most_of_the_quarter(
+    packet: review.ReviewPacket, org_db: Path
+) -> None:
+    # Alpha adopted on 1 May: learning-weighted until 1 Aug, i.e. 31 of Q3's 92 days
+    assert [s.id for s in packet.dimensions] == [
+        "code_quality",
+        "productivity",
+        "judgment",
+        "collaboration",
+        "growth",
+        "responsibility",
+    ]
+    assert not any(s.weighted for s in packet.dimensions)
+    assert any("31 of this quarter's 92 days" in n for n in packet.cycle.notes)
+    # ... but 61 of Q2's 91 days: Growth and Judgment first, weighted higher
+    spring = review.build_packet(org_db, "ana", Quarter(2026, 2))
+    assert spring.cycle.learning_weighted
+    assert [s.id for s in spring.dimensions[:2]] == ["judgment", "growth"]
+    assert all(s.weighted for s in spring.dimensions[:2])
+    assert {s.id for s in spring.dimensions} == SIX
 
 
 def test_metrics_beside_team_median_and_own_history(packet: review.ReviewPacket) -> None:
