@@ -20,6 +20,7 @@ blocks the n-th request until released (for kill-and-resume tests).
 from __future__ import annotations
 
 import base64
+import bisect
 import contextlib
 import json
 import os
@@ -351,6 +352,8 @@ class FakeGitHub:
         self.hanging = threading.Event()
         self.release = threading.Event()
         self.rate_remaining = 5000
+        self.version = 0
+        self._order_cache: dict[Any, Any] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -381,6 +384,7 @@ class FakeGitHub:
         pr = pull_request(repo, number, **kw)
         prs = self.add_repo(repo)["pullRequests"]
         prs[:] = [p for p in prs if p["number"] != number] + [pr]
+        self.version += 1
         return pr
 
     def add_issue(self, repo: str, number: int, **kw: Any) -> dict[str, Any]:
@@ -388,6 +392,7 @@ class FakeGitHub:
         item = issue(repo, number, **kw)
         items = self.add_repo(repo)["issues"]
         items[:] = [i for i in items if i["number"] != number] + [item]
+        self.version += 1
         return item
 
     def graphql_requests(self) -> list[Seen]:
@@ -504,8 +509,22 @@ class FakeGitHub:
             return self._paginate(name, value, args)
         return value
 
-    @staticmethod
-    def _paginate(field_name: str, items: list[Any], args: dict[str, Any]) -> dict[str, Any]:
+    def _ordered(self, items: list[Any]) -> tuple[list[Any], list[tuple[str, int]]]:
+        """Items by (updatedAt, number) descending, and their keys ascending (for bisect).
+
+        Cached per list and data version: sorting 100,000 PRs for every page would make the
+        benchmark measure the fake server.
+        """
+        cache_key = (id(items), len(items), self.version)
+        cached = self._order_cache.get(cache_key)
+        if cached is None:
+            ordered = sorted(items, key=lambda i: (i["updatedAt"], i["number"]), reverse=True)
+            keys = [(i["updatedAt"], i["number"]) for i in reversed(ordered)]
+            cached = (ordered, keys)
+            self._order_cache = {cache_key: cached}
+        return cached
+
+    def _paginate(self, field_name: str, items: list[Any], args: dict[str, Any]) -> dict[str, Any]:
         first, last, after = args.get("first"), args.get("last"), args.get("after")
         for limit in (first, last):
             if limit is not None and not 0 <= limit <= 100:
@@ -517,11 +536,15 @@ class FakeGitHub:
             wanted = {_type_name(t) for t in args["itemTypes"]}
             items = [i for i in items if i.get("__typename") in wanted]
         keyed = field_name in ("pullRequests", "issues")
+        asc_keys: list[tuple[str, int]] = []
         if keyed:
             since = (args.get("filterBy") or {}).get("since")
             if since:
                 items = [i for i in items if _dt(i["updatedAt"]) >= _dt(since)]
-            items = sorted(items, key=lambda i: (i["updatedAt"], i["number"]), reverse=True)
+                items = sorted(items, key=lambda i: (i["updatedAt"], i["number"]), reverse=True)
+                asc_keys = [(i["updatedAt"], i["number"]) for i in reversed(items)]
+            else:
+                items, asc_keys = self._ordered(items)
 
         def key(index: int) -> Any:
             item = items[index]
@@ -531,14 +554,9 @@ class FakeGitHub:
         if after:
             wanted_key = _uncursor(after)
             if keyed:
-                start = next(
-                    (
-                        i
-                        for i, it in enumerate(items)
-                        if [it["updatedAt"], it["number"]] < wanted_key
-                    ),
-                    len(items),
-                )
+                # the first item whose key is below the cursor's (keys run descending)
+                below = bisect.bisect_left(asc_keys, (wanted_key[0], wanted_key[1]))
+                start = len(items) - below
             else:
                 start = int(wanted_key) + 1
         end = len(items) if first is None else min(len(items), start + first)

@@ -45,15 +45,21 @@ def sync_with(fake: FakeGitHub, db: Path, **client_kw) -> tuple[sync.SyncSummary
     return summary, sleeps, lines
 
 
+_REFERENCE: dict[str, dict] = {}
+
+
 def reference(tmp_path: Path) -> dict:
-    """The rows of an uninterrupted run on the same data."""
+    """The rows of an uninterrupted run on the same data (computed once)."""
+    if "rows" in _REFERENCE:
+        return _REFERENCE["rows"]
     with FakeGitHub() as clean:
         populate(clean, prs=120, issues=4)
         other = tmp_path / "reference.duckdb"
         client = make_client(clean)
         sync.sync_github(client, repos=["acme/api"], db=other)
         client.close()
-    return snapshot(other)
+    _REFERENCE["rows"] = snapshot(other)
+    return _REFERENCE["rows"]
 
 
 @pytest.mark.parametrize("status", [403, 429])
