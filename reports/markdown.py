@@ -27,6 +27,10 @@ def _link(link: Link) -> str:
     return f"[{md(link.label)}]({url})" if url else md(link.label)
 
 
+def people_text(count: int) -> str:
+    return f"{count} person" if count == 1 else f"{count} people"
+
+
 def level_text(level: int | None) -> str:
     return "—" if level is None else str(level)
 
@@ -42,7 +46,7 @@ def metric_rows(lines: Iterable[MetricLine]) -> list[list[str]]:
                 md(line.title),
                 value_text(line.value, line.unit),
                 value_text(line.team_median, line.unit)
-                + (f" ({line.team_people} people)" if line.team_people else ""),
+                + (f" ({people_text(line.team_people)})" if line.team_people else ""),
                 history or "—",
             ]
         )
@@ -62,7 +66,8 @@ def review_markdown(packet: ReviewPacket, *, title: bool = True) -> str:
         f"{md(packet.developer_level or 'not set')} · as of {packet.as_of:%Y-%m-%d %H:%M} UTC "
         f"· {packet.merged_prs} merged PR(s) this quarter",
         "",
-        "> Read each figure against the person's own history and the team median. This "
+        "> Read each figure against the person's own history and the team median (the "
+        "person included). This "
         "packet never ranks people.",
         "",
     ]

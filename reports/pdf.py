@@ -165,7 +165,8 @@ def review_pdf(packet: ReviewPacket, *, with_charts: bool = True) -> bytes:
         colour=MUTED,
     )
     doc.para(
-        "Read each figure against the person's own history and the team median. This packet "
+        "Read each figure against the person's own history and the team median (the person "
+        "included). This packet "
         "never ranks people.",
         size=8.5,
         style="I",

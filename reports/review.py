@@ -293,10 +293,10 @@ def _in_quarter(values: pd.Series, quarter: Quarter) -> pd.Series:
 
 
 def _metric_lines(
-    db: DbPath, login: str, quarter: Quarter, as_of: datetime
+    db: DbPath, login: str, quarter: Quarter, as_of: datetime, has_team: bool = True
 ) -> tuple[dict[str, MetricLine], int]:
     """The person's figures per metric (this quarter, team median, own history), and their
-    merged PR count this quarter."""
+    merged PR count this quarter. Without a team there is no team median."""
     wanted = [*ALL_METRIC_IDS, "merged_prs"]
     trends = competency.person_trends(db, login, as_of=as_of, period="quarter", metric_ids=wanted)
     labels = [q.period_label for q in quarter.back(HISTORY_QUARTERS)]
@@ -322,8 +322,8 @@ def _metric_lines(
             better=definition.better,
             meaning=definition.meaning,
             value=_num(now.value) if now is not None else None,
-            team_median=_num(now.team_median) if now is not None else None,
-            team_people=int(now.team_people) if now is not None else 0,
+            team_median=_num(now.team_median) if now is not None and has_team else None,
+            team_people=int(now.team_people) if now is not None and has_team else 0,
             history=history,
         )
     return lines, merged
@@ -647,7 +647,7 @@ def build_packet(
         raise UnknownPersonError(f"person {login!r}: no such login in the store")
     goal = competency.growth_goal(db, who.login, moment, fw)
     cycle = _cycle(db, who, quarter, moment, fw)
-    lines, merged = _metric_lines(db, who.login, quarter, moment)
+    lines, merged = _metric_lines(db, who.login, quarter, moment, who.team is not None)
     facts = _facts(db, who.login, quarter, moment)
     evidence = _pr_evidence(facts)
     flags, flag_notes = _red_flags(db, who.team, facts, quarter, moment, fw)
