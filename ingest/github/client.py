@@ -53,7 +53,14 @@ logging.getLogger("urllib3").setLevel(logging.ERROR)
 
 
 class GitHubError(Exception):
-    """GitHub could not be used (it kept failing, or answered something unusable). Exit 1."""
+    """GitHub could not be used (it kept failing, or answered something unusable). Exit 1.
+
+    ``transient``: GitHub kept failing with 5xx or timeouts (a lighter query may pass).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class MalformedResponseError(GitHubError):
@@ -184,11 +191,15 @@ class GitHubClient:
 
     # -- public API -----------------------------------------------------------------
 
-    def graphql(self, name: str, variables: dict[str, Any], *, what: str) -> dict[str, Any]:
+    def graphql(
+        self, name: str, variables: dict[str, Any], *, what: str, attempts: int | None = None
+    ) -> dict[str, Any]:
         """Run the named query; return its ``data``.
 
         Args:
             what: the subject, for messages ("repository acme/api").
+            attempts: give up on 5xx/timeouts after this many tries instead of the policy's
+                (the caller has a lighter query to fall back on).
 
         Raises:
             BadCredentialsError, UnknownRepositoryError (InputError, exit 2);
@@ -206,7 +217,7 @@ class GitHubClient:
                 )
             return data
 
-        return self._call(run, what=what)
+        return self._call(run, what=what, attempts=attempts)
 
     def organization_repositories(self, org: str) -> list[str]:
         """Every repository of ``org`` as 'owner/name' (REST, 100 a page)."""
@@ -269,7 +280,7 @@ class GitHubClient:
             )
         self._wait(wait, f"GitHub's primary rate limit is used up ({what}); it resets then")
 
-    def _call(self, func: Callable[[], Any], *, what: str) -> Any:
+    def _call(self, func: Callable[[], Any], *, what: str, attempts: int | None = None) -> Any:
         failures = 0
         limit_waits = 0
         secondary_wait = self.policy.secondary_wait_s
@@ -300,7 +311,7 @@ class GitHubClient:
                     continue
                 if kind == "retry":
                     failures += 1
-                    self._backoff(failures, f"GitHub answered HTTP {status}", what)
+                    self._backoff(failures, f"GitHub answered HTTP {status}", what, attempts)
                     continue
                 raise self._final_error(kind, status, data, what) from None
             except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
@@ -310,20 +321,21 @@ class GitHubClient:
                     if isinstance(exc, requests.exceptions.Timeout)
                     else "the connection to GitHub failed"
                 )
-                self._backoff(failures, reason, what)
+                self._backoff(failures, reason, what, attempts)
             except ValueError:  # PyGithub's json.loads of a body that is not JSON
                 raise MalformedResponseError(
                     f"GitHub's answer for {what} is not valid JSON; nothing from it was written"
                 ) from None
 
-    def _backoff(self, failures: int, reason: str, what: str) -> None:
-        if failures >= self.policy.attempts:
+    def _backoff(self, failures: int, reason: str, what: str, attempts: int | None) -> None:
+        if failures >= (attempts or self.policy.attempts):
             raise GitHubError(
                 _redact(
                     f"{reason} for {what} {failures} times in a row; giving up "
                     f"(GitHub may be down: try again later, the sync resumes where it stopped)",
                     self._token,
-                )
+                ),
+                transient=True,
             )
         wait = min(self.policy.backoff_s * 2 ** (failures - 1), self.policy.max_backoff_s)
         self._wait(wait, f"{reason} ({what}); retry {failures} of {self.policy.attempts - 1}")
@@ -337,6 +349,8 @@ class GitHubClient:
             else set()
         )
         message = _message(data).lower()
+        if "something went wrong while executing your query" in message:
+            return "retry"  # GitHub's GraphQL timeout, sent as HTTP 200 with errors
         if "RATE_LIMITED" in types:
             return "primary"
         if status in (403, 429):

@@ -36,12 +36,13 @@ import pandas as pd
 
 from ingest import writer
 from ingest.github import mapping
-from ingest.github.client import GitHubClient, MalformedResponseError
+from ingest.github.client import GitHubClient, GitHubError, MalformedResponseError
 from ingest.store import ensure_store, read_connection, write_transaction
 from settings import InputError, Settings, settings
 
 SOURCE = "github"
 PR_PAGE_SIZE = 50  # 50 PRs with their nested lists keeps a query well under GitHub's limits
+MIN_PAGE_SIZE = 10  # when GitHub keeps timing out on a page, halve it down to this
 ISSUE_PAGE_SIZE = 100
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+$")
 
@@ -266,17 +267,24 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
         floor = ctx.since
     written = 0
     pages = 0
+    size = stream.page_size
     while True:
-        variables: dict[str, Any] = {
-            "owner": owner,
-            "name": name,
-            "first": stream.page_size,
-            "after": after,
-        }
+        variables: dict[str, Any] = {"owner": owner, "name": name, "first": size, "after": after}
         if stream.server_since:
             variables["since"] = _iso(floor)
         what = f"repository {repo}"
-        data = ctx.client.graphql(stream.query, variables, what=what)
+        try:
+            # A heavy page that GitHub keeps failing on (502, timeouts) is asked again
+            # smaller: after two failures at each size, then with the full retry policy.
+            data = ctx.client.graphql(
+                stream.query, variables, what=what, attempts=2 if size > MIN_PAGE_SIZE else None
+            )
+        except GitHubError as exc:
+            if not exc.transient or size <= MIN_PAGE_SIZE:
+                raise
+            size = max(MIN_PAGE_SIZE, size // 2)
+            ctx.progress(f"  {repo}: GitHub keeps failing on this page; asking {size} at a time")
+            continue
         try:
             repository = data.get("repository")
             if repository is None:

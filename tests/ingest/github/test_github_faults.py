@@ -33,8 +33,10 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "t.duckdb"
 
 
-def sync_with(fake: FakeGitHub, db: Path, **client_kw) -> tuple[sync.SyncSummary, Sleeps, list]:
-    sleeps, lines = Sleeps(), []
+def sync_with(
+    fake: FakeGitHub, db: Path, sleep: Sleeps | None = None, **client_kw
+) -> tuple[sync.SyncSummary, Sleeps, list]:
+    sleeps, lines = sleep or Sleeps(), []
     client = make_client(fake, sleep=sleeps, lines=lines, **client_kw)
     try:
         summary = sync.sync_github(client, repos=["acme/api"], db=db, progress=lines.append)
@@ -104,21 +106,50 @@ def test_secondary_rate_limit_honours_retry_after(fake: FakeGitHub, db: Path) ->
     assert summary.pull_requests == 120
 
 
-def test_5xx_is_retried_with_backoff(fake: FakeGitHub, db: Path) -> None:
+def test_5xx_is_retried_with_backoff_then_asked_in_smaller_pages(
+    fake: FakeGitHub, db: Path, tmp_path: Path
+) -> None:
     fake.faults.append(Fault(status=502, body="<html>Bad gateway</html>", times=3))
-    policy = RetryPolicy(backoff_s=1.0)
-    summary, sleeps, lines = sync_with(fake, db, policy=policy)
-    assert sleeps.calls == [1.0, 2.0, 4.0]
+    summary, sleeps, lines = sync_with(fake, db, policy=RetryPolicy(backoff_s=1.0))
+    # two tries at 50 PRs a page (one backoff between), then 25 a page: one more failure
+    assert sleeps.calls == [1.0, 1.0]
     assert any("HTTP 502" in line for line in lines)
+    assert any("asking 25 at a time" in line for line in lines)
+    sizes = [s.variables["first"] for s in fake.graphql_requests() if s.operation == "PullRequests"]
+    assert sizes[:3] == [50, 50, 25] and set(sizes[3:]) == {25}
     assert summary.pull_requests == 120
+    assert snapshot(db) == reference(tmp_path)
 
 
 def test_5xx_that_persists_ends_in_a_clear_error(fake: FakeGitHub, db: Path) -> None:
     fake.faults.append(Fault(status=503, body={"message": "unavailable"}, times=100))
+    sleeps = Sleeps()
     with pytest.raises(gh.GitHubError, match="HTTP 503 for repository acme/api 6 times") as info:
-        sync_with(fake, db)
+        sync_with(fake, db, policy=RetryPolicy(backoff_s=1.0), sleep=sleeps)
     assert TOKEN not in str(info.value)
-    assert len(fake.seen) == 6
+    # 2 tries at each of 50, 25 and 12 a page, then the full policy at 10: 6 tries with
+    # exponential backoff 1, 2, 4, 8, 16 s
+    assert len(fake.seen) == 12
+    assert sleeps.calls == [1.0, 1.0, 1.0, 1.0, 2.0, 4.0, 8.0, 16.0]
+
+
+def test_graphql_timeout_error_is_retried(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(
+        Fault(
+            body={
+                "data": None,
+                "errors": [
+                    {
+                        "message": "Something went wrong while executing your query. This may "
+                        "be the result of a timeout, or it could be a GitHub bug."
+                    }
+                ],
+            }
+        )
+    )
+    summary, sleeps, _lines = sync_with(fake, db)
+    assert len(sleeps.calls) == 1
+    assert summary.pull_requests == 120
 
 
 def test_timeouts_are_retried(fake: FakeGitHub, db: Path) -> None:
