@@ -304,7 +304,12 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
                 kept.append(node)
                 if high_s is None or updated > mapping.parse_dt(high_s, "high"):
                     high_s = _iso(updated)
-            rows = stream.map_page(ctx, repo, kept)
+            # GitHub's spelling of the repository (owner/name are case-insensitive and a
+            # renamed repository redirects), so ids match the references other text makes.
+            canonical = repository.get("nameWithOwner")
+            if not isinstance(canonical, str) or "/" not in canonical:
+                raise mapping.PayloadError("repository.nameWithOwner is missing")
+            rows = stream.map_page(ctx, canonical, kept)
             repo_row = (
                 mapping.repository_row(repository) if stream.name == "pull_requests" else None
             )
@@ -323,7 +328,7 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
         with write_transaction(ctx.db) as conn:
             if repo_row is not None:
                 writer.upsert(conn, "repositories", [repo_row], provenance)
-            page_written = stream.write(conn, repo, rows, provenance)
+            page_written = stream.write(conn, canonical, rows, provenance)
             writer.set_sync_state(
                 conn,
                 source=SOURCE,

@@ -479,7 +479,8 @@ class FakeGitHub:
         name = info.field_name
         if info.parent_type.name == "Query":
             if name == "repository":
-                full = f"{args['owner']}/{args['name']}"
+                wanted = f"{args['owner']}/{args['name']}".lower()
+                full = next((r for r in self.repos if r.lower() == wanted), wanted)
                 if full not in self.repos:
                     info.context.append(
                         {

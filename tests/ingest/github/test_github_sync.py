@@ -231,3 +231,12 @@ def test_bad_repo_name_is_refused() -> None:
 
     with pytest.raises(InputError, match="OWNER/NAME"):
         sync.check_repo_name("not a repo")
+
+
+def test_ids_use_githubs_spelling_of_the_repository(fake: FakeGitHub, db: Path) -> None:
+    fake.add_pr("acme/api", 1)
+    fake.add_issue("acme/api", 2, body="Introduced by #1")
+    run(fake, db, repos=["ACME/Api"])
+    assert count(db, "select pr_id from pull_requests") == "acme/api#1"
+    assert count(db, "select target from links where from_id = 'acme/api#2'") == "acme/api#1"
+    assert count(db, "select repo from repositories") == "acme/api"
