@@ -42,12 +42,23 @@ from ingest.github import sync  # noqa: E402
 from ingest.github.client import GitHubClient  # noqa: E402
 
 
-def fill(fake: FakeGitHub, repo: str, count: int, *, rich: bool = True) -> None:
+def _size(n: int, rich: bool, big: bool) -> tuple[int, int]:
+    """(commits, reviews) of PR n: typical PRs, plus in the ``big`` mix 2% large PRs
+    (80 commits, 40 reviews: still one page) and 0.5% huge ones (180 commits, 70 reviews:
+    one follow-up request each)."""
+    if big and n % 200 == 0:
+        return 180, 70
+    if big and n % 50 == 0:
+        return 80, 40
+    return (3 + n % 4, 3) if rich else (2, 1)
+
+
+def fill(fake: FakeGitHub, repo: str, count: int, *, rich: bool = True, big: bool = False) -> None:
     """``count`` merged PRs (appended in bulk: add_pr would be quadratic here)."""
     prs = fake.add_repo(repo)["pullRequests"]
     for n in range(1, count + 1):
         created = BASE + timedelta(minutes=7 * n)
-        n_commits = 3 + n % 4 if rich else 2
+        n_commits, n_reviews = _size(n, rich, big)
         commits = [
             commit(
                 f"{n:07d}{i:033d}",
@@ -66,7 +77,7 @@ def fill(fake: FakeGitHub, repo: str, count: int, *, rich: bool = True) -> None:
                 body="looks good" if i else "",
                 comments=i,
             )
-            for i in range(3 if rich else 1)
+            for i in range(n_reviews)
         ]
         timeline = (
             [event("ReadyForReviewEvent", f"E{repo}{n}", at=created + timedelta(minutes=20))]
@@ -112,9 +123,13 @@ def fill(fake: FakeGitHub, repo: str, count: int, *, rich: bool = True) -> None:
     fake.version += 1
 
 
-def requests_benchmark(prs: int) -> None:
+def requests_benchmark(prs: int, *, big: bool = False) -> None:
+    print(
+        "mix:",
+        "typical + 2% large + 0.5% huge PRs" if big else "typical PRs (3-6 commits, 3 reviews)",
+    )
     with tempfile.TemporaryDirectory() as tmp, FakeGitHub() as fake:
-        fill(fake, "bench/app", prs)
+        fill(fake, "bench/app", prs, big=big)
         db = Path(tmp) / "bench.duckdb"
         client = GitHubClient(TOKEN, fake.url)
         started = time.perf_counter()
@@ -208,6 +223,7 @@ def main() -> None:
             while True:
                 time.sleep(60)
     requests_benchmark(args.prs)
+    requests_benchmark(args.prs, big=True)
     if not args.skip_memory:
         memory_benchmark(args.memory_prs)
 

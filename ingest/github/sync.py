@@ -82,6 +82,8 @@ class Stream:
         map_page: (context, repo, kept nodes) -> rows; may fetch follow-up pages.
         write: (connection, repo, rows, provenance) -> number of items written.
         noun: for progress lines.
+        table: the store table whose ``updated_at`` tells whether an item at the
+            high-water mark is already stored as it is now (None: always write it).
     """
 
     name: str
@@ -92,6 +94,7 @@ class Stream:
     map_page: Callable[[Context, str, list[dict[str, Any]]], Any]
     write: Callable[[duckdb.DuckDBPyConnection, str, Any, dict[str, Any]], int]
     noun: str
+    table: str | None = None
 
 
 # -- pull requests -----------------------------------------------------------------------
@@ -216,6 +219,7 @@ STREAMS: tuple[Stream, ...] = (
         map_page=_map_pull_requests,
         write=_write_pull_requests,
         noun="pull requests",
+        table="pull_requests",
     ),
     Stream(
         name="issues",
@@ -251,6 +255,36 @@ def _read_state(db: Path, repo: str, stream: str) -> tuple[str | None, dict[str,
     except ValueError:
         state = {}
     return status, state if isinstance(state, dict) else {}
+
+
+def _drop_unchanged(
+    db: Path, table: str, repository: dict[str, Any], kept: list[dict[str, Any]], floor: datetime
+) -> list[dict[str, Any]]:
+    """Leave out items updated exactly at the high-water mark and stored as they are.
+
+    The floor is inclusive (a PR updated in the same second as the last sync, after it,
+    must not be missed), so the item that set the mark comes back on every re-sync; when
+    the store has it with the same ``updatedAt`` there is nothing to write, nor any
+    follow-up request to make for its long nested lists.
+    """
+    at_floor = {
+        f"{repository.get('nameWithOwner')}#{n.get('number')}": n
+        for n in kept
+        if mapping.parse_dt(n.get("updatedAt"), "updatedAt") == floor
+    }
+    if not at_floor:
+        return kept
+    with read_connection(db) as conn:
+        conn.register("_ids", pd.DataFrame({"id": sorted(at_floor)}))
+        try:
+            stored = conn.execute(
+                f"select pr_id, updated_at from {table} "  # noqa: S608  (a trusted name)
+                "where pr_id in (select id from _ids)"
+            ).fetchall()
+        finally:
+            conn.unregister("_ids")
+    same = {pr_id for pr_id, updated in stored if updated == floor}
+    return [n for n in kept if f"{repository.get('nameWithOwner')}#{n.get('number')}" not in same]
 
 
 def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
@@ -304,6 +338,8 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
                 kept.append(node)
                 if high_s is None or updated > mapping.parse_dt(high_s, "high"):
                     high_s = _iso(updated)
+            if floor is not None and stream.table and kept:
+                kept = _drop_unchanged(ctx.db, stream.table, repository, kept, floor)
             # GitHub's spelling of the repository (owner/name are case-insensitive and a
             # renamed repository redirects), so ids match the references other text makes.
             canonical = repository.get("nameWithOwner")

@@ -704,7 +704,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             payload = {}
         text = payload.get("query") or ""
-        m = re.search(r"query\s+(\w+)", text)
+        m = re.search(r"^query\s+(\w+)", text, re.MULTILINE)
         seen = Seen("POST", path, m.group(1) if m else "?", payload.get("variables") or {})
         graphql_path = "/api/graphql" if self.fake.prefix else "/graphql"
         if urlparse(self.path).path != graphql_path:

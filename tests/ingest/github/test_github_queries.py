@@ -46,7 +46,7 @@ def test_the_fake_server_refuses_what_github_would() -> None:
 
 def test_nested_page_sizes_respect_githubs_limit() -> None:
     # GitHub refuses first/last above 100; the page of 50 PRs must stay far below the
-    # 500,000-node limit: 50 * (20 + 40 + 30 + 20 + 10 + 50) = 8,500 nested nodes.
+    # 500,000-node limit: 50 * (30 + 100 + 50 + 50 + 20 + 1 * 100) = 17,500 nested nodes.
     text = client.query("pull_requests")
     import re
 

@@ -98,13 +98,13 @@ def test_nested_lists_longer_than_a_page_are_fetched_completely(fake: FakeGitHub
         1,
         commits=[commit(f"{i:040d}", f"c{i}") for i in range(250)],
         reviews=[review(f"RV{i}", at=BASE + timedelta(minutes=i)) for i in range(120)],
-        labels=tuple(f"label-{i}" for i in range(25)),
+        labels=tuple(f"label-{i}" for i in range(45)),
         timeline=[
             event("ConvertToDraftEvent" if i % 2 else "ReadyForReviewEvent", f"T{i}")
-            for i in range(45)
+            for i in range(70)
         ],
-        closing=tuple(f"acme/api#{1000 + i}" for i in range(12)),
-        checks=[check_run(f"check-{i}", "FAILURE" if i >= 55 else "SUCCESS") for i in range(60)],
+        closing=tuple(f"acme/api#{1000 + i}" for i in range(25)),
+        checks=[check_run(f"check-{i}", "FAILURE" if i >= 125 else "SUCCESS") for i in range(130)],
         check_state="FAILURE",
     )
     assert big["number"] == 1
@@ -112,17 +112,19 @@ def test_nested_lists_longer_than_a_page_are_fetched_completely(fake: FakeGitHub
     run(fake, db)
     assert count(db, "select count(*) from pr_commits where pr_id = 'acme/api#1'") == 250
     assert count(db, "select count(*) from reviews where pr_id = 'acme/api#1'") == 120
-    assert count(db, "select len(labels) from pull_requests where number = 1") == 25
-    assert count(db, "select count(*) from pr_events where pr_id = 'acme/api#1'") == 45
-    assert count(db, "select count(*) from links where method = 'closing_reference'") == 12
+    assert count(db, "select len(labels) from pull_requests where number = 1") == 45
+    assert count(db, "select count(*) from pr_events where pr_id = 'acme/api#1'") == 70
+    assert count(db, "select count(*) from links where method = 'closing_reference'") == 25
     assert count(db, "select failing_checks from pull_requests where number = 1") == [
-        f"check-{i}" for i in range(55, 60)
+        f"check-{i}" for i in range(125, 130)
     ]
     more = [s for s in fake.graphql_requests() if s.operation == "PullRequestMore"]
-    # commits 40 + 100 + 100 + 10 and reviews 30 + 90 share follow-ups: three in all
-    assert len(more) == 3
-    assert more[0].variables["withCommits"] and more[0].variables["withReviews"]
-    assert more[2].variables["withCommits"] and not more[2].variables["withReviews"]
+    # commits 100 + 100 + 50, reviews 50 + 70, labels 30 + 15, timeline 50 + 20, closing
+    # 20 + 5, checks 100 + 30: the first follow-up carries every list, the second commits
+    assert len(more) == 2
+    assert all(more[0].variables[f"with{n}"] for n in ("Commits", "Reviews", "Labels"))
+    assert all(more[0].variables[f"with{n}"] for n in ("Timeline", "Closing", "Checks"))
+    assert more[1].variables["withCommits"] and not more[1].variables["withReviews"]
 
 
 def test_rerun_changes_nothing_and_costs_at_most_two_requests(fake: FakeGitHub, db: Path) -> None:
@@ -156,9 +158,9 @@ def test_incremental_sync_replaces_changed_prs_whole(fake: FakeGitHub, db: Path)
     fake.seen.clear()
     summary = run(fake, db)
     assert summary.requests == 2  # one page of each stream
-    # the two changed PRs, and the one at the last high-water mark: it is read again, as a
-    # PR updated in that same second after the last sync must not be missed
-    assert summary.pull_requests == 3
+    # the two changed PRs; the one at the last high-water mark is read again (a PR updated
+    # in that same second after the last sync must not be missed) but it is unchanged
+    assert summary.pull_requests == 2
     assert count(db, "select list(reviewer_login) from reviews where pr_id='acme/api#10'") == [
         "erin"
     ]
@@ -240,3 +242,14 @@ def test_ids_use_githubs_spelling_of_the_repository(fake: FakeGitHub, db: Path) 
     assert count(db, "select pr_id from pull_requests") == "acme/api#1"
     assert count(db, "select target from links where from_id = 'acme/api#2'") == "acme/api#1"
     assert count(db, "select repo from repositories") == "acme/api"
+
+
+def test_a_pr_updated_in_the_same_second_as_the_last_sync_is_not_missed(
+    fake: FakeGitHub, db: Path
+) -> None:
+    fake.add_pr("acme/api", 1, updated=BASE)
+    run(fake, db)
+    fake.add_pr("acme/api", 2, updated=BASE)  # same updatedAt as the high-water mark
+    summary = run(fake, db)
+    assert summary.pull_requests == 1
+    assert count(db, "select count(*) from pull_requests") == 2
