@@ -72,16 +72,19 @@ def pr_facts(
 ) -> pd.DataFrame:
     """One row per PR merged by ``as_of`` (bots excluded), ordered by merge time then id.
 
-    Columns: pr_id, repo, number, url, title, author_login, team, is_ai_assisted,
+    Columns: pr_id, repo, number, author_login, team, is_ai_assisted,
     created_at, start_at, ready_at, first_review_at, merged_at, cycle_time_h,
     coding_time_h, pickup_time_h, review_time_h, is_reviewed, is_rubber_stamp,
     has_dismissed_change_request, is_failing_check, is_security_bypass, changed_lines
-    (context for review depth only), n_defects, n_reverts, n_follow_ups, qact_h, is_failed.
+    (context for review depth only), n_defects, n_reverts, n_follow_ups, qact_h, is_failed,
+    url, title.
     """
     moment = parse_as_of(as_of)
     with fact_connection(db, moment, config) as conn:
         frame = conn.execute(
-            "select * exclude (pr_key) from tl_pr_facts order by merged_at, pr_id"
+            "select f.*, pr.url, pr.title from tl_pr_facts as f"
+            " inner join pull_requests as pr on pr.pr_id = f.pr_id"
+            " order by f.merged_at, f.pr_id"
         ).df()
     return _filtered(frame, teams)
 

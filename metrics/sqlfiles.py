@@ -20,7 +20,15 @@ import pandas as pd
 from settings import Settings
 
 # Each step creates one temporary table from the ones before it.
-FACT_STEPS: tuple[str, ...] = ("prs", "fixes", "attributions", "reverts", "defects", "pr_facts")
+FACT_STEPS: tuple[str, ...] = (
+    "prs",
+    "fixes",
+    "attributions",
+    "reverts",
+    "defects",
+    "pr_facts",
+    "pr_facts_view",
+)
 _PARAM = re.compile(r"\$([a-z_]+)")
 _NEVER = r"[^\s\S]"  # a regular expression that matches nothing
 

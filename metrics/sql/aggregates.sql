@@ -12,7 +12,8 @@ prs as (
             when 'org' then 'organization'
             else author_login
         end as group_name,
-        date_trunc($period, merged_at) as period_start,
+        -- a plain UTC timestamp: truncating it needs no time-zone arithmetic
+        date_trunc($period, make_timestamp(epoch_us(merged_at))) as period_start,
         *
     from tl_pr_facts
     where len($teams) = 0 or list_contains($teams, team)
@@ -25,7 +26,7 @@ defects_reported as (
             when 'org' then 'organization'
             else coalesce(author_login, 'Unassigned')
         end as group_name,
-        date_trunc($period, reported_at) as period_start,
+        date_trunc($period, make_timestamp(epoch_us(reported_at))) as period_start,
         *
     from tl_defects
     where len($teams) = 0 or list_contains($teams, team)

@@ -8,14 +8,19 @@ defects_reported as (
     select defect_id from defects where reported_at <= $as_of
 ),
 
+-- a target is 'owner/repo#N'; repositories compare case-insensitively
 introduced_links as (
-    select from_id as defect_id, lower(target) as target_key
+    select
+        from_id as defect_id,
+        lower(coalesce(target_repo, regexp_extract(target, '^(.*)#\d+$', 1))) as repo_key,
+        coalesce(target_number, try_cast(regexp_extract(target, '#(\d+)$', 1) as integer))
+            as number
     from links
     where link_type = 'introduced_by'
 ),
 
 prs as (
-    select pr_id, pr_key from tl_prs
+    select pr_id, repo, number from tl_prs
 ),
 
 -- logic --------------------------------------------------------------------------------
@@ -23,7 +28,7 @@ named as (
     select distinct l.defect_id, p.pr_id
     from introduced_links as l
     inner join defects_reported as d on d.defect_id = l.defect_id
-    inner join prs as p on p.pr_key = l.target_key
+    inner join prs as p on p.number = l.number and lower(p.repo) = l.repo_key
 ),
 
 final as (

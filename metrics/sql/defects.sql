@@ -74,8 +74,9 @@ final as (
         f.fix_pr_id,
         case
             when f.fix_pr_id is not null then f.fix_cycle_time_h
-            when d.resolved_at is not null then epoch(d.resolved_at - d.reported_at) / 3600.0
-            else epoch($as_of - d.reported_at) / 3600.0
+            when d.resolved_at is not null
+                then (epoch(d.resolved_at) - epoch(d.reported_at)) / 3600.0
+            else (epoch($as_of) - epoch(d.reported_at)) / 3600.0
         end as repair_time_h,
         coalesce(c.n_attributed_prs, 0) as n_attributed_prs,
         c.n_attributed_prs is not null as is_attributed,

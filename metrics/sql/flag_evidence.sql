@@ -27,8 +27,8 @@ final as (
             else strftime(p.merged_at, '%Y') || '-Q' || quarter(p.merged_at)
         end as period,
         p.pr_id,
-        p.title,
-        p.url,
+        pr.title,
+        pr.url,
         p.merged_at,
         p.is_ai_assisted,
         p.is_rubber_stamp,
@@ -42,6 +42,7 @@ final as (
         coalesce(a.defect_urls, []) as defect_urls
     from prs as p
     left join attributed as a on a.pr_id = p.pr_id
+    inner join pull_requests as pr on pr.pr_id = p.pr_id
     where p.is_rubber_stamp
         or not p.is_reviewed
         or p.has_dismissed_change_request

@@ -1,11 +1,12 @@
--- tl_pr_facts: tl_prs plus quality: attributed defects, reverts, follow-up PRs, QACT and
--- failed(p) (METRICS.md "qact(p)" and "failed(p)").
-create or replace temp table tl_pr_facts as
+-- tl_quality: for the PRs that have any, their attributed defects, reverts, follow-up PRs
+-- and the hours QACT adds to their cycle time (METRICS.md "qact(p)" and "failed(p)").
+-- Sparse on purpose: most PRs have none, and tl_pr_facts joins it to tl_prs.
+create or replace temp table tl_quality as
 with
 
 -- imports ------------------------------------------------------------------------------
 prs as (
-    select * from tl_prs
+    select pr_id, cycle_time_h from tl_prs
 ),
 
 -- logic --------------------------------------------------------------------------------
@@ -43,18 +44,25 @@ revert_counts as (
     select pr_id, count(*) as n_reverts from tl_reverts group by pr_id
 ),
 
+with_any as (
+    select pr_id from defect_time
+    union
+    select pr_id from revert_counts
+    union
+    select pr_id from follow_up_time
+),
+
 final as (
     select
-        p.*,
+        w.pr_id,
         coalesce(dt.n_defects, 0) as n_defects,
         coalesce(rc.n_reverts, 0) as n_reverts,
         coalesce(ft.n_follow_ups, 0) as n_follow_ups,
-        p.cycle_time_h + coalesce(ft.follow_up_h, 0.0) + coalesce(dt.unfixed_h, 0.0) as qact_h,
-        coalesce(dt.n_defects, 0) > 0 or coalesce(rc.n_reverts, 0) > 0 as is_failed
-    from prs as p
-    left join follow_up_time as ft on ft.pr_id = p.pr_id
-    left join defect_time as dt on dt.pr_id = p.pr_id
-    left join revert_counts as rc on rc.pr_id = p.pr_id
+        coalesce(ft.follow_up_h, 0.0) + coalesce(dt.unfixed_h, 0.0) as added_h
+    from with_any as w
+    left join follow_up_time as ft on ft.pr_id = w.pr_id
+    left join defect_time as dt on dt.pr_id = w.pr_id
+    left join revert_counts as rc on rc.pr_id = w.pr_id
 )
 
 select * from final

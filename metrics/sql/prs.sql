@@ -10,27 +10,32 @@ bot_people as (
 
 merged as (
     select
+        pr.rowid as pr_row,  -- an integer key for the joins below (pr_id is text)
         pr.pr_id,
-        lower(pr.pr_id) as pr_key,
         pr.repo,
         pr.number,
-        pr.url,
-        pr.title,
         pr.author_login,
+        lower(pr.author_login) as author_key,
+        epoch_us(pr.merged_at) // 86400000000 as merged_day,  -- UTC day number
         pr.created_at,
         pr.merged_at,
         pr.is_opened_as_draft,
         coalesce(pr.additions, 0) + coalesce(pr.deletions, 0) as changed_lines,
         pr.is_ai_assisted,
         upper(coalesce(pr.check_state, '')) in ('FAILURE', 'ERROR') as is_failing_check,
-        coalesce(
-            list_bool_or(
-                list_transform(
-                    pr.failing_checks, lambda c: regexp_matches(lower(c), $security_re)
+        -- the security patterns are matched only where a check failed
+        case
+            when upper(coalesce(pr.check_state, '')) in ('FAILURE', 'ERROR')
+                then coalesce(
+                    list_bool_or(
+                        list_transform(
+                            pr.failing_checks, lambda c: regexp_matches(lower(c), $security_re)
+                        )
+                    ),
+                    false
                 )
-            ),
-            false
-        ) as has_security_check_failing
+            else false
+        end as has_security_check_failing
     from pull_requests as pr
     where pr.merged_at is not null
         and pr.merged_at <= $as_of
@@ -40,11 +45,20 @@ merged as (
 ),
 
 memberships as (
+    -- days since 1970 (integers): cheaper to compare than zoned timestamps. Where two
+    -- memberships of a person overlap, the later start wins: each ends where the next starts,
+    -- so a PR meets at most one
     select
-        login,
+        lower(login) as login_key,
         team,
-        valid_from,
-        coalesce(valid_to, date '9999-12-31') as valid_to
+        valid_from - date '1970-01-01' as from_day,
+        least(
+            coalesce(valid_to, date '9999-12-31'),
+            coalesce(
+                lead(valid_from) over (partition by lower(login) order by valid_from),
+                date '9999-12-31'
+            )
+        ) - date '1970-01-01' as to_day
     from team_memberships
 ),
 
@@ -73,19 +87,9 @@ dismissals as (
 ),
 
 -- logic --------------------------------------------------------------------------------
-member_teams as (
-    select m.pr_id, arg_max(ms.team, ms.valid_from) as team
-    from merged as m
-    inner join memberships as ms
-        on lower(ms.login) = lower(m.author_login)
-        and ms.valid_from <= cast(m.merged_at as date)
-        and cast(m.merged_at as date) < ms.valid_to
-    group by m.pr_id
-),
-
 pr_events_facts as (
     select
-        ev.pr_id,
+        m.pr_row,
         min(ev.created_at) filter (where ev.event_type = 'ready_for_review') as first_ready_at,
         bool_or(
             ev.event_type = 'review_dismissed'
@@ -94,14 +98,14 @@ pr_events_facts as (
         ) as has_dismissed_change_request
     from events as ev
     inner join merged as m on m.pr_id = ev.pr_id
-    group by ev.pr_id
+    group by m.pr_row
 ),
 
 -- a review by someone other than the author or a bot, submitted by $as_of; a dismissed
 -- review keeps the state it had when it was submitted
 reviews_by_others as (
     select
-        r.pr_id,
+        m.pr_row,
         r.submitted_at,
         case
             when upper(r.state) = 'DISMISSED'
@@ -117,7 +121,7 @@ reviews_by_others as (
     where upper(r.state) <> 'PENDING'
         and r.submitted_at is not null
         and r.submitted_at <= $as_of
-        and lower(r.reviewer_login) <> lower(m.author_login)
+        and lower(r.reviewer_login) <> m.author_key
         and not r.is_reviewer_bot
         and not ends_with(lower(r.reviewer_login), '[bot]')
         and lower(r.reviewer_login) not in (select login_key from bot_people)
@@ -125,7 +129,7 @@ reviews_by_others as (
 
 review_facts as (
     select
-        pr_id,
+        pr_row,
         min(submitted_at) filter (where is_before_merge) as first_review_at,
         min(submitted_at) filter (
             where is_before_merge and state = 'APPROVED'
@@ -138,7 +142,7 @@ review_facts as (
         ) as is_only_bare_approvals,
         bool_or(state = 'CHANGES_REQUESTED') as has_changes_requested
     from reviews_by_others
-    group by pr_id
+    group by pr_row
 ),
 
 joined as (
@@ -146,7 +150,7 @@ joined as (
         m.*,
         case
             when m.author_login = 'ghost' then coalesce(rt.team, 'Unassigned')
-            else coalesce(mt.team, 'Unassigned')
+            else coalesce(ms.team, 'Unassigned')
         end as team,
         least(coalesce(cs.first_commit_at, m.created_at), m.created_at) as start_at,
         case
@@ -162,21 +166,21 @@ joined as (
         coalesce(rf.has_changes_requested, false) as has_changes_requested,
         coalesce(ef.has_dismissed_change_request, false) as has_dismissed_change_request
     from merged as m
-    left join member_teams as mt on mt.pr_id = m.pr_id
+    left join memberships as ms
+        on ms.login_key = m.author_key
+        and ms.from_day <= m.merged_day
+        and m.merged_day < ms.to_day
     left join repo_teams as rt on rt.repo_key = lower(m.repo)
     left join commit_starts as cs on cs.pr_id = m.pr_id
-    left join pr_events_facts as ef on ef.pr_id = m.pr_id
-    left join review_facts as rf on rf.pr_id = m.pr_id
+    left join pr_events_facts as ef on ef.pr_row = m.pr_row
+    left join review_facts as rf on rf.pr_row = m.pr_row
 ),
 
 final as (
     select
         pr_id,
-        pr_key,
         repo,
         number,
-        url,
-        title,
         author_login,
         team,
         is_ai_assisted,
@@ -185,17 +189,17 @@ final as (
         ready_at,
         first_review_at,
         merged_at,
-        epoch(merged_at - start_at) / 3600.0 as cycle_time_h,
-        greatest(0.0, epoch(ready_at - start_at) / 3600.0) as coding_time_h,
-        epoch(first_review_at - ready_at) / 3600.0 as pickup_time_h,
-        epoch(merged_at - first_review_at) / 3600.0 as review_time_h,
+        (epoch(merged_at) - epoch(start_at)) / 3600.0 as cycle_time_h,
+        greatest(0.0, (epoch(ready_at) - epoch(start_at)) / 3600.0) as coding_time_h,
+        (epoch(first_review_at) - epoch(ready_at)) / 3600.0 as pickup_time_h,
+        (epoch(merged_at) - epoch(first_review_at)) / 3600.0 as review_time_h,
         first_review_at is not null as is_reviewed,
         first_review_at is not null
             and is_only_bare_approvals
             and not has_changes_requested
             and changed_lines >= $stamp_min_lines
             and first_approval_at is not null
-            and abs(epoch(first_approval_at - ready_at)) <= $stamp_window_min * 60.0
+            and abs(epoch(first_approval_at) - epoch(ready_at)) <= $stamp_window_min * 60.0
             as is_rubber_stamp,
         has_dismissed_change_request,
         is_failing_check,
