@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import duckdb
 import pandas as pd
 
 from ingest.store import DbPath
@@ -125,12 +126,23 @@ def red_flags(
     """
     check_choice(period, PERIODS, "period")
     config = config or settings()
-    moment = parse_as_of(as_of)
+    with fact_connection(db, parse_as_of(as_of), config) as conn:
+        return flags_on(conn, period, teams, since=since, config=config)
+
+
+def flags_on(
+    conn: duckdb.DuckDBPyConnection,
+    period: str,
+    teams: Iterable[str] | None,
+    *,
+    since: date | None,
+    config: Settings,
+) -> list[RedFlag]:
+    """:func:`red_flags` from the fact tables already built on ``conn``."""
     chosen = list(teams or ())
-    with fact_connection(db, moment, config) as conn:
-        rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
-        evidence = sqlfiles.frame(conn, "flag_evidence", {"period": period, "teams": chosen})
-        adoption = dict(conn.execute("select team, ai_adoption_date from teams").fetchall())
+    rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
+    evidence = sqlfiles.frame(conn, "flag_evidence", {"period": period, "teams": chosen})
+    adoption = dict(conn.execute("select team, ai_adoption_date from teams").fetchall())
     rows["period_start"] = pd.to_datetime(rows["period_start"]).dt.date
     flags: list[RedFlag] = []
     for team, team_rows in rows.groupby("group", sort=True):

@@ -16,9 +16,9 @@ import pandas as pd
 
 from ingest.store import DbPath, read_connection
 from metrics import competency
-from metrics.aggregates import MIN_DEFECTS, MIN_PRS, compute
-from metrics.facts import parse_as_of
-from metrics.flags import RedFlag, red_flags, unreadable_dimensions
+from metrics.aggregates import MIN_DEFECTS, MIN_PRS, PERIODS, aggregate_frame, check_choice
+from metrics.facts import fact_connection, parse_as_of
+from metrics.flags import RedFlag, flags_on, unreadable_dimensions
 from settings import settings
 
 # Figures a period needs MIN_PRS merged PRs for (percentiles and rates over PRs).
@@ -134,13 +134,17 @@ def team_trends(
     """The Team trends page's data: one row per (team or organization, period) from
     ``start`` to ``as_of``, adoption windows, red flags and competency levels."""
     moment = parse_as_of(as_of)
+    check_choice(period, PERIODS, "period")
     chosen = tuple(teams or ())
     by = "team" if chosen else "org"
-    rows = compute(db, as_of=moment, period=period, by=by, teams=chosen or None)
+    config = settings()
+    # one fact build serves both the aggregates and the red flags
+    with fact_connection(db, moment, config) as conn:
+        rows = aggregate_frame(conn, period=period, by=by, teams=chosen, config=config)
+        flags = flags_on(conn, period, chosen, since=start, config=config)
     rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= _period_floor(start, period)]
     rows = rows.reset_index(drop=True)
     low = rows.loc[rows["is_low_data"], ["group", "period", "merged_prs", "defects_reported"]]
-    flags = red_flags(db, moment, period, chosen or None, since=start)
     return TeamTrends(
         rows=blank_low_data(rows),
         low_data=low.reset_index(drop=True),
