@@ -297,6 +297,8 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
     else:
         high_s, after = None, None
     floor = mapping.parse_dt(since_s, "sync_state.since") if since_s else None
+    if status == "running" and state.get("floor"):  # the --since of the stopped run
+        floor = mapping.parse_dt(state["floor"], "sync_state.floor")
     if ctx.since and (floor is None or ctx.since > floor):
         floor = ctx.since
     written = 0
@@ -359,7 +361,7 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
             final_since = high_s or since_s or (_iso(ctx.since) if ctx.since else None)
             cursor = {"since": final_since}
         else:
-            cursor = {"since": since_s, "high": high_s, "after": end_cursor}
+            cursor = {"since": since_s, "floor": _iso(floor), "high": high_s, "after": end_cursor}
         provenance = {"source": SOURCE, "fetched_at": writer.utc_now()}
         with write_transaction(ctx.db) as conn:
             if repo_row is not None:

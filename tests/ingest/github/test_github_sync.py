@@ -253,3 +253,19 @@ def test_a_pr_updated_in_the_same_second_as_the_last_sync_is_not_missed(
     summary = run(fake, db)
     assert summary.pull_requests == 1
     assert count(db, "select count(*) from pull_requests") == 2
+
+
+def test_a_stopped_run_resumes_with_its_since(fake: FakeGitHub, db: Path) -> None:
+    from fake_github import Fault
+
+    from ingest.github.client import MalformedResponseError
+
+    populate(fake, prs=200, issues=0)
+    fake.faults += [Fault(times=1), Fault(body="{oops", status=200)]
+    since = BASE + timedelta(hours=100)
+    with pytest.raises(MalformedResponseError):
+        run(fake, db, since=since)
+    run(fake, db)  # resumed without --since: still stops where the first run would have
+    # PR n is updated at BASE + (n + 5) h + 1 min, so PRs 95..200 are at or after `since`
+    assert count(db, "select min(number) from pull_requests") == 95
+    assert count(db, "select count(*) from pull_requests") == 106
