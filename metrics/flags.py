@@ -97,12 +97,32 @@ def _next_start(start: date, period: str) -> date:
     return date(start.year + month // 12, month % 12 + 1, 1)
 
 
-def _pr_evidence(rows: pd.DataFrame, note_of=None) -> tuple[tuple[Evidence, ...], int]:
+_EMPTY = pd.DataFrame(columns=["pr_id", "title", "url", "defect_ids", "n_kind"])
+
+
+class _Evidence:
+    """The evidence PRs of one team by (period, kind): at most MAX_EVIDENCE each, with the
+    count of all of them."""
+
+    def __init__(self, frame: pd.DataFrame, team: str) -> None:
+        mine = frame[frame["team"] == team]
+        groups = mine.groupby(["period", "kind"], sort=False)
+        self.parts = {key: part for key, part in groups}  # noqa: C416 (groupby has .keys)
+
+    def rows(self, period: str, kind: str) -> pd.DataFrame:
+        return self.parts.get((period, kind), _EMPTY)
+
+    def count(self, period: str, kind: str) -> int:
+        part = self.rows(period, kind)
+        return int(part["n_kind"].iloc[0]) if len(part) else 0
+
+
+def _pr_evidence(rows: pd.DataFrame, n: int, note_of=None) -> tuple[tuple[Evidence, ...], int]:
     items = []
     for row in rows.head(MAX_EVIDENCE).itertuples(index=False):
         note = note_of(row) if note_of else ""
         items.append(Evidence("pr", row.pr_id, str(row.title or ""), row.url or None, note))
-    return tuple(items), len(rows)
+    return tuple(items), n
 
 
 def _defect_note(row) -> str:
@@ -141,20 +161,21 @@ def flags_on(
     """:func:`red_flags` from the fact tables already built on ``conn``."""
     chosen = list(teams or ())
     rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
-    evidence = sqlfiles.frame(conn, "flag_evidence", {"period": period, "teams": chosen})
+    evidence = sqlfiles.frame(
+        conn, "flag_evidence", {"period": period, "teams": chosen, "max_evidence": MAX_EVIDENCE}
+    )
     adoption = dict(conn.execute("select team, ai_adoption_date from teams").fetchall())
     rows["period_start"] = pd.to_datetime(rows["period_start"]).dt.date
     flags: list[RedFlag] = []
     for team, team_rows in rows.groupby("group", sort=True):
         by_start = {r.period_start: r for r in team_rows.itertuples(index=False)}
-        team_evidence = evidence[evidence["team"] == team]
+        ev = _Evidence(evidence, team)
         for start in sorted(by_start):
             row = by_start[start]
             if since is not None and _next_start(start, period) <= since:
                 continue
             prev = by_start.get(_prev_start(start, period))
-            ev = team_evidence[team_evidence["period"] == row.period]
-            flags.extend(_code_quality(team, row, prev, ev, team_evidence))
+            flags.extend(_code_quality(team, row, prev, ev))
             flags.extend(_productivity(team, row, by_start, ev, period, adoption.get(team), config))
             flags.extend(_responsibility(team, row, ev))
     order = {d: i for i, d in enumerate(DIMENSIONS)}
@@ -162,7 +183,7 @@ def flags_on(
     return flags
 
 
-def _code_quality(team, row, prev, ev, team_evidence) -> list[RedFlag]:
+def _code_quality(team, row, prev, ev: _Evidence) -> list[RedFlag]:
     out = []
     if (
         prev is not None
@@ -171,12 +192,9 @@ def _code_quality(team, row, prev, ev, team_evidence) -> list[RedFlag]:
         and row.ai_defect_rate > row.defect_rate
         and prev.ai_defect_rate > prev.defect_rate
     ):
-        both = team_evidence[
-            team_evidence["period"].isin([prev.period, row.period])
-            & team_evidence["is_ai_assisted"]
-            & (team_evidence["n_defects"] > 0)
-        ]
-        items, n = _pr_evidence(both, _defect_note)
+        both = pd.concat([ev.rows(prev.period, "ai_failed"), ev.rows(row.period, "ai_failed")])
+        n = ev.count(prev.period, "ai_failed") + ev.count(row.period, "ai_failed")
+        items, n = _pr_evidence(both, n, _defect_note)
         out.append(
             RedFlag(
                 "Code Quality",
@@ -192,15 +210,15 @@ def _code_quality(team, row, prev, ev, team_evidence) -> list[RedFlag]:
                 n,
             )
         )
-    stamped = ev[ev["is_rubber_stamp"]]
+    n_stamped = ev.count(row.period, "rubber_stamp")
     reviewed = row.n_reviewed_prs
     if (
         reviewed >= MIN_PRS
-        and len(stamped) >= RUBBER_STAMP_FLAG_MIN
+        and n_stamped >= RUBBER_STAMP_FLAG_MIN
         and pd.notna(row.rubber_stamp_rate)
         and row.rubber_stamp_rate >= RUBBER_STAMP_FLAG_RATE
     ):
-        items, n = _pr_evidence(stamped)
+        items, n = _pr_evidence(ev.rows(row.period, "rubber_stamp"), n_stamped)
         ai_note = ""
         if pd.notna(row.ai_rubber_stamp_rate):
             ai_note = f" For AI-assisted PRs the rate was {_pct(row.ai_rubber_stamp_rate)}."
@@ -211,7 +229,7 @@ def _code_quality(team, row, prev, ev, team_evidence) -> list[RedFlag]:
                 team,
                 row.period,
                 "Large changes approved without a word",
-                f"{len(stamped)} of {reviewed} reviewed PRs of {team} in {row.period} "
+                f"{n_stamped} of {reviewed} reviewed PRs of {team} in {row.period} "
                 f"({_pct(row.rubber_stamp_rate)}) were large changes approved within minutes "
                 f"with no comment and no change request.{ai_note}",
                 items,
@@ -316,7 +334,9 @@ def _productivity(team, row, by_start, ev, period, adopted, config) -> list[RedF
             )
     if not worse:
         return []
-    items, n = _pr_evidence(ev[ev["is_failed"]], _defect_note)
+    items, n = _pr_evidence(
+        ev.rows(row.period, "failed"), ev.count(row.period, "failed"), _defect_note
+    )
     return [
         RedFlag(
             "Productivity",
@@ -332,15 +352,15 @@ def _productivity(team, row, by_start, ev, period, adopted, config) -> list[RedF
     ]
 
 
-def _responsibility(team, row, ev) -> list[RedFlag]:
+def _responsibility(team, row, ev: _Evidence) -> list[RedFlag]:
     out = []
-    unreviewed = ev[ev["is_unreviewed"]]
+    n_unreviewed = ev.count(row.period, "unreviewed")
     if (
-        len(unreviewed) >= UNREVIEWED_FLAG_MIN
+        n_unreviewed >= UNREVIEWED_FLAG_MIN
         and pd.notna(row.unreviewed_merge_rate)
         and row.unreviewed_merge_rate >= UNREVIEWED_FLAG_RATE
     ):
-        items, n = _pr_evidence(unreviewed)
+        items, n = _pr_evidence(ev.rows(row.period, "unreviewed"), n_unreviewed)
         out.append(
             RedFlag(
                 "Responsibility",
@@ -348,15 +368,15 @@ def _responsibility(team, row, ev) -> list[RedFlag]:
                 team,
                 row.period,
                 "Code merged without review",
-                f"{len(unreviewed)} of {row.merged_prs} PRs of {team} merged in {row.period} "
+                f"{n_unreviewed} of {row.merged_prs} PRs of {team} merged in {row.period} "
                 f"({_pct(row.unreviewed_merge_rate)}) had no review by anyone but the author.",
                 items,
                 n,
             )
         )
-    dismissed = ev[ev["has_dismissed_change_request"]]
-    if len(dismissed):
-        items, n = _pr_evidence(dismissed)
+    n_dismissed = ev.count(row.period, "dismissed")
+    if n_dismissed:
+        items, n = _pr_evidence(ev.rows(row.period, "dismissed"), n_dismissed)
         out.append(
             RedFlag(
                 "Responsibility",
@@ -364,15 +384,15 @@ def _responsibility(team, row, ev) -> list[RedFlag]:
                 team,
                 row.period,
                 "Merged after a change request was dismissed",
-                f"{len(dismissed)} PR{'s' if len(dismissed) > 1 else ''} of {team} merged in "
+                f"{n_dismissed} PR{'s' if n_dismissed > 1 else ''} of {team} merged in "
                 f"{row.period} after a reviewer's request for changes was dismissed.",
                 items,
                 n,
             )
         )
-    bypass = ev[ev["is_security_bypass"]]
-    if len(bypass):
-        items, n = _pr_evidence(bypass)
+    n_bypass = ev.count(row.period, "security")
+    if n_bypass:
+        items, n = _pr_evidence(ev.rows(row.period, "security"), n_bypass)
         out.append(
             RedFlag(
                 "Responsibility",
@@ -380,7 +400,7 @@ def _responsibility(team, row, ev) -> list[RedFlag]:
                 team,
                 row.period,
                 "Merged over a failing security check",
-                f"{len(bypass)} PR{'s' if len(bypass) > 1 else ''} of {team} merged in "
+                f"{n_bypass} PR{'s' if n_bypass > 1 else ''} of {team} merged in "
                 f"{row.period} while a security check was failing.",
                 items,
                 n,

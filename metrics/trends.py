@@ -14,8 +14,9 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from framework import framework as load_framework
 from ingest.store import DbPath, read_connection
-from metrics import competency
+from metrics import sqlfiles
 from metrics.aggregates import MIN_DEFECTS, MIN_PRS, PERIODS, aggregate_frame, check_choice
 from metrics.facts import fact_connection, parse_as_of
 from metrics.flags import RedFlag, flags_on, unreadable_dimensions
@@ -103,21 +104,37 @@ def levels_by_quarter(
     """Share of (person, competency) levels at each level, at each quarter's end in range.
 
     Columns: quarter, level, level_name, assessments (count), share. People are never
-    listed; the counts are of assessed (person, competency) pairs in force that day.
+    listed; the counts are of assessed (person, competency) pairs in force that day (the
+    rule of :func:`metrics.competency.level_distribution`, in one query).
     """
+    fw = load_framework()
+    quarters = _quarter_ends(start, end)
+    with read_connection(db) as conn:
+        counts = sqlfiles.frame(
+            conn,
+            "levels_by_quarter",
+            {
+                "days": [day for _, day in quarters],
+                "teams": list(teams or ()),
+                "competencies": list(fw.competency_ids),
+            },
+        )
+    found = {
+        (pd.Timestamp(row.day).date(), int(row.level)): int(row.assessments)
+        for row in counts.itertuples()
+    }
     rows = []
-    for label, day in _quarter_ends(start, end):
-        dist = competency.level_distribution(db, day, tuple(teams or ()))
-        totals = dist.groupby(["level", "level_name"], as_index=False)["people"].sum()
-        whole = int(totals["people"].sum())
-        for row in totals.itertuples(index=False):
+    for label, day in quarters:
+        whole = sum(found.get((day, n), 0) for n in fw.level_numbers)
+        for number in fw.level_numbers:
+            n = found.get((day, number), 0)
             rows.append(
                 {
                     "quarter": label,
-                    "level": int(row.level),
-                    "level_name": row.level_name,
-                    "assessments": int(row.people),
-                    "share": row.people / whole if whole else float("nan"),
+                    "level": number,
+                    "level_name": fw.level_name(number),
+                    "assessments": n,
+                    "share": n / whole if whole else float("nan"),
                 }
             )
     return pd.DataFrame(rows, columns=["quarter", "level", "level_name", "assessments", "share"])

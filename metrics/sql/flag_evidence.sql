@@ -1,54 +1,90 @@
--- The PRs that can stand as evidence behind a red flag, with their team, period label and
--- the defects attributed to them. Reads the fact tables; $teams (empty: all) filters.
+-- The PRs that can stand as evidence behind a red flag: per (team, period, kind) the first
+-- $max_evidence PRs in merge order, with how many there are in all and the defects
+-- attributed to them. Reads the fact tables; $teams (empty: all) filters.
 with
 
 -- imports ------------------------------------------------------------------------------
 prs as (
-    select *
+    select
+        pr_id,
+        team,
+        merged_at,
+        is_rubber_stamp,
+        is_reviewed,
+        has_dismissed_change_request,
+        is_security_bypass,
+        is_failed,
+        is_ai_assisted,
+        n_defects
     from tl_pr_facts
-    where len($teams) = 0 or list_contains($teams, team)
-),
-
-attributed as (
-    select a.pr_id, list(d.defect_id order by d.defect_id) as defect_ids,
-        list(coalesce(d.url, '') order by d.defect_id) as defect_urls
-    from tl_attributions as a
-    inner join tl_defects as d on d.defect_id = a.defect_id
-    group by a.pr_id
+    where (len($teams) = 0 or list_contains($teams, team))
+        and (
+            is_rubber_stamp
+            or not is_reviewed
+            or has_dismissed_change_request
+            or is_security_bypass
+            or is_failed
+        )
 ),
 
 -- logic --------------------------------------------------------------------------------
+kinds as (
+    select *, 'rubber_stamp' as kind from prs where is_rubber_stamp
+    union all
+    select *, 'unreviewed' as kind from prs where not is_reviewed
+    union all
+    select *, 'dismissed' as kind from prs where has_dismissed_change_request
+    union all
+    select *, 'security' as kind from prs where is_security_bypass
+    union all
+    select *, 'failed' as kind from prs where is_failed
+    union all
+    select *, 'ai_failed' as kind from prs where is_ai_assisted and n_defects > 0
+),
+
+ranked as (
+    select
+        team,
+        date_trunc($period, make_timestamp(epoch_us(merged_at))) as period_start,
+        kind,
+        pr_id,
+        merged_at,
+        row_number() over (
+            partition by team, date_trunc($period, make_timestamp(epoch_us(merged_at))), kind
+            order by merged_at, pr_id
+        ) as rank_,
+        count(*) over (
+            partition by team, date_trunc($period, make_timestamp(epoch_us(merged_at))), kind
+        ) as n_kind
+    from kinds
+),
+
+attributed as (
+    select a.pr_id, list(a.defect_id order by a.defect_id) as defect_ids
+    from tl_attributions as a
+    group by a.pr_id
+),
+
 final as (
     select
-        p.team,
+        r.team,
         case $period
-            when 'week' then strftime(date_trunc($period, p.merged_at), '%G-W%V')
-            when 'month' then strftime(p.merged_at, '%Y-%m')
-            else strftime(p.merged_at, '%Y') || '-Q' || quarter(p.merged_at)
+            when 'week' then strftime(r.period_start, '%G-W%V')
+            when 'month' then strftime(r.period_start, '%Y-%m')
+            else strftime(r.period_start, '%Y') || '-Q' || quarter(r.period_start)
         end as period,
-        p.pr_id,
+        r.kind,
+        r.n_kind,
+        r.pr_id,
         pr.title,
         pr.url,
-        p.merged_at,
-        p.is_ai_assisted,
-        p.is_rubber_stamp,
-        not p.is_reviewed as is_unreviewed,
-        p.has_dismissed_change_request,
-        p.is_security_bypass,
-        p.is_failed,
-        p.n_defects,
-        p.n_reverts,
-        coalesce(a.defect_ids, []) as defect_ids,
-        coalesce(a.defect_urls, []) as defect_urls
-    from prs as p
-    left join attributed as a on a.pr_id = p.pr_id
-    inner join pull_requests as pr on pr.pr_id = p.pr_id
-    where p.is_rubber_stamp
-        or not p.is_reviewed
-        or p.has_dismissed_change_request
-        or p.is_security_bypass
-        or p.is_failed
+        r.merged_at,
+        coalesce(a.defect_ids, []) as defect_ids
+    from ranked as r
+    inner join pull_requests as pr on pr.pr_id = r.pr_id
+    left join attributed as a on a.pr_id = r.pr_id
+    where r.rank_ <= $max_evidence
 )
 
 select * from final
-order by team, merged_at, pr_id
+order by team, period, kind, merged_at, pr_id
