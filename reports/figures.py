@@ -31,11 +31,11 @@ def _x(rows: pd.DataFrame) -> pd.Series:
 
 def _layout(fig: go.Figure, title: str, y_title: str, *, percent: bool = False) -> go.Figure:
     fig.update_layout(
-        title=title,
+        title={"text": title, "y": 0.98, "yanchor": "top"},
         xaxis_title="Period start (UTC)",
         yaxis_title=y_title,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 60, "r": 60, "t": 150, "b": 60},
+        margin={"l": 60, "r": 60, "t": 170, "b": 60},
         height=500,
         hovermode="x unified",
     )
@@ -168,8 +168,8 @@ def review_health(rows: pd.DataFrame, adoptions: Sequence[Adoption] = ()) -> go.
         )
         if single:
             for column, label, bar in (
-                ("dismissed_review_merges", "merges after a dismissed change request", "#ff7f0e"),
-                ("security_bypass_merges", "merges over failing security checks", "#b71c1c"),
+                ("dismissed_review_merges", "after a dismissed change request", "#ff7f0e"),
+                ("security_bypass_merges", "over a failing security check", "#b71c1c"),
             ):
                 fig.add_trace(
                     go.Bar(
@@ -214,11 +214,11 @@ def level_distribution(levels: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(
         barmode="stack",
-        title="Competency levels at each quarter's end",
+        title={"text": "Competency levels at each quarter's end", "y": 0.98, "yanchor": "top"},
         xaxis_title="Quarter",
         yaxis_title="Share of assessed competencies",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 60, "r": 20, "t": 150, "b": 60},
+        margin={"l": 60, "r": 20, "t": 170, "b": 60},
         height=500,
     )
     fig.update_layout(yaxis={"tickformat": ".0%", "range": [0, 1]})
