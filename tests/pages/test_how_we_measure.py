@@ -57,3 +57,16 @@ def test_docs_name_every_metric():
         assert f"`{m.id}`" in doc
     for r in metrics.REFUSED:
         assert f"`{r.id}`" in doc
+
+
+def test_page_is_thin():
+    import ast
+
+    source = Path(PAGE).read_text()
+    strings = [
+        n.value
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+    assert not any(s.lower().lstrip().startswith(("select ", "with ")) for s in strings)
+    assert "unsafe_allow_html" not in source and "read_connection" not in source
