@@ -97,36 +97,38 @@ def _next_start(start: date, period: str) -> date:
     return date(start.year + month // 12, month % 12 + 1, 1)
 
 
-_EMPTY = pd.DataFrame(columns=["pr_id", "title", "url", "defect_ids", "n_kind"])
-
-
 class _Evidence:
-    """The evidence PRs of one team by (period, kind): at most MAX_EVIDENCE each, with the
-    count of all of them."""
+    """The evidence PRs by (team, period, kind): at most MAX_EVIDENCE each (as records), with
+    the count of all of them."""
 
-    def __init__(self, frame: pd.DataFrame, team: str) -> None:
-        mine = frame[frame["team"] == team]
-        groups = mine.groupby(["period", "kind"], sort=False)
-        self.parts = {key: part for key, part in groups}  # noqa: C416 (groupby has .keys)
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.parts: dict[tuple[str, str, str], list[dict]] = {}
+        for record in frame.to_dict("records"):
+            key = (record["team"], record["period"], record["kind"])
+            self.parts.setdefault(key, []).append(record)
+        self.team = ""
 
-    def rows(self, period: str, kind: str) -> pd.DataFrame:
-        return self.parts.get((period, kind), _EMPTY)
+    def rows(self, period: str, kind: str) -> list[dict]:
+        return self.parts.get((self.team, period, kind), [])
 
     def count(self, period: str, kind: str) -> int:
         part = self.rows(period, kind)
-        return int(part["n_kind"].iloc[0]) if len(part) else 0
+        return int(part[0]["n_kind"]) if part else 0
 
 
-def _pr_evidence(rows: pd.DataFrame, n: int, note_of=None) -> tuple[tuple[Evidence, ...], int]:
+def _pr_evidence(rows: list[dict], n: int, note_of=None) -> tuple[tuple[Evidence, ...], int]:
     items = []
-    for row in rows.head(MAX_EVIDENCE).itertuples(index=False):
+    for row in rows[:MAX_EVIDENCE]:
         note = note_of(row) if note_of else ""
-        items.append(Evidence("pr", row.pr_id, str(row.title or ""), row.url or None, note))
+        items.append(
+            Evidence("pr", row["pr_id"], str(row["title"] or ""), row["url"] or None, note)
+        )
     return tuple(items), n
 
 
-def _defect_note(row) -> str:
-    return "defects: " + ", ".join(row.defect_ids) if len(row.defect_ids) else "reverted"
+def _defect_note(row: dict) -> str:
+    ids = list(row["defect_ids"])
+    return "defects: " + ", ".join(ids) if ids else "reverted"
 
 
 def red_flags(
@@ -165,11 +167,12 @@ def flags_on(
         conn, "flag_evidence", {"period": period, "teams": chosen, "max_evidence": MAX_EVIDENCE}
     )
     adoption = dict(conn.execute("select team, ai_adoption_date from teams").fetchall())
+    ev = _Evidence(evidence)
     rows["period_start"] = pd.to_datetime(rows["period_start"]).dt.date
     flags: list[RedFlag] = []
     for team, team_rows in rows.groupby("group", sort=True):
         by_start = {r.period_start: r for r in team_rows.itertuples(index=False)}
-        ev = _Evidence(evidence, team)
+        ev.team = team
         for start in sorted(by_start):
             row = by_start[start]
             if since is not None and _next_start(start, period) <= since:
@@ -192,7 +195,7 @@ def _code_quality(team, row, prev, ev: _Evidence) -> list[RedFlag]:
         and row.ai_defect_rate > row.defect_rate
         and prev.ai_defect_rate > prev.defect_rate
     ):
-        both = pd.concat([ev.rows(prev.period, "ai_failed"), ev.rows(row.period, "ai_failed")])
+        both = ev.rows(prev.period, "ai_failed") + ev.rows(row.period, "ai_failed")
         n = ev.count(prev.period, "ai_failed") + ev.count(row.period, "ai_failed")
         items, n = _pr_evidence(both, n, _defect_note)
         out.append(
