@@ -79,9 +79,11 @@ events as (
     where e.created_at <= $as_of
 ),
 
+-- the state a dismissed review was submitted with (a fact of its submission, so read from
+-- every dismissal event, even one after $as_of)
 dismissals as (
     select review_id, min(previous_review_state) as previous_review_state
-    from events
+    from pr_events
     where event_type = 'review_dismissed' and review_id is not null
     group by review_id
 ),

@@ -93,3 +93,17 @@ def test_no_reviewed_prs_gives_null_rubber_stamp_rate(store):
     row = metrics.compute(store.write(), as_of=AS_OF).iloc[0]
     assert row["unreviewed_merge_rate"] == 1.0
     assert row["rubber_stamp_rate"] is None or row["rubber_stamp_rate"] != row["rubber_stamp_rate"]
+
+
+def test_a_review_dismissed_after_the_as_of_keeps_its_submitted_state(store):
+    store.person("alice").person("bob").person("carol")
+    # carol requested changes at 09:02; it was dismissed on 3 March (after the as-of below);
+    # bob's bare fast approval on 300 lines is then not a rubber stamp as of 2 March
+    p = store.pr(1, created=t(2, 9), merged=t(2, 10), additions=300)
+    cr = store.review(p, "carol", t(2, 9 + 2 / 60), "DISMISSED")
+    store.event(p, "review_dismissed", t(3, 9), previous="CHANGES_REQUESTED", review_id=cr)
+    store.review(p, "bob", t(2, 9 + 5 / 60))
+    path = store.write()
+    f = metrics.pr_facts(path, t(2, 12)).set_index("pr_id")
+    assert not f.loc[p, "is_rubber_stamp"]
+    assert not f.loc[p, "has_dismissed_change_request"]  # dismissed after the merge
