@@ -116,13 +116,24 @@ class _Evidence:
         return int(part[0]["n_kind"]) if part else 0
 
 
-def _pr_evidence(rows: list[dict], n: int, note_of=None) -> tuple[tuple[Evidence, ...], int]:
+def _pr_evidence(
+    rows: list[dict], n: int, note_of=None, *, with_defects: bool = False
+) -> tuple[tuple[Evidence, ...], int]:
+    """Evidence items for up to MAX_EVIDENCE PRs (and, if asked, the defects attributed to
+    each, linked, right after it); ``n`` is how many PRs stand behind the flag in all."""
     items = []
     for row in rows[:MAX_EVIDENCE]:
         note = note_of(row) if note_of else ""
         items.append(
             Evidence("pr", row["pr_id"], str(row["title"] or ""), row["url"] or None, note)
         )
+        if with_defects:
+            for defect_id, title, url in zip(
+                row["defect_ids"], row["defect_titles"], row["defect_urls"], strict=True
+            ):
+                items.append(
+                    Evidence("defect", defect_id, str(title), url or None, f"in {row['pr_id']}")
+                )
     return tuple(items), n
 
 
@@ -197,7 +208,7 @@ def _code_quality(team, row, prev, ev: _Evidence) -> list[RedFlag]:
     ):
         both = ev.rows(prev.period, "ai_failed") + ev.rows(row.period, "ai_failed")
         n = ev.count(prev.period, "ai_failed") + ev.count(row.period, "ai_failed")
-        items, n = _pr_evidence(both, n, _defect_note)
+        items, n = _pr_evidence(both, n, _defect_note, with_defects=True)
         out.append(
             RedFlag(
                 "Code Quality",
@@ -338,7 +349,10 @@ def _productivity(team, row, by_start, ev, period, adopted, config) -> list[RedF
     if not worse:
         return []
     items, n = _pr_evidence(
-        ev.rows(row.period, "failed"), ev.count(row.period, "failed"), _defect_note
+        ev.rows(row.period, "failed"),
+        ev.count(row.period, "failed"),
+        _defect_note,
+        with_defects=True,
     )
     return [
         RedFlag(

@@ -196,6 +196,11 @@ def flags_of(
     return dips, raised[:cut], raised[cut:]
 
 
+def more_evidence(flag: RedFlag) -> int:
+    """How many PRs behind a flag its evidence list leaves out."""
+    return max(0, flag.n_evidence - sum(e.kind == "pr" for e in flag.evidence))
+
+
 def flags_frame(flags: Iterable[RedFlag]) -> pd.DataFrame:
     """Flags in brief: group, period, title, sentence, evidence count (in time order)."""
     return pd.DataFrame(
@@ -214,10 +219,13 @@ def flags_frame(flags: Iterable[RedFlag]) -> pd.DataFrame:
 
 
 def evidence_frame(flag: RedFlag) -> pd.DataFrame:
-    """A flag's evidence as a table: id, title (untrusted text), note, link."""
+    """A flag's evidence as a table: kind (pr/defect), id, title (untrusted text), note, link."""
     return pd.DataFrame(
-        [{"id": e.id, "title": e.title, "note": e.note, "link": e.url} for e in flag.evidence],
-        columns=["id", "title", "note", "link"],
+        [
+            {"kind": e.kind, "id": e.id, "title": e.title, "note": e.note, "link": e.url}
+            for e in flag.evidence
+        ],
+        columns=["kind", "id", "title", "note", "link"],
     )
 
 

@@ -100,8 +100,8 @@ for dimension in trends.DIMENSIONS:
                     hide_index=True,
                     width="stretch",
                 )
-            if flag.n_evidence > len(flag.evidence):
-                st.caption(f"…and {flag.n_evidence - len(flag.evidence)} more.")
+            if trends.more_evidence(flag):
+                st.caption(f"…and {trends.more_evidence(flag)} more PRs.")
 for dimension, why in data.unreadable:
     st.markdown(f"**{dimension}**")
     st.caption(why)

@@ -60,8 +60,13 @@ ranked as (
 ),
 
 attributed as (
-    select a.pr_id, list(a.defect_id order by a.defect_id) as defect_ids
+    select
+        a.pr_id,
+        list(a.defect_id order by a.defect_id) as defect_ids,
+        list(coalesce(d.title, '') order by a.defect_id) as defect_titles,
+        list(coalesce(d.url, '') order by a.defect_id) as defect_urls
     from tl_attributions as a
+    inner join tl_defects as d on d.defect_id = a.defect_id
     group by a.pr_id
 ),
 
@@ -79,7 +84,9 @@ final as (
         pr.title,
         pr.url,
         r.merged_at,
-        coalesce(a.defect_ids, []) as defect_ids
+        coalesce(a.defect_ids, []) as defect_ids,
+        coalesce(a.defect_titles, []) as defect_titles,
+        coalesce(a.defect_urls, []) as defect_urls
     from ranked as r
     inner join pull_requests as pr on pr.pr_id = r.pr_id
     left join attributed as a on a.pr_id = r.pr_id

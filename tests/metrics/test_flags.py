@@ -137,13 +137,20 @@ def test_ai_defect_rate_above_the_team_for_two_periods(store):
         ("Code Quality", "ai_defect_rate_above_team", "Payments", "2026-04", False)
     ]
     assert "0.20 and 0.20 defects per PR" in flags[0].sentence
-    assert {e.id for e in flags[0].evidence} == {
-        "acme/app#1",
-        "acme/app#2",
-        "acme/app#13",
-        "acme/app#14",
-    }
+    # the AI-assisted PRs with defects, each followed by its defect, linked
+    assert [(e.kind, e.id) for e in flags[0].evidence] == [
+        ("pr", "acme/app#1"),
+        ("defect", "acme/app#501"),
+        ("pr", "acme/app#2"),
+        ("defect", "acme/app#502"),
+        ("pr", "acme/app#13"),
+        ("defect", "acme/app#513"),
+        ("pr", "acme/app#14"),
+        ("defect", "acme/app#514"),
+    ]
+    assert flags[0].n_evidence == 4
     assert "defects: acme/app#501" in flags[0].evidence[0].note
+    assert flags[0].evidence[1].url == "https://github.com/acme/app/issues/501"
 
 
 def test_unreadable_dimensions_point_to_assessments():
