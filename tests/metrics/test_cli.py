@@ -150,3 +150,24 @@ def test_missing_database_exits_2(tmp_path, capsys):
 def test_help_text(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "--as-of" in out and "refused" in out
+
+
+def test_demo_organization_every_metric_every_row(tmp_path, capsys):
+    from ingest import demo
+    from metrics.registry import METRICS
+
+    path = tmp_path / "demo.duckdb"
+    demo.build_demo(path)
+    capsys.readouterr()
+    code, out, _ = run(capsys, "--db", str(path), "--as-of", "2026-11-21", "--by", "org")
+    assert code == 0
+    doc = json.loads(out)  # strict JSON: no NaN anywhere
+    assert [r["period"] for r in doc["rows"]] == [
+        "2025-11",
+        "2025-12",
+        *(f"2026-{m:02d}" for m in range(1, 12)),
+    ]
+    for row in doc["rows"]:
+        assert set(METRICS) <= set(row)
+        assert row["group"] == "organization"
+        assert row["merged_prs"] > 0 and row["qact_p50_h"] >= row["cycle_time_p50_h"]
