@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from ingest import references, writer
+from ingest.bad_rows import BadRow, RowsRefusedError
 from ingest.store import read_connection, resolve_db, write_transaction
 from settings import InputError
 
@@ -95,29 +95,8 @@ _DATE_FORMATS = (
 _GITHUB_URL = re.compile(r"https?://[^/\s]+/([^/\s]+)/([^/\s]+)/(?:issues|pull)/(\d+)/?$")
 
 
-@dataclass(frozen=True)
-class BadRow:
-    """One problem with one value of one row (row None: the header)."""
-
-    row: int | None
-    field: str
-    value: str
-    expected: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}, " if self.row is not None else "header, "
-        return f"{where}{self.field} = {self.value!r}: expected {self.expected}"
-
-
-class DefectsRefusedError(InputError):
-    """A file with bad rows: nothing was written. ``problems`` lists every one."""
-
-    def __init__(self, source: str, problems: list[BadRow]):
-        self.source = source
-        self.problems = problems
-        rows = {p.row for p in problems}
-        noun = "bad row" if len(rows) == 1 else "bad rows"
-        super().__init__(f"{source}: {len(rows)} {noun}, nothing written (first: {problems[0]})")
+class DefectsRefusedError(RowsRefusedError):
+    """A defects file with bad rows was refused (header problems are on row 1)."""
 
 
 def parse_date(text: str) -> datetime | None:
@@ -182,9 +161,7 @@ def _columns(
         if name in overrides:
             column = overrides[name]
             if column.lower() not in index:
-                problems.append(
-                    BadRow(None, name, column, f"a column named {column!r} (from --map)")
-                )
+                problems.append(BadRow(1, name, column, f"a column named {column!r} (from --map)"))
                 continue
             found[name] = index[column.lower()]
             continue
@@ -200,7 +177,7 @@ def _columns(
                 if candidates
                 else f"a column for {name} (use --map COLUMN={name})"
             )
-            problems.append(BadRow(None, name, "(missing)", expected))
+            problems.append(BadRow(1, name, "(missing)", expected))
     return found, problems
 
 
@@ -269,7 +246,7 @@ def read_defects(
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read as UTF-8 CSV ({exc})") from None
     if not table:
-        raise DefectsRefusedError(str(path), [BadRow(None, "header", "", "a header row")])
+        raise DefectsRefusedError(str(path), [BadRow(1, "header", "", "a header row")])
     header, body = table[0], table[1:]
     chosen = preset or guess_preset(header)
     columns, problems = _columns(header, chosen, overrides)

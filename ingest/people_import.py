@@ -27,6 +27,7 @@ import duckdb
 from framework import DEVELOPER_LEVELS, Framework
 from framework import framework as load_framework
 from ingest import writer
+from ingest.bad_rows import BadRow, RowsRefusedError
 from ingest.store import DbPath, write_transaction
 from settings import InputError
 
@@ -37,30 +38,8 @@ MAX_TEXT = 2000
 OPEN_START = date(1, 1, 1)  # team_memberships.valid_from when nobody knows the start
 
 
-@dataclass(frozen=True)
-class BadRow:
-    """One problem with one value. ``row`` is None for a form field."""
-
-    row: int | None
-    field: str
-    value: str
-    expected: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}, " if self.row is not None else ""
-        return f"{where}{self.field} = {self.value!r}: expected {self.expected}"
-
-
-class ImportRefusedError(InputError):
-    """A file (or form entry) with bad rows: nothing was written. ``problems`` lists them all."""
-
-    def __init__(self, source: str, problems: list[BadRow]):
-        self.source = source
-        self.problems = problems
-        rows = {p.row for p in problems}
-        noun = "bad row" if len(rows) == 1 else "bad rows"
-        first = problems[0] if problems else ""
-        super().__init__(f"{source}: {len(rows)} {noun}, nothing written (first: {first})")
+class ImportRefusedError(RowsRefusedError):
+    """A people, teams, assessments or recognitions file (or form entry) was refused."""
 
 
 @dataclass(frozen=True)

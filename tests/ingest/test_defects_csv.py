@@ -215,7 +215,8 @@ def test_missing_required_column(db: Path, tmp_path: Path) -> None:
     file = write_csv(tmp_path / "cols.csv", [["Issue key", "Summary"], ["PAY-1", "x"]])
     with pytest.raises(defects_csv.DefectsRefusedError) as info:
         defects_csv.import_defects(file, db)
-    assert [(p.row, p.field) for p in info.value.problems] == [(None, "reported")]
+    # header problems are on row 1, as in every importer (the header is row 1)
+    assert [(p.row, p.field) for p in info.value.problems] == [(1, "reported")]
     assert "'Created'" in str(info.value.problems[0])
 
 
