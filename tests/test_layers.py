@@ -40,8 +40,10 @@ def test_metrics_never_imports_ingest_sources_or_streamlit(path: Path) -> None:
         name
         for name in imports(path)
         if name.split(".")[0] in {"streamlit", "github", "pages", "reports"}
-        or ((name.startswith("ingest") and not any(name.startswith(a) for a in allowed))
-        and name != "ingest")
+        or (
+            (name.startswith("ingest") and not any(name.startswith(a) for a in allowed))
+            and name != "ingest"
+        )
     }
     assert not bad, f"{path.name} imports {sorted(bad)}"
 
