@@ -24,6 +24,7 @@ import pandas as pd
 
 from ingest import store, writer
 from ingest.demo import activity, curves, frames, growth, org
+from ingest.schema import USER_TABLES
 from settings import InputError
 
 SOURCE = "demo"
@@ -31,21 +32,9 @@ BASE_PRS = 6000  # merged PRs of the base organization (every kind)
 BASE_SHARE = 0.905  # of them, ordinary PRs by people (the rest: fixes, reverts, bots)
 MERGE_SHARE = 0.955  # ordinary PRs that end merged within the year
 
-# Tables written by the demo, in write order (parents before children).
-TABLES = (
-    "repositories",
-    "teams",
-    "team_repositories",
-    "people",
-    "team_memberships",
-    "pull_requests",
-    "pr_commits",
-    "reviews",
-    "pr_events",
-    "defects",
-    "competency_assessments",
-    "recognitions",
-)
+# Tables written by the demo, in write order (parents before children): every user table
+# but the links (the writer reads them from text) and sync state (written once at the end).
+TABLES = tuple(t for t in USER_TABLES if t not in ("links", "sync_state"))
 # Tables whose rows carry a provenance source (everything the store holds but meta).
 SOURCED_TABLES = (*TABLES, "links", "sync_state")
 
