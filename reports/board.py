@@ -99,6 +99,24 @@ class GroupRow:
     unreviewed_merge_rate: float | None
 
 
+GROUP_COLUMNS = ("Group", "People", "QACT median", "Change failure", "Defect rate", "Unreviewed")
+
+
+def group_cells(groups: tuple[GroupRow, ...]) -> list[list[str]]:
+    """The by-group table as text cells, the same in every export (see GROUP_COLUMNS)."""
+    return [
+        [
+            g.group,
+            str(g.people),
+            value_text(g.qact_p50_h, "hours"),
+            value_text(g.change_failure_rate, "share"),
+            value_text(g.defect_rate, "defects per PR"),
+            value_text(g.unreviewed_merge_rate, "share"),
+        ]
+        for g in groups
+    ]
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     quarter: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from reports.board import group_cells
 from reports.format import ARROWS, change_text, day_text, md, safe_url, value_text
 from reports.review import Link, MetricLine, ReviewPacket
 
@@ -249,17 +250,7 @@ def board_markdown(board: BoardSummary) -> str:
     out += [md(board.group_note), ""]
     out += _table(
         ["Group", "People", "QACT median", "Change failure rate", "Defect rate", "Unreviewed"],
-        (
-            [
-                md(g.group),
-                str(g.people),
-                value_text(g.qact_p50_h, "hours"),
-                value_text(g.change_failure_rate, "share"),
-                value_text(g.defect_rate, "defects per PR"),
-                value_text(g.unreviewed_merge_rate, "share"),
-            ]
-            for g in board.groups
-        ),
+        ([md(group), *rest] for group, *rest in group_cells(board.groups)),
     )
     out += ["## How to read this", ""]
     out += [f"- {md(note)}" for note in board.method_notes]

@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from reports import charts, images
-from reports.board import BoardFigure, BoardSummary
+from reports.board import GROUP_COLUMNS, BoardFigure, BoardSummary, group_cells
 from reports.format import change_text, day_text, safe_url, value_text
 from reports.review import ReviewPacket
 
@@ -419,18 +419,8 @@ def board_pdf(board: BoardSummary, *, with_charts: bool = True) -> bytes:
     doc.set_left_margin(doc.l_margin + text_w + 6)
     doc.font(7)
     doc.grid(
-        ["Group", "People", "QACT median", "Change failure", "Defect rate", "Unreviewed"],
-        [
-            [
-                g.group,
-                str(g.people),
-                value_text(g.qact_p50_h, "hours"),
-                value_text(g.change_failure_rate, "share"),
-                value_text(g.defect_rate, "defects per PR"),
-                value_text(g.unreviewed_merge_rate, "share"),
-            ]
-            for g in board.groups
-        ],
+        list(GROUP_COLUMNS),
+        group_cells(board.groups),
         (24, 12, 19, 18, 19, 19),
         size=7,
         width=right,

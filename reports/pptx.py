@@ -18,7 +18,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from reports import charts, images
-from reports.board import BoardFigure, BoardSummary
+from reports.board import GROUP_COLUMNS, BoardFigure, BoardSummary, group_cells
 from reports.format import change_text, value_text
 
 INK = RGBColor(0x21, 0x25, 0x29)
@@ -198,18 +198,8 @@ def board_pptx(board: BoardSummary, *, with_charts: bool = True) -> bytes:
         MARGIN,
         Inches(1.4),
         half,
-        ["Group", "People", "QACT median", "Change failure", "Defect rate", "Unreviewed"],
-        [
-            [
-                g.group,
-                str(g.people),
-                value_text(g.qact_p50_h, "hours"),
-                value_text(g.change_failure_rate, "share"),
-                value_text(g.defect_rate, "defects per PR"),
-                value_text(g.unreviewed_merge_rate, "share"),
-            ]
-            for g in board.groups
-        ],
+        list(GROUP_COLUMNS),
+        group_cells(board.groups),
         (1.6, 0.8, 1.2, 1.2, 1.3, 1.1),
         name="groups",
     )
