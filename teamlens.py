@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from ingest.store import DEFAULT_DB
 from settings import InputError
+from store import DEFAULT_DB
 
 DB_HELP = f"DuckDB database file (default: $TEAMLENS_DB or {DEFAULT_DB})."
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ingest.store import StoreError, data_version, resolve_db
 from metrics import inventory
+from store import StoreError, data_version, resolve_db
 
 PERIODS = ("week", "month", "quarter")
 PAGE_TITLE = "teamlens"

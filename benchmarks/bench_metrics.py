@@ -38,7 +38,7 @@ def build_store(path: Path, n_prs: int) -> dict:
     import pandas as pd
 
     from ingest import demo, writer
-    from ingest.store import write_transaction
+    from store import write_transaction
 
     started = time.perf_counter()
     data = demo.generate(7, n_prs=n_prs)
@@ -80,8 +80,8 @@ def build_store(path: Path, n_prs: int) -> dict:
 def measure(db: str, what: str) -> dict:
     """Run one measurement ``REPEAT`` times in this process; report times and peak RSS."""
     import metrics
-    from ingest.store import read_connection
     from metrics import trends
+    from store import read_connection
 
     def bare_scan() -> None:
         with read_connection(db) as conn:

@@ -1,7 +1,7 @@
 """Ingest layer: defects from issue-tracker CSV exports (Jira, Linear, GitHub, any via --map).
 
 Computes no metric. All or nothing: the whole file is read and every row checked before
-one :func:`ingest.store.write_transaction`; any bad row (a missing required value, an
+one :func:`store.write_transaction`; any bad row (a missing required value, an
 unparseable date, a duplicate key, an introduced-by naming no known pull request) refuses
 the file, every bad row is listed (row number, field, value, what was expected) and
 nothing is written. Row numbers are a spreadsheet's: the header is row 1.
@@ -26,8 +26,8 @@ import pandas as pd
 
 from ingest import references, writer
 from ingest.bad_rows import BadRow, RowsRefusedError
-from ingest.store import read_connection, resolve_db, write_transaction
 from settings import InputError
+from store import read_connection, resolve_db, write_transaction
 
 FIELDS = (
     "key",

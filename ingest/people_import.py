@@ -2,7 +2,7 @@
 
 Computes no metric. Every import is all-or-nothing: the file is read, every row is checked
 against the framework (``framework.py``) and the store inside one locked
-:func:`ingest.store.write_transaction`, and if any row is bad the whole file is refused
+:func:`store.write_transaction`, and if any row is bad the whole file is refused
 with every bad row listed (row number, field, value, what was expected) and nothing is
 written. Assessments and recognitions are keyed by a hash of their natural key, so
 re-importing a file is idempotent; the app's forms write through the same checks.
@@ -28,8 +28,8 @@ from framework import DEVELOPER_LEVELS, Framework
 from framework import framework as load_framework
 from ingest import writer
 from ingest.bad_rows import BadRow, RowsRefusedError
-from ingest.store import DbPath, write_transaction
 from settings import InputError
+from store import DbPath, write_transaction
 
 _LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")

@@ -2,7 +2,7 @@
 
 Every source (GitHub, tracker CSVs, people/teams/assessment imports, the app's forms and
 the demo builder) hands typed rows to these functions inside a
-:func:`ingest.store.write_transaction`. Rows are upserted by primary key, a pull request
+:func:`store.write_transaction`. Rows are upserted by primary key, a pull request
 is replaced whole (its commits, reviews and events with it), and the references its text
 makes (fixes, reverts) or a defect's text makes (introduced by) are re-read into
 ``links`` in the same transaction.

@@ -12,11 +12,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ingest.store import DbPath
 from metrics import sqlfiles
 from metrics.facts import fact_connection, parse_as_of
 from metrics.registry import resolve_ids
 from settings import InputError, Settings, settings
+from store import DbPath
 
 PERIODS = ("week", "month", "quarter")
 GROUPINGS = ("team", "org", "person")

@@ -23,7 +23,7 @@ import pandas as pd
 
 from framework import Framework, GrowthGoal, ReviewRules
 from framework import framework as load_framework
-from ingest.store import DbPath, read_connection
+from store import DbPath, read_connection
 
 # A check-in held up to this many days after its due date still counts for it, and one
 # coming up within this many days is "due".

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, time
 import duckdb
 import pandas as pd
 
-from ingest.store import DbPath, read_connection
 from metrics import sqlfiles
 from settings import InputError, Settings, settings
+from store import DbPath, read_connection
 
 
 class BadAsOfError(InputError):

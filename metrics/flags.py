@@ -18,11 +18,11 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from ingest.store import DbPath
 from metrics import sqlfiles
 from metrics.aggregates import PERIODS, aggregate_frame, check_choice
 from metrics.facts import fact_connection, parse_as_of
 from settings import Settings, settings
+from store import DbPath
 
 DIMENSIONS = ("Code Quality", "Productivity", "Responsibility")
 # Thresholds of the flags (documented in docs/how-we-measure.md).

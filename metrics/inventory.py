@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ingest.schema import DATE_COLUMNS, SCHEMA_VERSION, USER_TABLES
-from ingest.store import DbPath, read_connection, resolve_db, schema_version
+from store import DbPath, read_connection, resolve_db, schema_version
+from store.schema import DATE_COLUMNS, SCHEMA_VERSION, USER_TABLES
 
 # What the Data sources page lists per source, in order: (label, table).
 SOURCE_TABLES: tuple[tuple[str, str], ...] = (

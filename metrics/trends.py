@@ -15,12 +15,12 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from framework import framework as load_framework
-from ingest.store import DbPath, read_connection
 from metrics import sqlfiles
 from metrics.aggregates import MIN_DEFECTS, MIN_PRS, PERIODS, aggregate_frame, check_choice
 from metrics.facts import fact_connection, parse_as_of
 from metrics.flags import RedFlag, flags_on, unreadable_dimensions
 from settings import settings
+from store import DbPath, read_connection
 
 # Figures a period needs MIN_PRS merged PRs for (percentiles and rates over PRs).
 PR_FIGURES = (

@@ -21,10 +21,10 @@ import pandas as pd
 import metrics
 from framework import Framework
 from framework import framework as load_framework
-from ingest.store import DbPath
 from metrics import competency
 from reports.format import direction, value_text
 from reports.quarters import Quarter
+from store import DbPath
 
 MIN_GROUP = 5  # METRICS.md "People": smaller groups merge into "Other"
 OTHER = "Other"

@@ -20,10 +20,10 @@ import pandas as pd
 import metrics
 from framework import Framework
 from framework import framework as load_framework
-from ingest.store import DbPath
 from metrics import competency
 from reports.quarters import Quarter
 from settings import InputError
+from store import DbPath
 
 # Which metrics inform which evaluation dimension in the packet. Speed never stands
 # alone: Productivity shows cycle time beside QACT (the same change, delivered correctly).

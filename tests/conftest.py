@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import store, writer
+import store
+from ingest import writer
 
 FETCHED = datetime(2026, 7, 1, tzinfo=UTC)
 PROVENANCE = {"source": "test", "source_url": None, "fetched_at": FETCHED}

@@ -1,9 +1,9 @@
 """The layers' import rules (STYLE.md), held by a test the way datasette holds its docs.
 
-Imports only go down: pages and teamlens.py -> reports -> metrics -> store tables;
-ingest -> store. `metrics` reads the store through `ingest.store`/`ingest.schema` (the
-store's read API) and never imports the rest of `ingest` or streamlit; `ingest` never
-imports `metrics`; pages hold no SQL and never render raw HTML.
+Imports only go down: pages and teamlens.py -> reports -> metrics -> store;
+ingest -> store. `metrics` reads through `store` and never imports `ingest` or streamlit;
+`ingest` never imports `metrics`; `store` imports neither; pages hold no SQL and never
+render raw HTML.
 """
 
 from __future__ import annotations
@@ -35,15 +35,20 @@ def files(folder: str) -> list[Path]:
 
 @pytest.mark.parametrize("path", files("metrics"), ids=lambda p: p.name)
 def test_metrics_never_imports_ingest_sources_or_streamlit(path: Path) -> None:
-    allowed = {"ingest.store", "ingest.schema"}
     bad = {
         name
         for name in imports(path)
-        if name.split(".")[0] in {"streamlit", "github", "pages", "reports"}
-        or (
-            (name.startswith("ingest") and not any(name.startswith(a) for a in allowed))
-            and name != "ingest"
-        )
+        if name.split(".")[0] in {"streamlit", "github", "pages", "reports", "ingest"}
+    }
+    assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", files("store"), ids=lambda p: p.name)
+def test_store_imports_no_other_layer(path: Path) -> None:
+    bad = {
+        n
+        for n in imports(path)
+        if n.split(".")[0] in {"ingest", "metrics", "reports", "pages", "streamlit", "ui"}
     }
     assert not bad, f"{path.name} imports {sorted(bad)}"
 

@@ -22,10 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ingest import store, writer
+import store
+from ingest import writer
 from ingest.demo import activity, curves, frames, growth, org
-from ingest.schema import USER_TABLES
 from settings import InputError
+from store.schema import USER_TABLES
 
 SOURCE = "demo"
 BASE_PRS = 6000  # merged PRs of the base organization (every kind)

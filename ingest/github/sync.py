@@ -10,7 +10,7 @@ Incremental and resumable, per repository and stream (``sync_state``):
   ``updatedAt`` it saw); ``issues`` take ``filterBy: {since}`` and stop when pages run out.
   A PR updated while we page moves to the front and past the new high-water mark, so the
   next run picks it up.
-* Each page is one :func:`ingest.store.write_transaction` that replaces the page's PRs
+* Each page is one :func:`store.write_transaction` that replaces the page's PRs
   whole (commits, reviews, events, links) *and* records the resume point (``after`` the
   page's end cursor, plus the run's ``since`` and ``high``) with status ``running``. The
   last page records ``{"since": high}`` with status ``complete``. A run killed at any
@@ -37,8 +37,8 @@ import pandas as pd
 from ingest import writer
 from ingest.github import mapping
 from ingest.github.client import GitHubClient, GitHubError, MalformedResponseError
-from ingest.store import ensure_store, read_connection, write_transaction
 from settings import InputError, Settings, settings
+from store import ensure_store, read_connection, write_transaction
 
 SOURCE = "github"
 PR_PAGE_SIZE = 50  # 50 PRs with their nested lists keeps a query well under GitHub's limits

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import store
 import teamlens
-from ingest import defects_csv, store, writer
-from ingest.store import read_connection
+from ingest import defects_csv, writer
+from store import read_connection
 
 PROV = {"source": "test", "fetched_at": datetime(2026, 7, 1, tzinfo=UTC)}
 

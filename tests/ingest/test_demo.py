@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingest import demo, store, writer
+import store
+from ingest import demo, writer
 from ingest.demo import growth, org
 from ingest.github import mapping
 from settings import settings

@@ -13,7 +13,7 @@ import pytest
 
 import teamlens
 from ingest import people_import as pi
-from ingest.store import read_connection
+from store import read_connection
 
 TODAY = date(2026, 11, 20)  # "today" in these tests; anything later is in the future
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest import writer
-from ingest.store import write_transaction
+from store import write_transaction
 
 REPO = "acme/app"
 PROV = {"source": "import", "fetched_at": datetime(2026, 1, 1, tzinfo=UTC)}

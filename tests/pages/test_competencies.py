@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import store
 from ingest import people_import as pi
-from ingest import store, writer
-from ingest.store import read_connection
+from ingest import writer
+from store import read_connection
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "competencies.py")

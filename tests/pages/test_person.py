@@ -141,7 +141,7 @@ def test_recognitions_history_and_transparency(db):
 
 
 def test_empty_organization(tmp_path, monkeypatch):
-    from ingest.store import ensure_store
+    from store import ensure_store
 
     db = ensure_store(tmp_path / "empty.duckdb")
     monkeypatch.setenv("TEAMLENS_DB", str(db))

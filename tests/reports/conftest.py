@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from ingest import store, writer
+import store
+from ingest import writer
 
 PROV = {"source": "import", "source_url": None, "fetched_at": datetime(2026, 10, 1, tzinfo=UTC)}
 REPO = "acme/app"

@@ -18,7 +18,7 @@ from fake_github import (
 )
 
 from ingest.github.client import GitHubClient, RetryPolicy
-from ingest.store import read_connection
+from store import read_connection
 
 TABLES = (
     "repositories",

@@ -213,7 +213,8 @@ def test_custom_bug_labels(fake: FakeGitHub, db: Path) -> None:
 
 
 def test_people_rows_never_overwrite_known_people(fake: FakeGitHub, db: Path) -> None:
-    from ingest import store, writer
+    import store
+    from ingest import writer
 
     with store.write_transaction(db) as conn:
         writer.upsert(

@@ -1,4 +1,4 @@
-"""Ingest layer: opening the DuckDB store safely from many processes. Computes no metric.
+"""Store layer: opening the DuckDB store safely from many processes. Reads and writes no rows.
 
 DuckDB lets one process hold a read-write connection, and while it does every other
 process fails at once to open the file (read-only included). teamlens therefore never
@@ -20,29 +20,21 @@ so no writer can lose another's rows. Reads open a fresh read-only connection pe
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ingest.schema import MIGRATIONS, SCHEMA_VERSION
-from settings import InputError
+from store import locks
+from store.locks import StoreError
+from store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("data/teamlens.duckdb")
 DbPath = str | os.PathLike[str] | None
 
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
-READ_WAIT_S = 120.0  # how long a reader waits for a writer before giving up
-WRITE_WAIT_S = 600.0  # how long a writer waits for readers and other writers
-_POLL_S = 0.01
-
-
-class StoreError(InputError):
-    """The database cannot be used (bad path, not a DuckDB file, busy). One clear line."""
 
 
 class NewerSchemaError(StoreError):
@@ -81,58 +73,6 @@ def check_path(path: Path, *, must_exist: bool) -> None:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(header) < 12 or header[8:12] != _DUCKDB_MAGIC:
         raise StoreError(f"{path} is not a DuckDB database file")
-
-
-@contextlib.contextmanager
-def _flock(path: Path, mode: int, wait_s: float, what: str) -> Iterator[None]:
-    """Hold an advisory lock on ``path`` (created if missing), polling up to ``wait_s``."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError:
-        # A read-only folder: no other teamlens process can write there either.
-        yield
-        return
-    try:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError(
-                        f"the database is busy: another teamlens process has held it "
-                        f"for over {wait_s:.0f} s ({what})"
-                    ) from None
-                time.sleep(_POLL_S)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-def _lock_paths(path: Path) -> tuple[Path, Path]:
-    return path.with_name(path.name + ".lock"), path.with_name(path.name + ".gate")
-
-
-@contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    lock, gate = _lock_paths(path)
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(_flock(gate, fcntl.LOCK_EX, WRITE_WAIT_S, "waiting to write"))
-        stack.enter_context(_flock(lock, fcntl.LOCK_EX, WRITE_WAIT_S, "waiting to write"))
-        yield
-
-
-@contextlib.contextmanager
-def _shared(path: Path) -> Iterator[None]:
-    lock, gate = _lock_paths(path)
-    with _flock(gate, fcntl.LOCK_EX, READ_WAIT_S, "waiting to read"):
-        held = _flock(lock, fcntl.LOCK_SH, READ_WAIT_S, "waiting to read")
-        held.__enter__()
-    try:
-        yield
-    finally:
-        held.__exit__(None, None, None)
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -206,7 +146,7 @@ def write_transaction(
     """
     path = resolve_db(db)
     check_path(path, must_exist=False)
-    with _exclusive(path):
+    with locks.exclusive(path):
         conn = _connect(path, read_only=False)
         try:
             _migrate(conn, path)
@@ -237,7 +177,7 @@ def read_connection(
     path = resolve_db(db)
     check_path(path, must_exist=True)
     for attempt in range(2):
-        with _shared(path):
+        with locks.shared(path):
             conn = _connect(path, read_only=True)
             try:
                 version = schema_version(conn)

@@ -1,4 +1,4 @@
-"""Ingest layer: the store's schema as versioned migrations. Pure DDL; no reads of data.
+"""Store layer: the store's schema as versioned migrations. Pure DDL; no reads of data.
 
 Each migration is applied once, in order, inside the transaction that records it in
 ``schema_migrations``. A database whose highest recorded version is above

@@ -1,7 +1,7 @@
 """Two real processes on one store: a writer looping over transactions, a reader looping
 over queries, and an app-style write (a form save) from this process in the middle.
 
-DuckDB lets only one process hold the file; ingest.store coordinates every open with file
+DuckDB lets only one process hold the file; the store package coordinates every open with file
 locks. Nothing may surface to the reader as an error, and no write may be lost.
 """
 
@@ -15,7 +15,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from ingest import store, writer
+import store
+from ingest import writer
 from tests.conftest import PROVENANCE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import UTC, datetime
-    from ingest import store, writer
+    import store
+    from ingest import writer
     path, n = sys.argv[1], int(sys.argv[2])
     for i in range(n):
         with store.write_transaction(path) as conn:
@@ -41,7 +43,7 @@ WRITER = textwrap.dedent(
 READER = textwrap.dedent(
     """
     import json, os, sys
-    from ingest import store
+    import store
     path, stop = sys.argv[1], sys.argv[2]
     errors, counts = [], []
     while not os.path.exists(stop) or len(counts) < 10:

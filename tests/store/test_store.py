@@ -7,7 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import schema, store, writer
+import store
+import store.connection
+from ingest import writer
+from store import schema
 from tests.conftest import PROVENANCE
 
 
@@ -45,8 +48,8 @@ def test_an_older_database_is_migrated_on_open(
         "test: add a column",
         "alter table meta add column note varchar;",
     )
-    monkeypatch.setattr(store, "MIGRATIONS", (*schema.MIGRATIONS, extra))
-    monkeypatch.setattr(store, "SCHEMA_VERSION", extra[0])
+    monkeypatch.setattr(store.connection, "MIGRATIONS", (*schema.MIGRATIONS, extra))
+    monkeypatch.setattr(store.connection, "SCHEMA_VERSION", extra[0])
     with store.write_transaction(path) as conn:
         conn.execute("insert into meta values ('k', 'v', 'n')")
     with store.read_connection(path) as conn:

@@ -1,0 +1,37 @@
+"""Store layer: the DuckDB file — schema, migrations, connections, locks. No rows, no metrics.
+
+The contract between ``ingest`` (which writes through :func:`write_transaction`) and
+``metrics`` (which reads through :func:`read_connection`). Modules:
+
+* ``schema`` — the tables as versioned migrations;
+* ``locks`` — the advisory file locks that let many processes share the file;
+* ``connection`` — opening, migrating, the write transaction and the read connection.
+"""
+
+from store.connection import (
+    DEFAULT_DB,
+    DbPath,
+    NewerSchemaError,
+    check_path,
+    data_version,
+    ensure_store,
+    read_connection,
+    resolve_db,
+    schema_version,
+    write_transaction,
+)
+from store.locks import StoreError
+
+__all__ = [
+    "DEFAULT_DB",
+    "DbPath",
+    "NewerSchemaError",
+    "StoreError",
+    "check_path",
+    "data_version",
+    "ensure_store",
+    "read_connection",
+    "resolve_db",
+    "schema_version",
+    "write_transaction",
+]
