@@ -418,8 +418,8 @@ def _write_report(out: str | None, kinds: dict[str, Any], what: str) -> None:
 def report_review(db: str | None, login: str, quarter: str, out: str | None) -> None:
     """A person's quarterly review packet: levels, the six dimensions with evidence, the
     review cycle, the conversation guide, and what is not evaluated and why."""
+    from metrics.calendar import parse_quarter
     from reports import markdown, review
-    from reports.quarters import parse_quarter
 
     _check_out(out, (".pdf", ".md"))
     packet = review.build_packet(db, login, parse_quarter(quarter))
@@ -445,8 +445,8 @@ def report_review(db: str | None, login: str, quarter: str, out: str | None) -> 
 def report_board(db: str | None, quarter: str, out: str | None) -> None:
     """The board-ready executive summary of a quarter: organization figures with their
     direction and coverage, skill growth, groups of 5+ people only, a narrative."""
+    from metrics.calendar import parse_quarter
     from reports import board, markdown
-    from reports.quarters import parse_quarter
 
     _check_out(out, (".pdf", ".pptx", ".md"))
     summary = board.build_board(db, parse_quarter(quarter))

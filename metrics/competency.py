@@ -13,16 +13,22 @@ D or later (a manager who records one today expects to see it today).
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
 from framework import Framework, GrowthGoal, ReviewRules
 from framework import framework as load_framework
+from metrics.calendar import (  # noqa: F401 - re-exported for callers of metrics.competency
+    add_months,
+    as_of_day,
+    previous_quarter_end,
+    quarter_before,
+    quarter_start,
+)
 from store import DbPath, read_connection
 
 # A check-in held up to this many days after its due date still counts for it, and one
@@ -32,47 +38,6 @@ GRACE_DAYS = 7
 CALENDAR_MONTHS_BACK = 12
 
 AsOf = datetime | date | str | None
-
-
-# --- dates ----------------------------------------------------------------------------
-
-
-def as_of_day(as_of: AsOf) -> date:
-    """The UTC date of an as-of value (a datetime, a date, an ISO string, or None = today)."""
-    if as_of is None:
-        return datetime.now(UTC).date()
-    if isinstance(as_of, str):
-        as_of = datetime.fromisoformat(as_of.strip())
-    if isinstance(as_of, datetime):
-        return (as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)).date()
-    return as_of
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole calendar months, clamped to the month's end (Jan 31 + 1 = Feb 28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def quarter_start(day: date) -> date:
-    """The first day of ``day``'s calendar quarter."""
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quarter_before(day: date) -> date:
-    """The day one quarter (3 months) before ``day``: "last quarter" in change figures.
-
-    A rolling quarter rather than the last calendar quarter's end, so quarterly reviews
-    held mid-quarter still compare this review's levels with the previous review's.
-    """
-    return add_months(day, -3)
-
-
-def previous_quarter_end(day: date) -> date:
-    """The last day of the calendar quarter before ``day``'s."""
-    return quarter_start(day) - timedelta(days=1)
 
 
 # --- the first-year phases after adoption ---------------------------------------------

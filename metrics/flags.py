@@ -20,6 +20,7 @@ import pandas as pd
 
 from metrics import sqlfiles
 from metrics.aggregates import PERIODS, aggregate_frame, check_choice
+from metrics.calendar import next_period_start, previous_period_start
 from metrics.facts import fact_connection, parse_as_of
 from settings import Settings, settings
 from store import DbPath
@@ -78,23 +79,6 @@ def unreadable_dimensions() -> list[tuple[str, str]]:
 
 def _pct(x: float) -> str:
     return f"{x:.0%}"
-
-
-def _prev_start(start: date, period: str) -> date:
-    day = start - timedelta(days=1)
-    if period == "week":
-        return start - timedelta(days=7)
-    if period == "month":
-        return day.replace(day=1)
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def _next_start(start: date, period: str) -> date:
-    if period == "week":
-        return start + timedelta(days=7)
-    months = 1 if period == "month" else 3
-    month = start.month - 1 + months
-    return date(start.year + month // 12, month % 12 + 1, 1)
 
 
 class _Evidence:
@@ -186,9 +170,9 @@ def flags_on(
         ev.team = team
         for start in sorted(by_start):
             row = by_start[start]
-            if since is not None and _next_start(start, period) <= since:
+            if since is not None and next_period_start(start, period) <= since:
                 continue
-            prev = by_start.get(_prev_start(start, period))
+            prev = by_start.get(previous_period_start(start, period))
             flags.extend(_code_quality(team, row, prev, ev))
             flags.extend(_productivity(team, row, by_start, ev, period, adoption.get(team), config))
             flags.extend(_responsibility(team, row, ev))
@@ -270,7 +254,7 @@ def _baseline(by_start: dict, start: date, period: str, adopted: date | None, co
         before = [
             by_start[s]
             for s in sorted(by_start)
-            if _next_start(s, period) <= adopted and by_start[s].merged_prs > 0
+            if next_period_start(s, period) <= adopted and by_start[s].merged_prs > 0
         ][-3:]
         if not before:
             return None
@@ -286,7 +270,7 @@ def _baseline(by_start: dict, start: date, period: str, adopted: date | None, co
             sum(qacts) / len(qacts) if qacts else float("nan"),
             label,
         )
-    prev = by_start.get(_prev_start(start, period))
+    prev = by_start.get(previous_period_start(start, period))
     if prev is None or prev.merged_prs < MIN_PRS:
         return None
     return (prev.merged_prs, prev.defect_rate, prev.qact_p50_h, f"in {prev.period}")
@@ -295,8 +279,8 @@ def _baseline(by_start: dict, start: date, period: str, adopted: date | None, co
 def _productivity(team, row, by_start, ev, period, adopted, config) -> list[RedFlag]:
     if row.merged_prs < MIN_PRS:
         return []
-    end = _next_start(row.period_start, period)
-    prev = by_start.get(_prev_start(row.period_start, period))
+    end = next_period_start(row.period_start, period)
+    prev = by_start.get(previous_period_start(row.period_start, period))
     if _in_transition(row.period_start, end, adopted, config):
         if prev is None or prev.merged_prs < MIN_PRS:
             return []

@@ -17,6 +17,7 @@ import pandas as pd
 from framework import framework as load_framework
 from metrics import sqlfiles
 from metrics.aggregates import MIN_DEFECTS, MIN_PRS, PERIODS, aggregate_frame, check_choice
+from metrics.calendar import period_start, quarter_ends
 from metrics.facts import fact_connection, parse_as_of
 from metrics.flags import RedFlag, flags_on, unreadable_dimensions
 from settings import settings
@@ -86,18 +87,6 @@ def adoptions(db: DbPath, teams: Iterable[str] | None = None) -> list[Adoption]:
     return [Adoption(team, day, day + timedelta(weeks=weeks)) for team, day in found]
 
 
-def _quarter_ends(start: date, end: date) -> list[tuple[str, date]]:
-    out = []
-    year, quarter = start.year, (start.month - 1) // 3 + 1
-    while True:
-        first_next = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-        last_day = min(first_next - timedelta(days=1), end)
-        out.append((f"{year}-Q{quarter}", last_day))
-        if first_next > end:
-            return out
-        year, quarter = first_next.year, (first_next.month - 1) // 3 + 1
-
-
 def levels_by_quarter(
     db: DbPath, start: date, end: date, teams: Iterable[str] | None = None
 ) -> pd.DataFrame:
@@ -108,7 +97,7 @@ def levels_by_quarter(
     rule of :func:`metrics.competency.level_distribution`, in one query).
     """
     fw = load_framework()
-    quarters = _quarter_ends(start, end)
+    quarters = quarter_ends(start, end)
     with read_connection(db) as conn:
         counts = sqlfiles.frame(
             conn,
@@ -159,7 +148,7 @@ def team_trends(
     with fact_connection(db, moment, config) as conn:
         rows = aggregate_frame(conn, period=period, by=by, teams=chosen, config=config)
         flags = flags_on(conn, period, chosen, since=start, config=config)
-    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= _period_floor(start, period)]
+    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= period_start(start, period)]
     rows = rows.reset_index(drop=True)
     low = rows.loc[rows["is_low_data"], ["group", "period", "merged_prs", "defects_reported"]]
     return TeamTrends(
@@ -170,14 +159,6 @@ def team_trends(
         levels=levels_by_quarter(db, start, moment.date(), chosen),
         unreadable=unreadable_dimensions(),
     )
-
-
-def _period_floor(day: date, period: str) -> date:
-    if period == "week":
-        return day - timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 DIMENSIONS = ("Code Quality", "Productivity", "Responsibility")
