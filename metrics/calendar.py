@@ -18,11 +18,14 @@ from settings import InputError
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 _MONTHS = {"month": 1, "quarter": 3}
 
+# What every as-of parameter accepts: an instant, a day, an ISO string, or None (now).
+AsOf = datetime | date | str | None
+
 
 # --- days and months ------------------------------------------------------------------
 
 
-def as_of_day(as_of: datetime | date | str | None) -> date:
+def as_of_day(as_of: AsOf) -> date:
     """The UTC date of an as-of value (a datetime, a date, an ISO string, or None = today)."""
     if as_of is None:
         return datetime.now(UTC).date()
