@@ -196,6 +196,11 @@ def _parse_since(value: str | None) -> Any:
     help="GitHub's API; https://HOST/api/v3 for GitHub Enterprise.",
 )
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Ignore the saved sync state and fetch everything again (from --since if given).",
+)
+@click.option(
     "--max-wait",
     type=float,
     default=60.0,
@@ -209,6 +214,7 @@ def ingest_github(
     since: str | None,
     token_file: str | None,
     api_url: str,
+    full: bool,
     max_wait: float,
     db: str | None,
 ) -> None:
@@ -240,6 +246,7 @@ def ingest_github(
             org=org,
             db=db,
             since=_parse_since(since),
+            full=full,
             progress=echo_err,
         )
     except gh_client.GitHubError as exc:
