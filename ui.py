@@ -159,6 +159,19 @@ def page(title: str, icon: str = "") -> Filters:
     return filters
 
 
+def pick_from_url(key: str, param: str, choices: list[str]) -> None:
+    """Seed a picker's session state once from the URL's ``param`` (case-insensitive), else
+    the first choice; say so when the URL names something not in ``choices``."""
+    if key not in st.session_state:
+        wanted = (st.query_params.get(param) or "").lower()
+        match = [c for c in choices if c.lower() == wanted]
+        if wanted and not match:
+            st.warning(f"No person with the login {wanted!r} in this selection.")
+        st.session_state[key] = match[0] if match else choices[0]
+    elif st.session_state[key] not in choices:
+        st.session_state[key] = choices[0]
+
+
 def _leave_pages_folder_mode() -> None:
     from streamlit.runtime.pages_manager import PagesManager
 
