@@ -7,7 +7,6 @@ import streamlit as st
 
 import ui
 from framework import FrameworkError, framework
-from metrics import REGISTRY
 from metrics import competency as mc
 from reports import figures, tables
 from reports import person_view as view
@@ -20,7 +19,6 @@ except FrameworkError as error:
     st.stop()
 names = {c.id: c.name for c in fw.competencies}
 TREND_METRICS = view.TREND_METRICS
-METRICS = {m.id: m for m in REGISTRY if m.id in TREND_METRICS}
 
 
 @st.cache_data(show_spinner=False)
@@ -56,11 +54,8 @@ phases = mc.phases(who.adoption_on, fw.review)
 level = fw.developer_level(who.level) if who.level else None
 st.markdown(view.headline(who, level))
 st.caption(view.phase_caption(who, phases, day))
-if phases.is_learning_weighted(day):
-    st.info(
-        f"Learning-weighted phase until {phases.learning_end:%d %b %Y}: in reviews, growth "
-        "and learning count for more than delivery figures."
-    )
+if note := view.learning_note(phases, day):
+    st.info(note)
 
 with st.expander("What this page shows — and what it never uses", expanded=False):
     st.markdown(view.TRANSPARENCY)
@@ -70,18 +65,16 @@ st.subheader("Delivery and quality, next to competency levels")
 metric_id = st.selectbox(
     "Metric",
     TREND_METRICS,
-    format_func=lambda m: METRICS[m].title if m in METRICS else m,
+    format_func=view.metric_title,
     key="person_metric",
 )
-trends = data["trends"]
-trend = trends[trends["metric"] == metric_id]
+trend = view.one_metric(data["trends"], metric_id)
 levels = data["levels"]
-assessed = [c for c in fw.competency_ids if c in set(levels["competency"])]
-goal_scope = fw.goal_competencies(level.growth_goal) if level else ()
+assessed, preset = view.chart_competencies(levels, level, fw)
 shown_ids = st.multiselect(
     "Competencies on the chart",
     assessed,
-    default=[c for c in assessed if c in goal_scope][:6] or assessed[:6],
+    default=preset,
     format_func=lambda c: names.get(c, c),
     key="person_competencies",
 )
@@ -89,7 +82,7 @@ figure = figures.person_trend(
     trend,
     levels,
     login=who.login,
-    metric_title=METRICS[metric_id].title if metric_id in METRICS else metric_id,
+    metric_title=view.metric_title(metric_id),
     competencies=[(c, names[c]) for c in shown_ids],
     windows=phases,
     fw=fw,

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import pandas as pd
+
 from framework import DeveloperLevel, Framework
+from metrics import METRICS
 from metrics.competency import (
     CALENDAR_MONTHS_BACK,
     GRACE_DAYS,
@@ -67,6 +70,37 @@ def phase_caption(who: Person, windows: Phases, day: date) -> str:
         f"{who.team_adoption:%d %b %Y}, and the start date). Phase on {day:%d %b %Y}: "
         f"**{windows.phase_on(day)}**."
     )
+
+
+def metric_title(metric_id: str) -> str:
+    """A metric's title from the registry (its id when it is not a metric)."""
+    metric = METRICS.get(metric_id)
+    return metric.title if metric else metric_id
+
+
+def one_metric(trends: pd.DataFrame, metric_id: str) -> pd.DataFrame:
+    """One metric's rows of :func:`metrics.competency.person_trends`."""
+    return trends[trends["metric"] == metric_id]
+
+
+def learning_note(windows: Phases, day: date) -> str | None:
+    """The learning-weighted phase, while it lasts."""
+    if not windows.is_learning_weighted(day):
+        return None
+    return (
+        f"Learning-weighted phase until {windows.learning_end:%d %b %Y}: in reviews, growth "
+        "and learning count for more than delivery figures."
+    )
+
+
+def chart_competencies(
+    levels: pd.DataFrame, level: DeveloperLevel | None, fw: Framework, most: int = 6
+) -> tuple[list[str], list[str]]:
+    """The competencies the person was assessed in (framework order), and those drawn by
+    default: their growth goal's, else the first ones (at most ``most``)."""
+    assessed = [c for c in fw.competency_ids if c in set(levels["competency"])]
+    goal_scope = fw.goal_competencies(level.growth_goal) if level else ()
+    return assessed, [c for c in assessed if c in goal_scope][:most] or assessed[:most]
 
 
 def trend_notes(windows: Phases, fw: Framework, config: Settings | None = None) -> str:
