@@ -1,7 +1,7 @@
 """CLI wiring: the command groups of `teamlens`, one module each. Holds no logic of its own.
 
 ``teamlens.py`` keeps the click group and ``main()`` (the console script) and adds the
-commands of :data:`COMMANDS` to it:
+commands listed in ``teamlens.COMMANDS`` to it:
 
 * :mod:`cli.demo` — ``demo`` and ``db info``;
 * :mod:`cli.imports` — ``import people|teams|assessments|recognitions|defects``;
