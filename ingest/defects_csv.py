@@ -200,9 +200,10 @@ class _Importer:
         return out
 
     def labels(self, raw: list[str]) -> list[str]:
-        # Jira repeats the Labels column once per label; Linear and GitHub write one
-        # column, "Bug, Auth".
-        values = re.split(r"[,;]", raw[0]) if len(raw) == 1 else raw
+        # Jira's "all fields" export repeats the Labels column once per label; Linear and
+        # GitHub (and Jira's "current fields") write one column, "Bug, Auth".
+        separators = self.columns.label_separators
+        values = [part for value in raw for part in re.split(separators, value)]
         return [v.strip() for v in values if v.strip()]
 
     def date(self, number: int, name: str, text: str, *, required: bool) -> datetime | None:

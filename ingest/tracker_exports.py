@@ -65,6 +65,8 @@ class Preset:
     required: tuple[str, ...] = ()
     # Linear writes "'=…" for a text that starts like a spreadsheet formula.
     quotes_formulas: bool = False
+    # What separates labels written in one cell ("Bug, Auth"); a Jira label has no spaces.
+    label_separators: str = r"[,;]"
 
 
 PRESETS: dict[str, Preset] = {
@@ -86,6 +88,7 @@ PRESETS: dict[str, Preset] = {
             "introduced-by": ("Custom field (Introduced by)", "Introduced by"),
         },
         required=("key", "type", "reported"),
+        label_separators=r"[,;\s]+",
     ),
     "linear": Preset(
         name="linear",
@@ -196,6 +199,12 @@ class Columns:
     preset: Preset
     positions: dict[str, list[int]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # field -> the column it reads
+    mapped: set[str] = field(default_factory=set)  # fields named by --map
+
+    @property
+    def label_separators(self) -> str:
+        """What separates labels in one cell: the preset's, or commas for a --map column."""
+        return r"[,;]" if "labels" in self.mapped else self.preset.label_separators
 
     @property
     def rule(self) -> str:
@@ -230,6 +239,7 @@ def resolve_columns(
                 problems.append((name, column, f"a column named {column!r} (from --map)"))
                 continue
             found.positions[name], found.names[name] = where, column
+            found.mapped.add(name)
             continue
         for column in preset.columns.get(name, ()):
             where = header.positions(column)

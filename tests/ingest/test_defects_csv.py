@@ -159,11 +159,13 @@ def test_the_summary_line_and_json_through_the_cli(
 def test_jira_data_center_dates_and_no_bom(db: Path, tmp_path: Path) -> None:
     rows = [
         {"Issue key": "DC-1", "Issue Type": "Bug", "Created": "15/Sep/2025 18:42"}
-        | {"Resolved": "16/Sep/2025 09:05", "Resolution": "Fixed"}
+        | {"Resolved": "16/Sep/2025 09:05", "Resolution": "Fixed", "Labels": ["ui ios", "a"]}
     ]
     file = tf.jira(tmp_path / "dc.csv", rows, bom=False, newline="\n")
     defects_csv.import_defects(file, db)
-    assert defects(db)["DC-1"][2:4] == (utc(2025, 9, 15, 18, 42), utc(2025, 9, 16, 9, 5))
+    got = defects(db)["DC-1"]
+    assert got[2:4] == (utc(2025, 9, 15, 18, 42), utc(2025, 9, 16, 9, 5))
+    assert got[5] == ["ui", "ios", "a"]  # a Jira label has no spaces: one cell, two labels
 
 
 def test_custom_bug_issue_types(db: Path, tmp_path: Path) -> None:
