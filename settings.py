@@ -35,6 +35,29 @@ class Settings:
     # A GitHub issue is a defect when one of its labels is one of these (whole name,
     # case-insensitive: `not-a-bug` is not a bug).
     bug_labels: tuple[str, ...] = ("bug", "defect", "regression")
+    # Tracker exports (`teamlens import defects`), names matched whole, case-insensitively.
+    # A Jira row is a defect when its Issue Type is one of these; Linear and GitHub rows go
+    # by `bug_labels` above.
+    bug_issue_types: tuple[str, ...] = ("Bug",)
+    # A resolution (Jira's Resolution, else the row's status; Linear's status; GitHub's
+    # state reason) saying the report was never a defect: the row is skipped.
+    not_defect_resolutions: tuple[str, ...] = (
+        "Duplicate",
+        "Cannot Reproduce",
+        "Not a Bug",
+        "Invalid",
+        "Works as Designed",
+    )
+    # A resolution closing a defect without a fix: it stays a defect, resolved at its
+    # close (the resolved date, else when it was canceled, else its last update).
+    unfixed_resolutions: tuple[str, ...] = (
+        "Won't Do",
+        "Won't Fix",
+        "Canceled",
+        "Cancelled",
+        "Declined",
+        "Not Planned",
+    )
     # A PR carrying one of these labels is AI-assisted.
     ai_labels: tuple[str, ...] = ("ai-assisted", "ai-generated", "copilot")
     # Names in a `Co-authored-by:` trailer that mark a PR as AI-assisted (substring,

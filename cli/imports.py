@@ -52,11 +52,11 @@ for _kind in ("people", "teams", "assessments", "recognitions"):
 
 
 @import_group.command("defects")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
 @click.option(
     "--preset",
-    type=click.Choice(["jira", "linear", "github", "none"]),
     default=None,
+    metavar="jira|linear|github|none",
     help="The export's column names (default: guessed from the header).",
 )
 @click.option(
@@ -64,25 +64,43 @@ for _kind in ("people", "teams", "assessments", "recognitions"):
     "mappings",
     multiple=True,
     metavar="COLUMN=FIELD",
-    help="Read FIELD from COLUMN (fields: key, title, body, reported, resolved, severity, "
-    "labels, introduced-by, repo, url). Repeatable; overrides the preset.",
+    help="Read FIELD from COLUMN (fields: key, title, body, reported, resolved, canceled, "
+    "updated, type, status, resolution, severity, labels, introduced-by, repo, url). "
+    "Repeatable; overrides the preset.",
+)
+@click.option(
+    "--date-format",
+    default=None,
+    metavar="day-first|month-first|PATTERN",
+    help="How to read dates like 06-09-2024 when the file does not tell (a strptime PATTERN "
+    "such as '%d.%m.%Y %H:%M' also works).",
 )
 @db_option
 def import_defects(
-    file: str, preset: str | None, mappings: tuple[str, ...], db: str | None
+    file: str,
+    preset: str | None,
+    mappings: tuple[str, ...],
+    date_format: str | None,
+    db: str | None,
 ) -> None:
-    """Import defects from an issue tracker's CSV export (Jira, Linear, GitHub, or --map).
+    """Import the bugs of an issue tracker's CSV export (Jira, Linear, GitHub, or --map).
 
-    All or nothing: any bad row (missing required value, unparseable date, duplicate key,
-    introduced-by naming no known PR) refuses the whole file and every bad row is listed.
+    Only bugs become defects: Jira rows by Issue Type, Linear and GitHub rows by label
+    (settings bug_issue_types, bug_labels); Duplicate, Cannot Reproduce and the like are
+    skipped, Won't Do and Canceled close the defect. All or nothing: any bad row (missing
+    key, unreadable date, duplicate key, introduced-by naming no known PR) refuses the whole
+    file, and the bad rows are listed.
     """
     from ingest import defects_csv
 
     try:
-        result = defects_csv.import_defects(file, db, preset=preset, mappings=mappings)
+        result = defects_csv.import_defects(
+            file, db, preset=preset, mappings=mappings, date_format=date_format, progress=echo_err
+        )
     except defects_csv.DefectsRefusedError as exc:
-        for problem in exc.problems:
-            echo_err(f"{file}: {problem}")
+        if len(exc.problems) > 1:
+            for problem in exc.problems:
+                echo_err(f"{file}: {problem}")
         raise BadInput(str(exc)) from None
-    echo_err(f"imported {result['rows']} defects from {file} (preset {result['preset']})")
+    echo_err(result["summary"])
     click.echo(json.dumps(result))

@@ -311,6 +311,13 @@ def resolve_ids(ids: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(m for m in METRICS if m in chosen)
 
 
+_DEFAULTS = Settings()
+
+
+def _names(values: tuple[str, ...]) -> str:
+    return "default " + ", ".join(values)
+
+
 # Choices METRICS.md leaves open, as teamlens makes them (shown on How we measure and in
 # docs/how-we-measure.md; each is tested with hand-computed numbers). {name} quotes a setting.
 _CHOICES: tuple[tuple[str, str], ...] = (
@@ -367,6 +374,18 @@ _CHOICES: tuple[tuple[str, str], ...] = (
         "Rows under {min_prs} merged PRs carry is_low_data; pages leave their medians and "
         "rates out and say so. Repair-time medians need {min_defects} defects on the pages. "
         "The CLI and API return the numbers with the coverage beside them.",
+    ),
+    (
+        "Which tracker rows are defects",
+        "An imported Jira row is a defect when its Issue Type is one of the bug_issue_types "
+        f"setting ({_names(_DEFAULTS.bug_issue_types)}); a Linear or GitHub row when one of "
+        "its labels is one of bug_labels, the setting the GitHub ingest uses "
+        f"({_names(_DEFAULTS.bug_labels)}). Whole names, any case. A report resolved as "
+        f"one of not_defect_resolutions ({_names(_DEFAULTS.not_defect_resolutions)}) was "
+        "never a defect: it is skipped. One resolved as one of unfixed_resolutions "
+        f"({_names(_DEFAULTS.unfixed_resolutions)}) stays a defect, closed at its "
+        "resolution (the resolved date, else when it was canceled, else its last update): "
+        "its repair time ends there instead of running on forever.",
     ),
     (
         "Negation in text",

@@ -18,7 +18,8 @@ Incremental and resumable, per repository and stream (``sync_state``):
   since rows are keyed and replaced whole, it ends with the rows of an uninterrupted run.
 * Everything a page needs from the network (including the follow-up queries that
   complete nested lists) is fetched and mapped before its transaction opens, so a
-  malformed answer writes nothing and the database is never locked while we wait on GitHub.
+  malformed answer writes nothing (the client asks again, and stops the run if it
+  persists) and the database is never locked while we wait on GitHub.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import pandas as pd
 
 from ingest import writer
 from ingest.github import mapping
-from ingest.github.client import GitHubClient, GitHubError, MalformedResponseError
+from ingest.github.client import GitHubClient, GitHubError
 from settings import InputError, Settings, settings
 from store import ensure_store, read_connection, write_transaction
 
@@ -111,16 +112,20 @@ def _complete_nested(ctx: Context, repo: str, node: dict[str, Any]) -> None:
         for name in mapping.NESTED:
             variables[f"with{name.capitalize()}"] = name in more
             variables[f"{name}After"] = more.get(name)
-        data = ctx.client.graphql(
-            "pull_request_more", variables, what=f"pull request {repo}#{node.get('number')}"
+        extra = ctx.client.graphql(
+            "pull_request_more",
+            variables,
+            what=f"pull request {repo}#{node.get('number')}",
+            parse=_the_node,
         )
-        extra = data.get("node")
-        if not isinstance(extra, dict):
-            raise MalformedResponseError(
-                f"GitHub returned no pull request {repo}#{node.get('number')} when asked for "
-                f"the rest of its lists; nothing from that page was written"
-            )
         mapping.merge_more(node, extra)
+
+
+def _the_node(data: dict[str, Any]) -> dict[str, Any]:
+    extra = data.get("node")
+    if not isinstance(extra, dict):
+        raise mapping.PayloadError("node is missing (asked for the rest of its lists)")
+    return extra
 
 
 def _map_pull_requests(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
@@ -324,6 +329,58 @@ def _drop_unchanged(
     return [n for n in kept if f"{repository.get('nameWithOwner')}#{n.get('number')}" not in same]
 
 
+@dataclass
+class _PageRead:
+    """One page's answer, checked and mapped (not yet written)."""
+
+    canonical: str
+    rows: Any
+    repo_row: dict[str, Any] | None
+    has_next: bool
+    end_cursor: str | None
+    reached_floor: bool
+    high: str | None
+
+
+def _read_page(
+    ctx: Context, stream: Stream, data: dict[str, Any], floor: datetime | None, high: str | None
+) -> _PageRead:
+    """Check and map one page's ``data``.
+
+    Raises:
+        mapping.PayloadError: the answer is not the shape the query asked for (the client
+            asks again).
+    """
+    repository = data.get("repository")
+    if repository is None:
+        raise mapping.PayloadError("repository is null")
+    conn_data = repository.get(stream.connection)
+    if not isinstance(conn_data, dict):
+        raise mapping.PayloadError(f"repository.{stream.connection} is missing")
+    nodes = mapping.nodes(conn_data, f"repository.{stream.connection}")
+    has_next, end_cursor = mapping.page_info(conn_data, f"repository.{stream.connection}")
+    kept = []
+    reached_floor = False
+    for node in nodes:
+        updated = mapping.parse_dt(node.get("updatedAt"), "updatedAt", required=True)
+        if floor is not None and updated < floor:
+            reached_floor = True
+            break
+        kept.append(node)
+        if high is None or updated > mapping.parse_dt(high, "high"):
+            high = _iso(updated)
+    if floor is not None and stream.table and kept:
+        kept = _drop_unchanged(ctx.db, stream.table, repository, kept, floor)
+    # GitHub's spelling of the repository (owner/name are case-insensitive and a renamed
+    # repository redirects), so ids match the references other text makes.
+    canonical = repository.get("nameWithOwner")
+    if not isinstance(canonical, str) or "/" not in canonical:
+        raise mapping.PayloadError("repository.nameWithOwner is missing")
+    rows = stream.map_page(ctx, canonical, kept)
+    repo_row = mapping.repository_row(repository) if stream.name == "pull_requests" else None
+    return _PageRead(canonical, rows, repo_row, has_next, end_cursor, reached_floor, high)
+
+
 def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
     """Fetch one stream of one repository from where it stands; return items written."""
     owner, name = repo.split("/", 1)
@@ -346,11 +403,21 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
         if stream.server_since:
             variables["since"] = _iso(floor)
         what = f"repository {repo}"
+
+        def read(data: dict[str, Any], high: str | None = high_s) -> _PageRead:
+            return _read_page(ctx, stream, data, floor, high)
+
         try:
             # A heavy page that GitHub keeps failing on (502, timeouts) is asked again
-            # smaller: after two failures at each size, then with the full retry policy.
-            data = ctx.client.graphql(
-                stream.query, variables, what=what, attempts=2 if size > MIN_PAGE_SIZE else None
+            # smaller: after two failures at each size, then with the full retry policy. An
+            # answer that cannot be read (cut, HTML, wrong shape) is asked again by the
+            # client and, if it persists, stops the run (MalformedResponseError).
+            page = ctx.client.graphql(
+                stream.query,
+                variables,
+                what=what,
+                attempts=2 if size > MIN_PAGE_SIZE else None,
+                parse=read,
             )
         except GitHubError as exc:
             if not exc.transient or size <= MIN_PAGE_SIZE:
@@ -358,41 +425,9 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
             size = max(MIN_PAGE_SIZE, size // 2)
             ctx.progress(f"  {repo}: GitHub keeps failing on this page; asking {size} at a time")
             continue
-        try:
-            repository = data.get("repository")
-            if repository is None:
-                raise mapping.PayloadError("repository is null")
-            conn_data = repository.get(stream.connection)
-            if not isinstance(conn_data, dict):
-                raise mapping.PayloadError(f"repository.{stream.connection} is missing")
-            nodes = mapping.nodes(conn_data, f"repository.{stream.connection}")
-            has_next, end_cursor = mapping.page_info(conn_data, f"repository.{stream.connection}")
-            kept = []
-            reached_floor = False
-            for node in nodes:
-                updated = mapping.parse_dt(node.get("updatedAt"), "updatedAt", required=True)
-                if floor is not None and updated < floor:
-                    reached_floor = True
-                    break
-                kept.append(node)
-                if high_s is None or updated > mapping.parse_dt(high_s, "high"):
-                    high_s = _iso(updated)
-            if floor is not None and stream.table and kept:
-                kept = _drop_unchanged(ctx.db, stream.table, repository, kept, floor)
-            # GitHub's spelling of the repository (owner/name are case-insensitive and a
-            # renamed repository redirects), so ids match the references other text makes.
-            canonical = repository.get("nameWithOwner")
-            if not isinstance(canonical, str) or "/" not in canonical:
-                raise mapping.PayloadError("repository.nameWithOwner is missing")
-            rows = stream.map_page(ctx, canonical, kept)
-            repo_row = (
-                mapping.repository_row(repository) if stream.name == "pull_requests" else None
-            )
-        except mapping.PayloadError as exc:
-            raise MalformedResponseError(
-                f"GitHub's answer for {what} ({stream.noun}, page {pages + 1}) is malformed: "
-                f"{exc}; nothing from that page was written"
-            ) from None
+        canonical, rows, repo_row = page.canonical, page.rows, page.repo_row
+        has_next, end_cursor = page.has_next, page.end_cursor
+        reached_floor, high_s = page.reached_floor, page.high
         done = reached_floor or not has_next
         if done:
             final_since = high_s or since_s or (_iso(ctx.since) if ctx.since else None)
@@ -470,9 +505,10 @@ def sync_github(
             whole, so nothing is duplicated).
 
     Raises:
-        InputError: a bad repository name, bad credentials, an unknown repository.
+        InputError: a bad repository name, bad credentials, an unknown repository, or
+            GitHub kept answering something unusable (``MalformedResponseError``).
         CorruptSyncStateError: a saved cursor is unreadable and ``full`` was not asked for.
-        GitHubError: GitHub kept failing or answered something unusable.
+        GitHubError: GitHub kept failing (5xx, timeouts) or refused the query.
     """
     names = [check_repo_name(r) for r in repos]
     if org:
