@@ -311,11 +311,8 @@ def resolve_ids(ids: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(m for m in METRICS if m in chosen)
 
 
-_DEFAULTS = Settings()
-
-
 def _names(values: tuple[str, ...]) -> str:
-    return "default " + ", ".join(values)
+    return ", ".join(values)
 
 
 # Choices METRICS.md leaves open, as teamlens makes them (shown on How we measure and in
@@ -378,12 +375,12 @@ _CHOICES: tuple[tuple[str, str], ...] = (
     (
         "Which tracker rows are defects",
         "An imported Jira row is a defect when its Issue Type is one of the bug_issue_types "
-        f"setting ({_names(_DEFAULTS.bug_issue_types)}); a Linear or GitHub row when one of "
+        "setting ({bug_issue_types}); a Linear or GitHub row when one of "
         "its labels is one of bug_labels, the setting the GitHub ingest uses "
-        f"({_names(_DEFAULTS.bug_labels)}). Whole names, any case. A report resolved as "
-        f"one of not_defect_resolutions ({_names(_DEFAULTS.not_defect_resolutions)}) was "
+        "({bug_labels}). Whole names, any case. A report resolved as "
+        "one of not_defect_resolutions ({not_defect_resolutions}) was "
         "never a defect: it is skipped. One resolved as one of unfixed_resolutions "
-        f"({_names(_DEFAULTS.unfixed_resolutions)}) stays a defect, closed at its "
+        "({unfixed_resolutions}) stays a defect, closed at its "
         "resolution (the resolved date, else when it was canceled, else its last update): "
         "its repair time ends there instead of running on forever.",
     ),
@@ -397,5 +394,8 @@ _CHOICES: tuple[tuple[str, str], ...] = (
 
 def documented_choices(config: Settings | None = None) -> list[tuple[str, str]]:
     """(title, text) of each choice METRICS.md leaves open, quoting the settings in force."""
-    values = asdict(config or settings())
+    values = {
+        name: _names(value) if isinstance(value, tuple) else value
+        for name, value in asdict(config or settings()).items()
+    }
     return [(title, text.format(**values)) for title, text in _CHOICES]

@@ -38,6 +38,7 @@ import pandas as pd
 from ingest import writer
 from ingest.github import mapping
 from ingest.github.client import GitHubClient, GitHubError
+from ingest.github.state import iso, read_state
 from settings import InputError, Settings, settings
 from store import ensure_store, read_connection, write_transaction
 
@@ -243,62 +244,6 @@ STREAMS: tuple[Stream, ...] = (
 # -- the runner ----------------------------------------------------------------------------
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-class CorruptSyncStateError(InputError):
-    """A saved sync cursor that cannot be read: only a full re-sync can go on, so ask."""
-
-
-def _cursor_problem(cursor: str | None) -> str | None:
-    """What is wrong with a saved cursor, or None when it can be resumed from."""
-    if not cursor:
-        return None
-    try:
-        state = json.loads(cursor)
-    except ValueError:
-        return "not JSON"
-    if not isinstance(state, dict):
-        return "not a JSON object"
-    for key in ("since", "floor", "high"):
-        try:
-            mapping.parse_dt(state.get(key), key)
-        except mapping.PayloadError as exc:
-            return str(exc)
-    if not isinstance(state.get("after"), str | None):
-        return "after should be a page cursor"
-    return None
-
-
-def _read_state(
-    db: Path, repo: str, stream: str, *, full: bool = False
-) -> tuple[str | None, dict[str, Any]]:
-    """The saved (status, cursor) of a stream; nothing when ``full`` (a full re-sync).
-
-    Raises:
-        CorruptSyncStateError: the saved cursor cannot be read (and ``full`` was not
-            asked for): a silent full re-sync could take hours of rate limit.
-    """
-    if full:
-        return None, {}
-    with read_connection(db) as conn:
-        found = conn.execute(
-            "select status, cursor from sync_state where source = ? and scope = ? and stream = ?",
-            [SOURCE, repo, stream],
-        ).fetchall()
-    if not found:
-        return None, {}
-    status, cursor = found[0]
-    problem = _cursor_problem(cursor)
-    if problem is not None:
-        raise CorruptSyncStateError(
-            f"the saved sync state of {repo} ({stream}) is unreadable ({problem}): run again "
-            "with --full to fetch it from the start (or from --since)"
-        )
-    return status, json.loads(cursor) if cursor else {}
-
-
 def _drop_unchanged(
     db: Path, table: str, repository: dict[str, Any], kept: list[dict[str, Any]], floor: datetime
 ) -> list[dict[str, Any]]:
@@ -368,7 +313,7 @@ def _read_page(
             break
         kept.append(node)
         if high is None or updated > mapping.parse_dt(high, "high"):
-            high = _iso(updated)
+            high = iso(updated)
     if floor is not None and stream.table and kept:
         kept = _drop_unchanged(ctx.db, stream.table, repository, kept, floor)
     # GitHub's spelling of the repository (owner/name are case-insensitive and a renamed
@@ -384,7 +329,7 @@ def _read_page(
 def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
     """Fetch one stream of one repository from where it stands; return items written."""
     owner, name = repo.split("/", 1)
-    status, state = _read_state(ctx.db, repo, stream.name, full=ctx.full)
+    status, state = read_state(ctx.db, repo, stream.name, full=ctx.full)
     since_s = state.get("since")
     if status == "running":  # resume a run that was stopped
         high_s, after = state.get("high"), state.get("after")
@@ -401,7 +346,7 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
     while True:
         variables: dict[str, Any] = {"owner": owner, "name": name, "first": size, "after": after}
         if stream.server_since:
-            variables["since"] = _iso(floor)
+            variables["since"] = iso(floor)
         what = f"repository {repo}"
 
         def read(data: dict[str, Any], high: str | None = high_s) -> _PageRead:
@@ -430,10 +375,10 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
         reached_floor, high_s = page.reached_floor, page.high
         done = reached_floor or not has_next
         if done:
-            final_since = high_s or since_s or (_iso(ctx.since) if ctx.since else None)
+            final_since = high_s or since_s or (iso(ctx.since) if ctx.since else None)
             cursor = {"since": final_since}
         else:
-            cursor = {"since": since_s, "floor": _iso(floor), "high": high_s, "after": end_cursor}
+            cursor = {"since": since_s, "floor": iso(floor), "high": high_s, "after": end_cursor}
         provenance = {"source": SOURCE, "fetched_at": writer.utc_now()}
         with write_transaction(ctx.db) as conn:
             if repo_row is not None:
