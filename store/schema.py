@@ -316,6 +316,10 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             authored_at    timestamptz,
             lines          integer not null,   -- traced lines leading to this commit
             confidence     double not null,
+            is_in_window   boolean not null,   -- committed close to the fix's most recent
+                                               -- candidate (lag <= 2 x least lag + 30 days):
+                                               -- only these are blamed; recompute after
+                                               -- dropping candidates made after the report
             {PROVENANCE},
             primary key (repo, fix_sha, commit_sha)
         );

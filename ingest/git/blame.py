@@ -75,7 +75,7 @@ def parse_porcelain(out: bytes) -> dict[int, Origin]:
             continue
         key, _, value = line.partition(b" ")
         if key == b"filename":
-            path = value.decode("utf-8", errors="surrogateescape")
+            path = value.decode("utf-8", errors="replace")
             paths[sha] = path
         elif key == b"committer-time":
             committed[sha] = datetime.fromtimestamp(int(value), UTC)

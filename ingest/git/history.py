@@ -106,7 +106,7 @@ def parse_trailers(message: str) -> list[dict[str, str]]:
 def unquote_path(raw: bytes) -> str:
     """A path as git prints it: C-quoted (``"a\\tb"``) when it has special characters."""
     if not (raw.startswith(b'"') and raw.endswith(b'"') and len(raw) >= 2):
-        return raw.decode("utf-8", errors="surrogateescape")
+        return raw.decode("utf-8", errors="replace")
     body, out, i = raw[1:-1], bytearray(), 0
     simple = {b"n": 10, b"t": 9, b'"': 34, b"\\": 92, b"a": 7, b"b": 8, b"f": 12, b"r": 13}
     simple[b"v"] = 11
@@ -124,7 +124,7 @@ def unquote_path(raw: bytes) -> str:
                 continue
         out += ch
         i += 1
-    return out.decode("utf-8", errors="surrogateescape")
+    return out.decode("utf-8", errors="replace")
 
 
 def _parse_raw(line: bytes) -> FileChange:
