@@ -13,13 +13,14 @@ from pathlib import Path
 
 from ingest.git import ties
 from ingest.git.repo import Repo
-from store import read_connection
 
 
 def from_store(db: Path, shas: list[str]) -> dict[str, int]:
     """PR numbers the store ties the commits to (any repository: a sha names one commit)."""
     if not shas or not db.is_file():
         return {}
+    from store import read_connection
+
     rank = {method: i for i, method in enumerate(ties.PREFERENCE)}
     found: dict[str, tuple[int, int]] = {}
     with read_connection(db) as conn:

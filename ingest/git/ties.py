@@ -24,10 +24,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-import pandas as pd
-
 if TYPE_CHECKING:  # history imports GitPython; the GitHub ingest needs none of it
+    import duckdb
+
     from ingest.git.history import Commit
 
 # The tie a commit's attribution uses when it has several, best first: the original PR of
@@ -106,6 +105,8 @@ def refresh_store_ties(
         repo: every PR of a repository (git ingest), matched case-insensitively.
         fetched_at: when the rows were made.
     """
+    import pandas as pd  # here, not at the top: `teamlens szz` starts without pandas
+
     if pr_ids is not None:
         scope = pd.DataFrame({"pr_id": list(dict.fromkeys(pr_ids))})
         if scope.empty:
