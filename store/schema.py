@@ -212,6 +212,8 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         -- commit on the base branch, and the branch it came from (tracker keys live there).
         alter table pull_requests add column merge_commit_sha varchar;
         alter table pull_requests add column head_ref varchar;
+        -- links gains fixes read from commit messages: from_id 'owner/name@sha',
+        -- method 'commit_message' (written by teamlens ingest git).
 
         -- Commits read from a local clone (teamlens ingest git), from the object database.
         create table git_commits (

@@ -135,6 +135,29 @@ def _commit_rows(name: str, commits: Iterable[Commit]) -> tuple[list[dict], list
     return commit_rows, file_rows
 
 
+def commit_fix_links(name: str, commits: Iterable[Commit]) -> list[dict[str, Any]]:
+    """``fixes`` links from commit messages (``Fixes #12``, ``closes PAY-142``).
+
+    ``from_id`` is ``owner/name@sha`` (never a PR id), ``method`` ``commit_message``: the
+    metrics layer reads them as "a fix commit whose message references d" (METRICS.md).
+    """
+    rows: list[dict[str, Any]] = []
+    for commit in commits:
+        for ref in references.fixes(commit.message, None, name):
+            rows.append(
+                {
+                    "link_type": "fixes",
+                    "from_id": f"{name}@{commit.sha}",
+                    "target": ref.target,
+                    "target_repo": ref.repo,
+                    "target_number": ref.number,
+                    "target_key": ref.key,
+                    "method": "commit_message",
+                }
+            )
+    return list({(r["from_id"], r["target"]): r for r in rows}.values())
+
+
 def _tips(repo: Repo) -> list[str]:
     out = repo.run("rev-parse", "--branches", "--tags", "--remotes", "HEAD", check=False)
     return sorted({line for line in out.decode().split() if re.fullmatch(r"[0-9a-f]{40,64}", line)})
@@ -166,10 +189,12 @@ def sync_commits(
         commits = list(read_commits(repo, batch))
         commit_rows, file_rows = _commit_rows(name, commits)
         tie_rows = ties.text_ties(name, commits)
+        link_rows = commit_fix_links(name, commits)
         with write_transaction(db) as conn:
             writer.upsert(conn, "git_commits", commit_rows, provenance)
             writer.upsert(conn, "git_file_changes", file_rows, provenance)
             writer.upsert(conn, "commit_pull_requests", tie_rows, provenance)
+            writer.upsert(conn, "links", link_rows, provenance)
             writer.set_sync_state(
                 conn,
                 source=SOURCE,

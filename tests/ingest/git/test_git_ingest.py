@@ -186,6 +186,9 @@ def test_fix_candidates_are_analysed_and_stored(repo: GitRepo, tmp_path: Path) -
     assert [(r[2], r[3], r[4]) for r in traced] == [("pay.py", "2", shas["bug"])]
     # the pick changed the line the fix wrote
     assert (shas["pick"], shas["fix"]) in by_fix
+    # the fix commit's "Fixes #4" is a link the metrics layer can resolve to the defect
+    links = {(r[1], r[2], r[7]) for r in rows(db, "links")}
+    assert links == {(f"acme/pay@{shas['fix']}", "acme/pay#4", "commit_message")}
 
 
 def test_rerun_is_incremental_and_idempotent(repo: GitRepo, tmp_path: Path) -> None:
