@@ -136,11 +136,14 @@ class Analyzer:
         self.copies = copies
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
         self._ignore = IgnoreRevs(repo)
+        self._extra_ignores: list[IgnoreRevs] = []
         self._files_changed: dict[str, int] = {}
         self._parents: dict[str, list[str]] = {}
 
     def close(self) -> None:
         self._ignore.close()
+        for ignore in self._extra_ignores:
+            ignore.close()
 
     def __enter__(self) -> Analyzer:
         return self
@@ -302,7 +305,9 @@ class Analyzer:
     def _ignore_file(self, rev: str, extra: Sequence[str]) -> str | None:
         if not extra:
             return self._ignore.for_rev(rev)
-        return IgnoreRevs(self.repo, extra).for_rev(rev)
+        ignore = IgnoreRevs(self.repo, extra)
+        self._extra_ignores.append(ignore)
+        return ignore.for_rev(rev)
 
     def _look_through_meta_changes(
         self,
@@ -336,6 +341,10 @@ class Analyzer:
             for n, origin in found.items():
                 if origin.sha not in meta:
                     origins[path][n] = origin
+        # A line that the meta-change itself wrote (nothing older to find) stays its.
+        still = {o.sha for found in origins.values() for o in found.values()} & set(meta)
+        for sha in still:
+            result.dropped.pop(sha, None)
         return origins
 
     def _parents_of(self, sha: str) -> list[str]:

@@ -212,3 +212,20 @@ def test_recency_window_keeps_candidates_near_the_most_recent(repo: GitRepo) -> 
     ]
     mark_recency_window(made, fix_time)
     assert [c.in_window for c in made] == [True, True, False]
+
+
+def test_a_mass_change_is_looked_through(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    # c1 writes the bug in a.py; c2 renames `cfg` to `conf` in every file at once (a
+    # mass change: here more than 3 files, the limit lowered for the test); the fix
+    # changes the line. Blame first leads to c2; looked through (blamed again with c2
+    # ignored), the line leads to c1, and c2 is listed as looked through.
+    import ingest.git.szz as szz
+
+    monkeypatch.setattr(szz, "MASS_CHANGE_FILES", 3)
+    names = [f"m{i}.py" for i in range(5)]
+    bug = repo.commit("add", {n: lines(f"cfg = {i} + 1") for i, n in enumerate(names)})
+    mass = repo.commit("rename", {n: lines(f"conf = {i} + 1") for i, n in enumerate(names)})
+    fix = repo.commit("fix", {"m0.py": lines("conf = 0")})
+    result = analyse(repo.path, fix)
+    assert blamed(result) == {bug: 1.0}
+    assert result.dropped[mass] == "a mass change of 5 files: looked through"
