@@ -28,12 +28,18 @@ class BadRow:
 
 
 class RowsRefusedError(InputError):
-    """A file (or form entry) with bad rows: nothing was written. ``problems`` lists them all."""
+    """A file (or form entry) with bad rows: nothing was written. ``problems`` lists them all.
 
-    def __init__(self, source: str, problems: list[BadRow]):
+    A streaming importer may list only the first problems of a huge file: ``unlisted_rows``
+    counts the bad rows left out of ``problems`` (they are in the count of the message).
+    """
+
+    def __init__(self, source: str, problems: list[BadRow], *, unlisted_rows: int = 0):
         self.source = source
         self.problems = problems
-        rows = {p.row for p in problems}
-        noun = "bad row" if len(rows) == 1 else "bad rows"
+        self.unlisted_rows = unlisted_rows
+        count = len({p.row for p in problems}) + unlisted_rows
+        noun = "bad row" if count == 1 else "bad rows"
         first = problems[0] if problems else ""
-        super().__init__(f"{source}: {len(rows)} {noun}, nothing written (first: {first})")
+        more = f"; {unlisted_rows} more not listed" if unlisted_rows else ""
+        super().__init__(f"{source}: {count} {noun}, nothing written (first: {first}){more}")

@@ -1,199 +1,102 @@
 """Ingest layer: defects from issue-tracker CSV exports (Jira, Linear, GitHub, any via --map).
 
-Computes no metric. All or nothing: the whole file is read and every row checked before
-one :func:`store.write_transaction`; any bad row (a missing required value, an
-unparseable date, a duplicate key, an introduced-by naming no known pull request) refuses
-the file, every bad row is listed (row number, field, value, what was expected) and
-nothing is written. Row numbers are a spreadsheet's: the header is row 1.
+Computes no metric. The file is streamed (:mod:`ingest.csv_files`): each record is read,
+judged (:mod:`ingest.tracker_exports`: only bugs become defects) and checked, and defects
+are written in chunks of :data:`CHUNK_ROWS` inside one :func:`store.write_transaction`, so
+memory does not grow with the file. All or nothing: any bad row (a missing key, a date no
+form reads, a duplicate key, an introduced-by naming no known pull request) stops the
+writing, every later row is still checked, the first :data:`MAX_LISTED` problems are listed
+with a count of the rest, and the transaction is rolled back: nothing is written. Row
+numbers are a spreadsheet's: the header is row 1.
 
-Fields: ``key`` and ``reported`` are required; ``title``, ``body``, ``resolved``,
-``severity``, ``labels``, ``introduced-by``, ``repo``, ``url`` are optional. A preset names
-the columns of a tracker's export; ``--map COLUMN=FIELD`` names others (and overrides).
-``introduced-by`` holds one or more pull requests (``owner/repo#N`` or a PR URL; ``#N``
-when the row has a repo), each of which must already be in the store.
+A re-import replaces each defect by key; a row skipped now (a Story, a Duplicate) removes
+the defect an earlier import stored under its key.
 """
 
 from __future__ import annotations
 
-import csv
+import itertools
 import re
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from ingest import references, writer
 from ingest.bad_rows import BadRow, RowsRefusedError
-from settings import InputError
-from store import read_connection, resolve_db, write_transaction
-
-FIELDS = (
-    "key",
-    "title",
-    "body",
-    "reported",
-    "resolved",
-    "severity",
-    "labels",
-    "introduced-by",
-    "repo",
-    "url",
+from ingest.csv_files import CsvFile, cells, open_csv
+from ingest.tracker_dates import EXAMPLES, DateFormat, NeedsOrder, infer_order, read_date
+from ingest.tracker_exports import (
+    DATE_FIELDS,
+    FIELDS,
+    LIST_FIELDS,
+    TEXT_FIELDS,
+    Columns,
+    Rules,
+    guess_preset,
+    judge,
+    parse_mappings,
+    parse_preset,
+    resolve_columns,
 )
-REQUIRED = ("key", "reported")
+from settings import InputError, Settings, settings
+from store import write_transaction
 
-# Column names of each tracker's CSV export, by field (first present wins; matched
-# case-insensitively). Jira repeats a multi-value column (``Labels``) once per value.
-PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
-    "jira": {
-        "key": ("Issue key",),
-        "title": ("Summary",),
-        "body": ("Description",),
-        "reported": ("Created",),
-        "resolved": ("Resolved",),
-        "severity": ("Custom field (Severity)", "Severity", "Priority"),
-        "labels": ("Labels",),
-        "introduced-by": ("Custom field (Introduced by)", "Introduced by"),
-    },
-    "linear": {
-        "key": ("ID",),
-        "title": ("Title",),
-        "body": ("Description",),
-        "reported": ("Created",),
-        "resolved": ("Completed",),
-        "severity": ("Priority",),
-        "labels": ("Labels",),
-        "introduced-by": ("Introduced by",),
-    },
-    "github": {
-        "key": ("url", "html_url", "number"),
-        "title": ("title",),
-        "body": ("body",),
-        "reported": ("created_at", "createdAt"),
-        "resolved": ("closed_at", "closedAt"),
-        "labels": ("labels",),
-        "repo": ("repository", "repo"),
-        "url": ("url", "html_url"),
-        "introduced-by": ("introduced_by", "introduced-by"),
-    },
-    "none": {},
-}
-
-_DATE_FORMATS = (
-    "%d/%b/%y %I:%M %p",  # Jira's default export: 12/Mar/26 10:15 AM
-    "%d/%b/%Y %I:%M %p",
-    "%d/%b/%y %H:%M",
-    "%d/%b/%y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y",
-    "%a %b %d %Y %H:%M:%S",  # Linear: Tue Mar 05 2024 10:00:00 GMT+0000 (…)
-)
+CHUNK_ROWS = 2000  # rows written together (memory stays flat) …
+CHUNK_TEXT = 8_000_000  # … or fewer, when their text passes this many characters
+DUCKDB_MEMORY = "128MB"  # see import_defects (benchmarks/bench_import.py measures the peak)
+MAX_LISTED = 100  # problems listed in full; the rest are counted
 _GITHUB_URL = re.compile(r"https?://[^/\s]+/([^/\s]+)/([^/\s]+)/(?:issues|pull)/(\d+)/?$")
+_FORMULA = re.compile(r"^'(?=[=+\-@])")
 
 
 class DefectsRefusedError(RowsRefusedError):
     """A defects file with bad rows was refused (header problems are on row 1)."""
 
 
-def parse_date(text: str) -> datetime | None:
-    """A tracker's date or date-time as aware UTC; None when it cannot be read."""
-    value = text.strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        head = re.sub(r"\s+GMT.*$", "", value)  # Linear's JavaScript date string
-        for fmt in _DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(head, fmt)  # noqa: DTZ007  (UTC is set below)
-                break
-            except ValueError:
-                continue
-    if parsed is None:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+@dataclass
+class ImportSummary:
+    """What an import did, for the summary line and the JSON result."""
 
+    file: str
+    preset: str
+    imported: int = 0
+    unfixed: int = 0
+    rows: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    rule: str = "all"
 
-def _parse_mappings(mappings: Sequence[str]) -> dict[str, str]:
-    chosen: dict[str, str] = {}
-    for item in mappings:
-        column, sep, name = item.rpartition("=")
-        name = name.strip().lower().replace("_", "-")
-        if not sep or not column.strip():
-            raise InputError(f"--map {item!r}: expected COLUMN=FIELD")
-        if name not in FIELDS:
-            raise InputError(
-                f"--map {item!r}: unknown field {name!r} (fields: {', '.join(FIELDS)})"
-            )
-        chosen[name] = column.strip()
-    return chosen
+    def line(self) -> str:
+        """``imported 11 defects from jira.csv; skipped 109 rows: 80 Story, 20 Task, 9 Epic``."""
+        noun = "defect" if self.imported == 1 else "defects"
+        text = f"imported {self.imported} {noun} from {self.file}"
+        if self.unfixed:
+            text += f" ({self.unfixed} closed without a fix)"
+        total = sum(self.skipped.values())
+        if total:
+            reasons = ", ".join(f"{n} {why}" for why, n in self.skipped.most_common())
+            text += f"; skipped {total} row{'' if total == 1 else 's'}: {reasons}"
+        if not self.imported and total:
+            hint = {"type": "bug_issue_types", "labels": "bug_labels"}.get(self.rule)
+            if hint:
+                text += f" (no row is a bug by the {hint} setting)"
+        return text
 
-
-def guess_preset(header: Sequence[str]) -> str:
-    """The tracker whose export this header looks like ('none' when unsure)."""
-    lowered = {h.strip().lower() for h in header}
-    if "issue key" in lowered:
-        return "jira"
-    if {"id", "title", "created"} <= lowered:
-        return "linear"
-    if "title" in lowered and "created_at" in lowered:
-        return "github"
-    return "none"
-
-
-def _columns(
-    header: list[str], preset: str, overrides: dict[str, str]
-) -> tuple[dict[str, list[int]], list[BadRow]]:
-    """Field -> the column indexes it reads; problems for required fields not found."""
-    index: dict[str, list[int]] = {}
-    for i, name in enumerate(header):
-        index.setdefault(name.strip().lower(), []).append(i)
-    found: dict[str, list[int]] = {}
-    problems: list[BadRow] = []
-    for name in FIELDS:
-        if name in overrides:
-            column = overrides[name]
-            if column.lower() not in index:
-                problems.append(BadRow(1, name, column, f"a column named {column!r} (from --map)"))
-                continue
-            found[name] = index[column.lower()]
-            continue
-        for column in PRESETS[preset].get(name, ()):
-            if column.lower() in index:
-                found[name] = index[column.lower()]
-                break
-    for name in REQUIRED:
-        if name not in found and name not in overrides:
-            candidates = PRESETS[preset].get(name, ())
-            expected = (
-                "a column " + " or ".join(repr(c) for c in candidates)
-                if candidates
-                else f"a column for {name} (use --map COLUMN={name})"
-            )
-            problems.append(BadRow(1, name, "(missing)", expected))
-    return found, problems
-
-
-def _cell(row: list[str], idx: list[int] | None) -> str:
-    if not idx:
-        return ""
-    return " ".join(row[i].strip() for i in idx[:1] if i < len(row))
-
-
-def _labels(row: list[str], idx: list[int] | None) -> list[str]:
-    if not idx:
-        return []
-    values = [row[i] for i in idx if i < len(row)]
-    if len(values) == 1:
-        values = re.split(r"[,;]", values[0])
-    return [v.strip() for v in values if v.strip()]
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON printed on stdout."""
+        return {
+            "file": self.file,
+            "rows": self.imported,
+            "preset": self.preset,
+            "closed_without_fix": self.unfixed,
+            "skipped": dict(self.skipped.most_common()),
+            "summary": self.line(),
+        }
 
 
 def _key_and_repo(raw_key: str, repo: str, url: str) -> tuple[str, str | None, str | None]:
@@ -210,111 +113,201 @@ def _key_and_repo(raw_key: str, repo: str, url: str) -> tuple[str, str | None, s
     return raw_key, repo or None, url or None
 
 
-def _known_prs(db: Any, ids: set[str]) -> set[str]:
-    if not ids:
-        return set()
-    path = resolve_db(db)
-    if not path.exists():
-        return set()
-    with read_connection(path) as conn:
-        conn.register("_ids", pd.DataFrame({"pr_id": sorted(ids)}))
+class _Dates:
+    """Reads a file's dates; learns its day/month order from the whole file when first needed."""
+
+    def __init__(self, fmt: DateFormat, scan: Callable[[], str]) -> None:
+        self.fmt = fmt
+        self._scan = scan
+
+    def read(self, text: str) -> datetime | None:
         try:
-            rows = conn.execute(
-                "select pr_id from pull_requests where pr_id in (select pr_id from _ids)"
-            ).fetchall()
-        finally:
-            conn.unregister("_ids")
-    return {r[0] for r in rows}
+            return read_date(text, self.fmt)
+        except NeedsOrder:
+            self.fmt = DateFormat(order=self._scan(), pattern=self.fmt.pattern)
+            return read_date(text, self.fmt)
 
 
-def read_defects(
-    file: str | Path, db: Any = None, *, preset: str | None = None, mappings: Sequence[str] = ()
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
-    """Read and check a tracker export: ``(defect rows, introduced_by links, preset)``.
+@dataclass
+class _Pending:
+    """Checked rows waiting to be written in one chunk."""
 
-    Raises:
-        InputError: an unreadable file or a bad ``--map``.
-        DefectsRefusedError: any bad row (every one is listed).
-    """
-    path = Path(file)
-    overrides = _parse_mappings(mappings)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            table = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"{path}: cannot read as UTF-8 CSV ({exc})") from None
-    if not table:
-        raise DefectsRefusedError(str(path), [BadRow(1, "header", "", "a header row")])
-    header, body = table[0], table[1:]
-    chosen = preset or guess_preset(header)
-    columns, problems = _columns(header, chosen, overrides)
-    if problems:
-        raise DefectsRefusedError(str(path), problems)
+    defects: list[dict[str, Any]] = field(default_factory=list)
+    refs: list[tuple[int, str, references.Ref, str]] = field(default_factory=list)
+    not_defects: list[str] = field(default_factory=list)
+    text: int = 0  # characters of title and body held
 
-    pending: list[tuple[int, dict[str, Any], list[tuple[references.Ref, str]]]] = []
-    seen: dict[str, int] = {}
-    for offset, row in enumerate(body):
-        number = offset + 2
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines at the end of an export
-        cell = {name: _cell(row, columns.get(name)) for name in FIELDS if name != "labels"}
-        bad: list[BadRow] = []
-        raw_key = cell["key"]
+    @property
+    def full(self) -> bool:
+        return len(self.defects) + len(self.not_defects) >= CHUNK_ROWS or self.text >= CHUNK_TEXT
+
+
+class _Importer:
+    """One import: the columns, the rules, and what has been seen so far."""
+
+    def __init__(
+        self, table: CsvFile, columns: Columns, rules: Rules, dates: _Dates, summary: ImportSummary
+    ) -> None:
+        self.table = table
+        self.columns = columns
+        self.rules = rules
+        self.dates = dates
+        self.summary = summary
+        self.width = len(table.header.names)
+        self.seen: dict[str, int] = {}
+        self.problems: list[BadRow] = []
+        self.bad_rows: set[int] = set()
+
+    # -- problems --------------------------------------------------------------------
+
+    def bad(self, problem: BadRow) -> None:
+        self.bad_rows.add(problem.row or 0)
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(problem)
+
+    @property
+    def unlisted_rows(self) -> int:
+        return len(self.bad_rows - {p.row or 0 for p in self.problems})
+
+    # -- one record ------------------------------------------------------------------
+
+    def values(self, number: int, record: list[str]) -> dict[str, Any]:
+        """Each mapped field's value; a field read from repeated columns reads them all."""
+        out: dict[str, Any] = {}
+        quotes = self.columns.preset.quotes_formulas
+        for name, where in self.columns.positions.items():
+            found = cells(record, where)
+            if name in LIST_FIELDS:
+                out[name] = found
+            elif name in TEXT_FIELDS:
+                parts = [_FORMULA.sub("", v) if quotes else v for v in found if v]
+                out[name] = "\n\n".join(parts)
+            else:
+                present = [v for v in found if v]
+                if len(set(present)) > 1:
+                    column = self.columns.names[name]
+                    self.bad(BadRow(number, name, " | ".join(present), f"one value in {column!r}"))
+                out[name] = present[0] if present else ""
+        if len(record) > self.width and any(c.strip() for c in record[self.width :]):
+            self.bad(
+                BadRow(
+                    number,
+                    "row",
+                    f"{len(record)} cells",
+                    f"at most {self.width} cells, as the header has (a comma left unquoted?)",
+                )
+            )
+        return out
+
+    def labels(self, raw: list[str]) -> list[str]:
+        # Jira's "all fields" export repeats the Labels column once per label; Linear and
+        # GitHub (and Jira's "current fields") write one column, "Bug, Auth".
+        separators = self.columns.label_separators
+        values = [part for value in raw for part in re.split(separators, value)]
+        return [v.strip() for v in values if v.strip()]
+
+    def date(self, number: int, name: str, text: str, *, required: bool) -> datetime | None:
+        if not text:
+            if required:
+                self.bad(BadRow(number, name, "", EXAMPLES))
+            return None
+        parsed = self.dates.read(text)
+        if parsed is None:
+            self.bad(BadRow(number, name, text, EXAMPLES + (" or empty" if not required else "")))
+        return parsed
+
+    def row(self, number: int, record: list[str], pending: _Pending) -> None:
+        """Judge and check one record; a defect goes to ``pending``."""
+        cell = self.values(number, record)
+        labels = self.labels(cell.get("labels") or [""])
+        verdict = judge(
+            self.rules,
+            self.columns.rule,
+            cell.get("type", ""),
+            labels,
+            cell.get("resolution", ""),
+            cell.get("status", ""),
+        )
+        raw_key = cell.get("key", "")
+        key, repo, url = _key_and_repo(raw_key, cell.get("repo", ""), cell.get("url", ""))
+        if raw_key:
+            if key in self.seen:
+                self.bad(
+                    BadRow(
+                        number,
+                        "key",
+                        raw_key,
+                        f"a key not already used (same as row {self.seen[key]})",
+                    )
+                )
+            else:
+                self.seen[key] = number
+        if not verdict.is_defect:
+            self.summary.skipped[verdict.skip_reason] += 1
+            if raw_key:
+                pending.not_defects.append(key)
+            return
         if not raw_key:
-            bad.append(BadRow(number, "key", raw_key, "a non-empty key"))
-        key, repo, url = _key_and_repo(raw_key, cell["repo"], cell["url"])
-        if raw_key and key in seen:
-            bad.append(
-                BadRow(number, "key", raw_key, f"a key not already used (same as row {seen[key]})")
-            )
-        reported = parse_date(cell["reported"])
-        if reported is None:
-            bad.append(
-                BadRow(number, "reported", cell["reported"], "a date like 2026-03-01T10:15:00Z")
-            )
-        resolved = parse_date(cell["resolved"]) if cell["resolved"] else None
-        if cell["resolved"] and resolved is None:
-            bad.append(
-                BadRow(number, "resolved", cell["resolved"], "a date like 2026-03-05 or empty")
-            )
-        elif resolved and reported and resolved < reported:
-            bad.append(BadRow(number, "resolved", cell["resolved"], "a date on or after reported"))
-        refs: list[tuple[references.Ref, str]] = []
-        for text in re.split(r"[\s,;]+", cell["introduced-by"]):
+            self.bad(BadRow(number, "key", "", "a non-empty key"))
+        reported = self.date(number, "reported", cell.get("reported", ""), required=True)
+        resolved = self.date(number, "resolved", cell.get("resolved", ""), required=False)
+        if verdict.unfixed and resolved is None and not cell.get("resolved"):
+            resolved = self.closed_at(number, cell)
+        if resolved and reported and resolved < reported:
+            shown = cell.get("resolved", "")
+            self.bad(BadRow(number, "resolved", shown, "a date on or after reported"))
+        for text in (t for v in cell.get("introduced-by", []) for t in re.split(r"[\s,;]+", v)):
             if not text:
                 continue
             ref = references.parse_ref(text, repo)
             if ref is None or ref.repo is None:
-                bad.append(
-                    BadRow(number, "introduced-by", text, "owner/repo#N or a pull request URL")
-                )
+                expected = "owner/repo#N or a pull request URL"
+                self.bad(BadRow(number, "introduced-by", text, expected))
             else:
-                refs.append((ref, text))
-        if raw_key and key not in seen:
-            seen[key] = number
-        problems.extend(bad)
-        defect = {
-            "defect_id": key,
-            "key": key,
-            "repo": repo,
-            "title": cell["title"] or None,
-            "body": cell["body"] or None,
-            "reported_at": reported,
-            "resolved_at": resolved,
-            "severity": cell["severity"] or None,
-            "labels": _labels(row, columns.get("labels")),
-            "url": url,
-        }
-        pending.append((number, defect, refs))
+                pending.refs.append((number, key, ref, text))
+        self.summary.unfixed += verdict.unfixed
+        pending.text += len(cell.get("title") or "") + len(cell.get("body") or "")
+        pending.defects.append(
+            {
+                "defect_id": key,
+                "key": key,
+                "repo": repo,
+                "title": cell.get("title") or None,
+                "body": cell.get("body") or None,
+                "reported_at": reported,
+                "resolved_at": resolved,
+                "severity": cell.get("severity") or None,
+                "labels": labels,
+                "url": url,
+            }
+        )
 
-    known = _known_prs(db, {ref.target for _n, _d, refs in pending for ref, _t in refs})
-    links: list[dict[str, Any]] = []
-    for number, defect, refs in pending:
-        for ref, text in refs:
+    def closed_at(self, number: int, cell: dict[str, Any]) -> datetime | None:
+        """When a defect closed without a fix closed: canceled, else last updated."""
+        for name in ("canceled", "updated"):
+            if cell.get(name):
+                return self.date(number, name, cell[name], required=False)
+        outcome = cell.get("resolution") or cell.get("status")
+        self.bad(
+            BadRow(
+                number,
+                "resolved",
+                "",
+                f"a resolved date ({outcome!r} closes the defect; or a canceled or updated column)",
+            )
+        )
+        return None
+
+    # -- chunks ----------------------------------------------------------------------
+
+    def flush(self, conn: duckdb.DuckDBPyConnection, pending: _Pending, provenance: dict) -> None:
+        """Check a chunk's introduced-by PRs; write it while no row has been bad."""
+        targets = sorted({ref.target for _n, _k, ref, _t in pending.refs})
+        known = _known_prs(conn, targets)
+        links: list[dict[str, Any]] = []
+        for number, key, ref, text in pending.refs:
             if ref.target not in known:
-                problems.append(
+                self.bad(
                     BadRow(
                         number,
                         "introduced-by",
@@ -326,40 +319,126 @@ def read_defects(
             links.append(
                 {
                     "link_type": "introduced_by",
-                    "from_id": defect["defect_id"],
+                    "from_id": key,
                     "target": ref.target,
                     "target_repo": ref.repo,
                     "target_number": ref.number,
                     "method": "import",
                 }
             )
-    if problems:
-        problems.sort(key=lambda p: (p.row or 0, FIELDS.index(p.field) if p.field in FIELDS else 0))
-        raise DefectsRefusedError(str(path), problems)
-    return [d for _n, d, _r in pending], links, chosen
+        if not self.problems:
+            if pending.not_defects:
+                writer.delete_where_in(conn, "defects", "defect_id", pending.not_defects)
+                writer.delete_where_in(conn, "links", "from_id", pending.not_defects)
+            self.summary.imported += writer.replace_defects(
+                conn, pending.defects, extra_links=links, provenance=provenance
+            )
+
+
+def _known_prs(conn: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    conn.register("_ids", pd.DataFrame({"pr_id": ids}))
+    try:
+        rows = conn.execute(
+            "select pr_id from pull_requests where pr_id in (select pr_id from _ids)"
+        ).fetchall()
+    finally:
+        conn.unregister("_ids")
+    return {r[0] for r in rows}
+
+
+def _scan_dates(file: Path, columns: Columns) -> Iterator[tuple[int, str, str]]:
+    """Every date cell of the file, as ``(row, column, text)`` (a second pass, streamed)."""
+    with open_csv(file) as table:
+        where = [
+            (columns.names[name], i)
+            for name in DATE_FIELDS
+            if name in columns.positions
+            for i in columns.positions[name]
+        ]
+        for number, record in table.records():
+            for column, i in where:
+                if i < len(record) and record[i].strip():
+                    yield number, column, record[i]
 
 
 def import_defects(
-    file: str | Path, db: Any = None, *, preset: str | None = None, mappings: Sequence[str] = ()
+    file: str | Path,
+    db: Any = None,
+    *,
+    preset: str | None = None,
+    mappings: Sequence[str] = (),
+    date_format: str | None = None,
+    config: Settings | None = None,
+    progress: Callable[[str], None] = lambda _line: None,
 ) -> dict[str, Any]:
-    """Import a tracker export into ``defects`` (and ``links``), all or nothing.
+    """Import a tracker export's bugs into ``defects`` (and ``links``), all or nothing.
+
+    Args:
+        preset: 'jira', 'linear', 'github' or 'none'; guessed from the header when None.
+        mappings: ``COLUMN=FIELD`` overrides (fields: :data:`FIELDS`).
+        date_format: ``day-first``, ``month-first`` or a ``strptime`` pattern, for numeric
+            dates whose order the file does not tell.
+        config: the settings deciding which rows are bugs; defaults to ``settings()``.
+        progress: receives a line now and then on a large file.
 
     Returns:
-        ``{"file", "rows", "preset"}``.
+        :meth:`ImportSummary.as_dict` (``rows`` is the number of defects imported).
 
     Raises:
-        InputError, DefectsRefusedError: as :func:`read_defects`; nothing is written.
+        InputError: an unreadable or empty file, a bad option, a file that is not the
+            tracker's export, dates whose order cannot be told.
+        DefectsRefusedError: bad rows (the first are listed, the rest counted); nothing is
+            written.
     """
-    defects, links, chosen = read_defects(file, db, preset=preset, mappings=mappings)
-    provenance = {"source": "import", "source_url": str(file), "fetched_at": writer.utc_now()}
-    with write_transaction(db) as conn:
-        written = writer.replace_defects(conn, defects, extra_links=links, provenance=provenance)
-        writer.set_sync_state(
-            conn,
-            source="import:defects",
-            scope=Path(file).name,
-            stream="rows",
-            status="complete",
-            detail=f"{written} defects ({chosen})",
-        )
-    return {"file": str(file), "rows": written, "preset": chosen}
+    path = Path(file)
+    chosen_preset = parse_preset(preset)
+    overrides = parse_mappings(mappings)
+    fmt = DateFormat.parse(date_format)
+    rules = Rules.of(config or settings())
+    with open_csv(path) as table:
+        chosen = chosen_preset or guess_preset(table.header)
+        columns, header_problems = resolve_columns(str(path), table.header, chosen, overrides)
+        if header_problems:
+            raise DefectsRefusedError(
+                str(path), [BadRow(1, f, value, expected) for f, value, expected in header_problems]
+            )
+        summary = ImportSummary(file=str(file), preset=chosen, rule=columns.rule)
+        dates = _Dates(fmt, lambda: infer_order(str(path), _scan_dates(path, columns)))
+        importer = _Importer(table, columns, rules, dates, summary)
+        provenance = {"source": "import", "source_url": str(file), "fetched_at": writer.utc_now()}
+        records = table.records()
+        first = next(records, None)
+        if first is None:
+            raise InputError(f"{path}: a header row and nothing under it: no rows to import")
+        with write_transaction(db) as conn:
+            # DuckDB holds a transaction's new rows in memory, and by default may use most
+            # of the machine's: capped, it spills them to <db>.tmp and the import stays small.
+            conn.execute(f"set memory_limit = '{DUCKDB_MEMORY}'")
+            pending = _Pending()
+            for number, record in itertools.chain([first], records):
+                summary.rows += 1
+                importer.row(number, record, pending)
+                if pending.full:
+                    importer.flush(conn, pending, provenance)
+                    pending = _Pending()
+                if summary.rows % 50_000 == 0:
+                    progress(f"  {summary.rows} rows read, {summary.imported} defects so far")
+            importer.flush(conn, pending, provenance)
+            if importer.problems:
+                importer.problems.sort(
+                    key=lambda p: (p.row or 0, FIELDS.index(p.field) if p.field in FIELDS else 0)
+                )
+                raise DefectsRefusedError(
+                    str(path), importer.problems, unlisted_rows=importer.unlisted_rows
+                )
+            writer.set_sync_state(
+                conn,
+                source="import:defects",
+                scope=path.name,
+                stream="rows",
+                status="complete",
+                detail=summary.line(),
+            )
+    return summary.as_dict()

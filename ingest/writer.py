@@ -74,12 +74,10 @@ def upsert(
     frame = _frame(rows, provenance)
     if frame.empty:
         return 0
-    conn.register("_rows", frame)
-    try:
-        conn.execute(f"insert or replace into {table} by name select * from _rows")  # noqa: S608
-    finally:
-        with contextlib.suppress(duckdb.Error):  # keep the real error of an aborted transaction
-            conn.unregister("_rows")
+    # DuckDB reads the local ``frame`` by name (a replacement scan). Not conn.register: a
+    # frame registered inside a transaction stays alive until the commit even once
+    # unregistered, so an import writing a large file in chunks would hold all its text twice.
+    conn.execute(f"insert or replace into {table} by name select * from frame")  # noqa: S608
     return len(frame)
 
 
@@ -98,15 +96,21 @@ def delete_where_in(
             conn.unregister("_keys")
 
 
+def _text(value: Any) -> str | None:
+    """A text cell as read back from a frame: pandas 3 turns a missing one into NaN."""
+    return value if isinstance(value, str) else None
+
+
 def pr_links(pr: Row) -> list[dict[str, Any]]:
     """The links a PR's own text makes: the defects it fixes and the PRs it reverts."""
     repo, pr_id = pr["repo"], pr["pr_id"]
+    title, body = _text(pr.get("title")), _text(pr.get("body"))
     rows: list[dict[str, Any]] = []
-    for ref in references.fixes(pr.get("title"), pr.get("body"), repo):
+    for ref in references.fixes(title, body, repo):
         rows.append(_link("fixes", pr_id, ref, "text"))
-    for ref in references.reverts(pr.get("body"), repo):
+    for ref in references.reverts(body, repo):
         rows.append(_link("reverts", pr_id, ref, "revert_body"))
-    title = references.reverted_title(pr.get("title"))
+    title = references.reverted_title(title)
     if title is not None:
         rows.append(
             {
@@ -122,7 +126,9 @@ def pr_links(pr: Row) -> list[dict[str, Any]]:
 
 def defect_links(defect: Row) -> list[dict[str, Any]]:
     """The links a defect's own text makes: the PRs it says introduced it."""
-    found = references.introduced_by(defect.get("title"), defect.get("body"), defect.get("repo"))
+    found = references.introduced_by(
+        _text(defect.get("title")), _text(defect.get("body")), _text(defect.get("repo"))
+    )
     return [_link("introduced_by", defect["defect_id"], ref, "text") for ref in found]
 
 
@@ -201,7 +207,9 @@ def replace_defects(
     _delete_links_from(conn, frame["defect_id"].tolist())
     upsert(conn, "defects", frame)
     links: list[dict[str, Any]] = []
-    for defect in frame.to_dict("records"):
+    # The rows as given when they are dicts: a large import need not copy its text again.
+    records = frame.to_dict("records") if isinstance(defects, pd.DataFrame) else defects
+    for defect in records:
         links.extend(defect_links(defect))
     links.extend(dict(link) for link in extra_links)
     upsert(conn, "links", _dedupe_links(links), provenance)

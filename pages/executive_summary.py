@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from metrics.calendar import parse_quarter, recent
 from reports import board, charts, markdown
 from reports.format import change_text, value_text
-from reports.quarters import parse_quarter, recent
 
 f = ui.page("Executive summary", icon="🏛️")
 ARROW = {"improved": "▲ improved", "worsened": "▼ worsened", "unchanged": "● unchanged"}

@@ -10,8 +10,8 @@ from datetime import datetime
 import streamlit as st
 
 import ui
+from metrics.calendar import Quarter, parse_quarter, recent
 from reports import charts, markdown, review
-from reports.quarters import Quarter, parse_quarter, recent
 
 f = ui.page("Quarterly review", icon="🗂️")
 

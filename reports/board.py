@@ -22,8 +22,8 @@ import metrics
 from framework import Framework
 from framework import framework as load_framework
 from metrics import competency
+from metrics.calendar import Quarter
 from reports.format import direction, value_text
-from reports.quarters import Quarter
 from store import DbPath
 
 MIN_GROUP = 5  # METRICS.md "People": smaller groups merge into "Other"

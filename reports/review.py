@@ -21,7 +21,7 @@ import metrics
 from framework import Framework
 from framework import framework as load_framework
 from metrics import competency
-from reports.quarters import Quarter
+from metrics.calendar import Quarter
 from settings import InputError
 from store import DbPath
 

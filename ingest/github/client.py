@@ -14,6 +14,12 @@ PyGithub's defaults are not what teamlens promises (DESIGN.md, "Facts about our 
   5xx, timeouts and dropped connections -> retry with exponential backoff, then one clear
   error; 401 -> :class:`BadCredentialsError`; an unknown repository ->
   :class:`UnknownRepositoryError`.
+* An answer that cannot be used — JSON cut short (a proxy or a dropped connection), an
+  HTML error page sent with status 200 (PyGithub hands such a body back as
+  ``{"data": "<html>…"}``), an empty body, or JSON that is not the shape the query asked
+  for — is retried with the same backoff as a 5xx, saying why; if it persists the run
+  stops with :class:`MalformedResponseError` (exit 2). Nothing from such an answer is
+  written, so the checkpoint of the last good page stands and a rerun resumes there.
 * PyGithub spaces requests 0.25 s and POSTs (so every GraphQL query) 1 s apart by
   default. Our queries are serial reads, so we space them ``min_interval`` (0.1 s for
   GitHub, 0 for a server on this machine).
@@ -40,8 +46,6 @@ from typing import Any
 
 import requests
 from github import Auth, Github, GithubException
-from github.PaginatedList import PaginatedList
-from github.Repository import Repository
 
 from settings import InputError
 
@@ -63,8 +67,20 @@ class GitHubError(Exception):
         self.transient = transient
 
 
-class MalformedResponseError(GitHubError):
-    """GitHub answered something that is not what the query asked for."""
+class MalformedResponseError(InputError):
+    """GitHub kept answering something unusable (cut JSON, an HTML page, the wrong shape).
+
+    Raised after the retries, so the CLI exits 2 with this one line. Not a
+    :class:`GitHubError`: a page that keeps coming back broken is not asked again smaller.
+    """
+
+
+class _UnusableAnswerError(Exception):
+    """One answer that cannot be used; ``reason`` completes "GitHub's answer for X …"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class RateLimitTooLongError(GitHubError):
@@ -192,50 +208,79 @@ class GitHubClient:
     # -- public API -----------------------------------------------------------------
 
     def graphql(
-        self, name: str, variables: dict[str, Any], *, what: str, attempts: int | None = None
-    ) -> dict[str, Any]:
-        """Run the named query; return its ``data``.
+        self,
+        name: str,
+        variables: dict[str, Any],
+        *,
+        what: str,
+        attempts: int | None = None,
+        parse: Callable[[dict[str, Any]], Any] | None = None,
+    ) -> Any:
+        """Run the named query; return its ``data`` (or what ``parse`` makes of it).
 
         Args:
             what: the subject, for messages ("repository acme/api").
             attempts: give up on 5xx/timeouts after this many tries instead of the policy's
                 (the caller has a lighter query to fall back on).
+            parse: turns ``data`` into what the caller needs; a ``ValueError`` it raises
+                (a missing field, a bad date) marks the answer malformed, and it is asked
+                again like a cut one.
 
         Raises:
-            BadCredentialsError, UnknownRepositoryError (InputError, exit 2);
-            RateLimitTooLongError, MalformedResponseError, GitHubError (exit 1).
+            BadCredentialsError, UnknownRepositoryError, MalformedResponseError (InputError,
+            exit 2); RateLimitTooLongError, GitHubError (exit 1).
         """
         document = query(name)
 
-        def run() -> dict[str, Any]:
-            headers, body = self._gh.requester.graphql_query(document, variables)
+        def run() -> Any:
+            try:
+                headers, body = self._gh.requester.graphql_query(document, variables)
+            except ValueError:  # PyGithub's json.loads of a body that starts like JSON
+                raise _UnusableAnswerError("was cut short (not valid JSON)") from None
+            except TypeError:  # an empty body: PyGithub looks for "errors" in None
+                raise _UnusableAnswerError("was empty") from None
             self._note_headers(headers)
             data = body.get("data") if isinstance(body, dict) else None
+            if isinstance(data, str):  # PyGithub wraps a body that is not JSON this way
+                raise _UnusableAnswerError("was not JSON (a web page or plain text)")
             if not isinstance(data, dict):
-                raise MalformedResponseError(
-                    f"GitHub's answer for {what} has no GraphQL data object; nothing written"
-                )
-            return data
+                raise _UnusableAnswerError("has no GraphQL data object")
+            if parse is None:
+                return data
+            try:
+                return parse(data)
+            except ValueError as exc:
+                raise _UnusableAnswerError(f"is malformed ({exc})") from None
 
         return self._call(run, what=what, attempts=attempts)
 
     def organization_repositories(self, org: str) -> list[str]:
         """Every repository of ``org`` as 'owner/name' (REST, 100 a page)."""
-        # A PaginatedList straight on /orgs/{org}/repos: Organization.get_repos() would
-        # first GET /orgs/{org} to complete the object, one request for nothing.
-        listing = PaginatedList(
-            Repository,
-            self._gh.requester,
-            f"/orgs/{urllib.parse.quote(org)}/repos",
-            {"type": "all"},
-        )
+        # Straight on /orgs/{org}/repos: Organization.get_repos() would first GET /orgs/{org}
+        # to complete the object, one request for nothing.
+        path = f"/orgs/{urllib.parse.quote(org)}/repos"
+
+        def names_on(page: int) -> list[str]:
+            try:
+                _headers, data = self._gh.requester.requestJsonAndCheck(
+                    "GET", path, parameters={"type": "all", "per_page": 100, "page": page}
+                )
+            except ValueError:  # PyGithub's json.loads of a body that starts like JSON
+                raise _UnusableAnswerError("was cut short (not valid JSON)") from None
+            if not isinstance(data, list):  # an HTML page comes back as {"data": "<html>…"}
+                raise _UnusableAnswerError("is not a list of repositories")
+            names = [r.get("full_name") if isinstance(r, dict) else None for r in data]
+            if not all(isinstance(n, str) and "/" in n for n in names):
+                raise _UnusableAnswerError("is not a list of repositories")
+            return names
+
         names: list[str] = []
-        page = 0
+        page = 1
         while True:
-            repos = self._call(lambda p=page: listing.get_page(p), what=f"organization {org}")
+            chunk = self._call(lambda p=page: names_on(p), what=f"organization {org}")
             self._note_headers(None)
-            names.extend(r.full_name for r in repos)
-            if len(repos) < 100:
+            names.extend(chunk)
+            if len(chunk) < 100:
                 return names
             page += 1
 
@@ -282,6 +327,7 @@ class GitHubClient:
 
     def _call(self, func: Callable[[], Any], *, what: str, attempts: int | None = None) -> Any:
         failures = 0
+        unusable = 0
         limit_waits = 0
         secondary_wait = self.policy.secondary_wait_s
         while True:
@@ -314,18 +360,22 @@ class GitHubClient:
                     self._backoff(failures, f"GitHub answered HTTP {status}", what, attempts)
                     continue
                 raise self._final_error(kind, status, data, what) from None
-            except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+            except _UnusableAnswerError as exc:
+                unusable += 1
+                self._retry_unusable(unusable, exc.reason, what)
+            except (
+                requests.exceptions.Timeout,
+                requests.exceptions.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,  # the connection broke mid-answer
+            ) as exc:
                 failures += 1
-                reason = (
-                    "GitHub did not answer in time"
-                    if isinstance(exc, requests.exceptions.Timeout)
-                    else "the connection to GitHub failed"
-                )
+                if isinstance(exc, requests.exceptions.Timeout):
+                    reason = "GitHub did not answer in time"
+                elif isinstance(exc, requests.exceptions.ChunkedEncodingError):
+                    reason = "the connection to GitHub broke off mid-answer"
+                else:
+                    reason = "the connection to GitHub failed"
                 self._backoff(failures, reason, what, attempts)
-            except ValueError:  # PyGithub's json.loads of a body that is not JSON
-                raise MalformedResponseError(
-                    f"GitHub's answer for {what} is not valid JSON; nothing from it was written"
-                ) from None
 
     def _backoff(self, failures: int, reason: str, what: str, attempts: int | None) -> None:
         if failures >= (attempts or self.policy.attempts):
@@ -339,6 +389,20 @@ class GitHubClient:
             )
         wait = min(self.policy.backoff_s * 2 ** (failures - 1), self.policy.max_backoff_s)
         self._wait(wait, f"{reason} ({what}); retry {failures} of {self.policy.attempts - 1}")
+
+    def _retry_unusable(self, count: int, reason: str, what: str) -> None:
+        """Wait before asking again for an answer that could not be used, or give up."""
+        attempts = self.policy.attempts
+        if count >= attempts:
+            raise MalformedResponseError(
+                _redact(
+                    f"GitHub's answer for {what} {reason}, {count} times in a row; nothing "
+                    f"from it was written (run again later: the sync resumes where it stopped)",
+                    self._token,
+                )
+            )
+        wait = min(self.policy.backoff_s * 2 ** (count - 1), self.policy.max_backoff_s)
+        self._wait(wait, f"GitHub's answer for {what} {reason}; retry {count} of {attempts - 1}")
 
     @staticmethod
     def _classify(status: int, headers: dict[str, Any], data: Any) -> str:

@@ -18,7 +18,8 @@ Incremental and resumable, per repository and stream (``sync_state``):
   since rows are keyed and replaced whole, it ends with the rows of an uninterrupted run.
 * Everything a page needs from the network (including the follow-up queries that
   complete nested lists) is fetched and mapped before its transaction opens, so a
-  malformed answer writes nothing and the database is never locked while we wait on GitHub.
+  malformed answer writes nothing (the client asks again, and stops the run if it
+  persists) and the database is never locked while we wait on GitHub.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import pandas as pd
 
 from ingest import writer
 from ingest.github import mapping
-from ingest.github.client import GitHubClient, GitHubError, MalformedResponseError
+from ingest.github.client import GitHubClient, GitHubError
 from settings import InputError, Settings, settings
 from store import ensure_store, read_connection, write_transaction
 
@@ -56,6 +57,7 @@ class Context:
     config: Settings
     progress: Callable[[str], None]
     since: datetime | None = None
+    full: bool = False  # ignore every saved cursor: fetch from the start (or from since)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -110,16 +112,20 @@ def _complete_nested(ctx: Context, repo: str, node: dict[str, Any]) -> None:
         for name in mapping.NESTED:
             variables[f"with{name.capitalize()}"] = name in more
             variables[f"{name}After"] = more.get(name)
-        data = ctx.client.graphql(
-            "pull_request_more", variables, what=f"pull request {repo}#{node.get('number')}"
+        extra = ctx.client.graphql(
+            "pull_request_more",
+            variables,
+            what=f"pull request {repo}#{node.get('number')}",
+            parse=_the_node,
         )
-        extra = data.get("node")
-        if not isinstance(extra, dict):
-            raise MalformedResponseError(
-                f"GitHub returned no pull request {repo}#{node.get('number')} when asked for "
-                f"the rest of its lists; nothing from that page was written"
-            )
         mapping.merge_more(node, extra)
+
+
+def _the_node(data: dict[str, Any]) -> dict[str, Any]:
+    extra = data.get("node")
+    if not isinstance(extra, dict):
+        raise mapping.PayloadError("node is missing (asked for the rest of its lists)")
+    return extra
 
 
 def _map_pull_requests(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
@@ -241,7 +247,41 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _read_state(db: Path, repo: str, stream: str) -> tuple[str | None, dict[str, Any]]:
+class CorruptSyncStateError(InputError):
+    """A saved sync cursor that cannot be read: only a full re-sync can go on, so ask."""
+
+
+def _cursor_problem(cursor: str | None) -> str | None:
+    """What is wrong with a saved cursor, or None when it can be resumed from."""
+    if not cursor:
+        return None
+    try:
+        state = json.loads(cursor)
+    except ValueError:
+        return "not JSON"
+    if not isinstance(state, dict):
+        return "not a JSON object"
+    for key in ("since", "floor", "high"):
+        try:
+            mapping.parse_dt(state.get(key), key)
+        except mapping.PayloadError as exc:
+            return str(exc)
+    if not isinstance(state.get("after"), str | None):
+        return "after should be a page cursor"
+    return None
+
+
+def _read_state(
+    db: Path, repo: str, stream: str, *, full: bool = False
+) -> tuple[str | None, dict[str, Any]]:
+    """The saved (status, cursor) of a stream; nothing when ``full`` (a full re-sync).
+
+    Raises:
+        CorruptSyncStateError: the saved cursor cannot be read (and ``full`` was not
+            asked for): a silent full re-sync could take hours of rate limit.
+    """
+    if full:
+        return None, {}
     with read_connection(db) as conn:
         found = conn.execute(
             "select status, cursor from sync_state where source = ? and scope = ? and stream = ?",
@@ -250,11 +290,13 @@ def _read_state(db: Path, repo: str, stream: str) -> tuple[str | None, dict[str,
     if not found:
         return None, {}
     status, cursor = found[0]
-    try:
-        state = json.loads(cursor) if cursor else {}
-    except ValueError:
-        state = {}
-    return status, state if isinstance(state, dict) else {}
+    problem = _cursor_problem(cursor)
+    if problem is not None:
+        raise CorruptSyncStateError(
+            f"the saved sync state of {repo} ({stream}) is unreadable ({problem}): run again "
+            "with --full to fetch it from the start (or from --since)"
+        )
+    return status, json.loads(cursor) if cursor else {}
 
 
 def _drop_unchanged(
@@ -287,10 +329,62 @@ def _drop_unchanged(
     return [n for n in kept if f"{repository.get('nameWithOwner')}#{n.get('number')}" not in same]
 
 
+@dataclass
+class _PageRead:
+    """One page's answer, checked and mapped (not yet written)."""
+
+    canonical: str
+    rows: Any
+    repo_row: dict[str, Any] | None
+    has_next: bool
+    end_cursor: str | None
+    reached_floor: bool
+    high: str | None
+
+
+def _read_page(
+    ctx: Context, stream: Stream, data: dict[str, Any], floor: datetime | None, high: str | None
+) -> _PageRead:
+    """Check and map one page's ``data``.
+
+    Raises:
+        mapping.PayloadError: the answer is not the shape the query asked for (the client
+            asks again).
+    """
+    repository = data.get("repository")
+    if repository is None:
+        raise mapping.PayloadError("repository is null")
+    conn_data = repository.get(stream.connection)
+    if not isinstance(conn_data, dict):
+        raise mapping.PayloadError(f"repository.{stream.connection} is missing")
+    nodes = mapping.nodes(conn_data, f"repository.{stream.connection}")
+    has_next, end_cursor = mapping.page_info(conn_data, f"repository.{stream.connection}")
+    kept = []
+    reached_floor = False
+    for node in nodes:
+        updated = mapping.parse_dt(node.get("updatedAt"), "updatedAt", required=True)
+        if floor is not None and updated < floor:
+            reached_floor = True
+            break
+        kept.append(node)
+        if high is None or updated > mapping.parse_dt(high, "high"):
+            high = _iso(updated)
+    if floor is not None and stream.table and kept:
+        kept = _drop_unchanged(ctx.db, stream.table, repository, kept, floor)
+    # GitHub's spelling of the repository (owner/name are case-insensitive and a renamed
+    # repository redirects), so ids match the references other text makes.
+    canonical = repository.get("nameWithOwner")
+    if not isinstance(canonical, str) or "/" not in canonical:
+        raise mapping.PayloadError("repository.nameWithOwner is missing")
+    rows = stream.map_page(ctx, canonical, kept)
+    repo_row = mapping.repository_row(repository) if stream.name == "pull_requests" else None
+    return _PageRead(canonical, rows, repo_row, has_next, end_cursor, reached_floor, high)
+
+
 def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
     """Fetch one stream of one repository from where it stands; return items written."""
     owner, name = repo.split("/", 1)
-    status, state = _read_state(ctx.db, repo, stream.name)
+    status, state = _read_state(ctx.db, repo, stream.name, full=ctx.full)
     since_s = state.get("since")
     if status == "running":  # resume a run that was stopped
         high_s, after = state.get("high"), state.get("after")
@@ -309,11 +403,21 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
         if stream.server_since:
             variables["since"] = _iso(floor)
         what = f"repository {repo}"
+
+        def read(data: dict[str, Any], high: str | None = high_s) -> _PageRead:
+            return _read_page(ctx, stream, data, floor, high)
+
         try:
             # A heavy page that GitHub keeps failing on (502, timeouts) is asked again
-            # smaller: after two failures at each size, then with the full retry policy.
-            data = ctx.client.graphql(
-                stream.query, variables, what=what, attempts=2 if size > MIN_PAGE_SIZE else None
+            # smaller: after two failures at each size, then with the full retry policy. An
+            # answer that cannot be read (cut, HTML, wrong shape) is asked again by the
+            # client and, if it persists, stops the run (MalformedResponseError).
+            page = ctx.client.graphql(
+                stream.query,
+                variables,
+                what=what,
+                attempts=2 if size > MIN_PAGE_SIZE else None,
+                parse=read,
             )
         except GitHubError as exc:
             if not exc.transient or size <= MIN_PAGE_SIZE:
@@ -321,41 +425,9 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
             size = max(MIN_PAGE_SIZE, size // 2)
             ctx.progress(f"  {repo}: GitHub keeps failing on this page; asking {size} at a time")
             continue
-        try:
-            repository = data.get("repository")
-            if repository is None:
-                raise mapping.PayloadError("repository is null")
-            conn_data = repository.get(stream.connection)
-            if not isinstance(conn_data, dict):
-                raise mapping.PayloadError(f"repository.{stream.connection} is missing")
-            nodes = mapping.nodes(conn_data, f"repository.{stream.connection}")
-            has_next, end_cursor = mapping.page_info(conn_data, f"repository.{stream.connection}")
-            kept = []
-            reached_floor = False
-            for node in nodes:
-                updated = mapping.parse_dt(node.get("updatedAt"), "updatedAt", required=True)
-                if floor is not None and updated < floor:
-                    reached_floor = True
-                    break
-                kept.append(node)
-                if high_s is None or updated > mapping.parse_dt(high_s, "high"):
-                    high_s = _iso(updated)
-            if floor is not None and stream.table and kept:
-                kept = _drop_unchanged(ctx.db, stream.table, repository, kept, floor)
-            # GitHub's spelling of the repository (owner/name are case-insensitive and a
-            # renamed repository redirects), so ids match the references other text makes.
-            canonical = repository.get("nameWithOwner")
-            if not isinstance(canonical, str) or "/" not in canonical:
-                raise mapping.PayloadError("repository.nameWithOwner is missing")
-            rows = stream.map_page(ctx, canonical, kept)
-            repo_row = (
-                mapping.repository_row(repository) if stream.name == "pull_requests" else None
-            )
-        except mapping.PayloadError as exc:
-            raise MalformedResponseError(
-                f"GitHub's answer for {what} ({stream.noun}, page {pages + 1}) is malformed: "
-                f"{exc}; nothing from that page was written"
-            ) from None
+        canonical, rows, repo_row = page.canonical, page.rows, page.repo_row
+        has_next, end_cursor = page.has_next, page.end_cursor
+        reached_floor, high_s = page.reached_floor, page.high
         done = reached_floor or not has_next
         if done:
             final_since = high_s or since_s or (_iso(ctx.since) if ctx.since else None)
@@ -420,6 +492,7 @@ def sync_github(
     db: str | Path | None = None,
     since: datetime | None = None,
     config: Settings | None = None,
+    full: bool = False,
     progress: Callable[[str], None] = lambda _line: None,
 ) -> SyncSummary:
     """Fetch pull requests, reviews and bug issues of ``repos`` (and every repo of ``org``).
@@ -428,10 +501,14 @@ def sync_github(
         client: a connected :class:`GitHubClient`.
         since: ignore anything last updated before this (a floor for a first sync).
         config: settings (bug labels, AI labels and agents); defaults to ``settings()``.
+        full: ignore the saved sync state and fetch everything again (rows are replaced
+            whole, so nothing is duplicated).
 
     Raises:
-        InputError: a bad repository name, bad credentials, an unknown repository.
-        GitHubError: GitHub kept failing or answered something unusable.
+        InputError: a bad repository name, bad credentials, an unknown repository, or
+            GitHub kept answering something unusable (``MalformedResponseError``).
+        CorruptSyncStateError: a saved cursor is unreadable and ``full`` was not asked for.
+        GitHubError: GitHub kept failing (5xx, timeouts) or refused the query.
     """
     names = [check_repo_name(r) for r in repos]
     if org:
@@ -443,6 +520,7 @@ def sync_github(
     path = ensure_store(db)
     ctx = Context(client=client, db=path, config=config or settings(), progress=progress)
     ctx.since = since
+    ctx.full = full
     for index, repo in enumerate(names, start=1):
         progress(f"[{index}/{len(names)}] {repo}")
         for stream in STREAMS:

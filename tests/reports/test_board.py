@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import metrics
+from metrics.calendar import Quarter
 from reports import board as board_module
 from reports.markdown import board_markdown
-from reports.quarters import Quarter
 from tests.reports.conftest import PEOPLE, PERSON_NAMES, build_org
 
 Q3 = Quarter(2026, 3)

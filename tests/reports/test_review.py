@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import metrics
+from metrics.calendar import BadQuarterError, Quarter, parse_quarter, quarter_of
 from reports import review
 from reports.markdown import review_markdown
-from reports.quarters import BadQuarterError, Quarter, parse_quarter, quarter_of
 
 Q3 = Quarter(2026, 3)
 SIX = {"code_quality", "productivity", "judgment", "collaboration", "growth", "responsibility"}

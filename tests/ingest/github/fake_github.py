@@ -256,6 +256,11 @@ class Fault:
         headers_fn: headers computed when the fault fires (e.g. a reset one second ahead).
         mutate: applied to a GraphQL result before it is sent (malformed answers).
         delay_s: sleep before answering (timeouts).
+        cut: send only this share of the real GraphQL answer's bytes (a proxy or a dropped
+            connection cutting it short).
+        cut_keeps_length: with ``cut``, still declare the whole answer's Content-Length
+            and close the connection after the part sent (the connection broke mid-answer).
+        content_type: the Content-Type of ``body`` (``text/html`` for an error page).
     """
 
     match: str = "graphql"
@@ -266,6 +271,20 @@ class Fault:
     body: Any = None
     mutate: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     delay_s: float = 0.0
+    cut: float | None = None
+    cut_keeps_length: bool = False
+    content_type: str | None = None
+
+
+def html_error_page(times: int = 1, match: str = "graphql") -> Fault:
+    """An HTML error page sent with status 200, as some proxies and GitHub's edge do."""
+    return Fault(
+        match=match,
+        times=times,
+        content_type="text/html; charset=utf-8",
+        body="<!DOCTYPE html>\n<html><head><title>Unicorn! · GitHub</title></head>"
+        "<body><p>We had issues producing the response to your request.</p></body></html>",
+    )
 
 
 def primary_rate_limit(match: str = "graphql", status: int = 403, ahead_s: float = 1) -> Fault:
@@ -640,20 +659,33 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Quiet."""
 
-    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: Any,
+        headers: dict[str, str] | None = None,
+        *,
+        content_type: str | None = None,
+        cut: float | None = None,
+        cut_keeps_length: bool = False,
+    ) -> None:
         if isinstance(body, dict | list):
             raw = json.dumps(body).encode()
         elif isinstance(body, str):
             raw = body.encode()
         else:
             raw = body or b""
+        sent = raw if cut is None else raw[: int(len(raw) * cut)]
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(raw)))
+        self.send_header("Content-Type", content_type or "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw) if cut_keeps_length else len(sent)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(raw)
+        self.wfile.write(sent)
+        if cut is not None and cut_keeps_length:
+            self.wfile.flush()
+            self.close_connection = True  # the client is left waiting for the rest
 
     def _authorized(self) -> bool:
         header = self.headers.get("Authorization", "")
@@ -688,7 +720,7 @@ class _Handler(BaseHTTPRequestHandler):
                 headers.update(fault.headers_fn())
             seen.status = fault.status
             with contextlib.suppress(OSError):
-                self._send(fault.status, fault.body, headers)
+                self._send(fault.status, fault.body, headers, content_type=fault.content_type)
             return True
         return False
 
@@ -733,5 +765,7 @@ class _Handler(BaseHTTPRequestHandler):
         result = self.fake.execute(payload)
         if fault is not None and fault.mutate is not None:
             result = fault.mutate(result)
+        cut = fault.cut if fault is not None else None
+        keeps = fault.cut_keeps_length if fault is not None else False
         with contextlib.suppress(OSError):
-            self._send(200, result, self.fake.rate_headers())
+            self._send(200, result, self.fake.rate_headers(), cut=cut, cut_keeps_length=keeps)

@@ -117,18 +117,35 @@ def test_bad_input_exits_2_with_one_clear_line(
     assert TOKEN not in out + err and "ghp_badbadbadbad" not in out + err
 
 
-def test_malformed_answer_exits_1(fake: FakeGitHub, tmp_path: Path, capsys, monkeypatch) -> None:
+def test_a_malformed_answer_that_persists_exits_2_and_a_rerun_resumes(
+    fake: FakeGitHub, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    from functools import partial
+
     from fake_github import Fault
 
-    fake.faults.append(Fault(body="{not json", status=200))
+    from ingest.github import client as gh_client
+
+    # the CLI's own policy, with waits of 10 ms instead of 2 s, 4 s, ... (6 tries)
+    monkeypatch.setattr(gh_client, "RetryPolicy", partial(gh_client.RetryPolicy, backoff_s=0.01))
+    fake.faults += [Fault(times=1), Fault(cut=0.5, times=100)]  # page 1 fine, then cut
     db = tmp_path / "t.duckdb"
-    code, _out, err = cli(
-        ["ingest", "github", "--repo", "acme/api", "--api-url", fake.url, "--db", str(db)],
-        capsys,
-        monkeypatch,
-    )
-    assert code == 1
-    assert "not valid JSON" in err and "nothing" in err
+    args = ["ingest", "github", "--repo", "acme/api", "--repo", "acme/web"]
+    code, out, err = cli([*args, "--api-url", fake.url, "--db", str(db)], capsys, monkeypatch)
+    assert code == 2, err
+    assert out == ""
+    final = [line for line in err.splitlines() if line.startswith("teamlens:")]
+    assert final == [
+        "teamlens: GitHub's answer for repository acme/api was cut short (not valid JSON), 6 "
+        "times in a row; nothing from it was written (run again later: the sync resumes where "
+        "it stopped)"
+    ]
+    assert sum("was cut short" in line and line.startswith("waiting") for line in err.splitlines())
+    assert "Traceback" not in err
+    fake.faults.clear()
+    code, _out, err = cli([*args, "--api-url", fake.url, "--db", str(db)], capsys, monkeypatch)
+    assert code == 0, err
+    assert snapshot(db) == _reference(tmp_path)
 
 
 # -- killed and resumed ----------------------------------------------------------------------
@@ -226,3 +243,41 @@ def test_killed_at_random_moments_resumes_to_exactly_the_uninterrupted_rows(
     again = subprocess.run(_command(fake, db), cwd=ROOT, env=_env(), capture_output=True, text=True)
     assert again.returncode == 0
     assert snapshot(db) == _reference(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("cursor", "problem"),
+    [
+        ("{not json", "not JSON"),
+        ('["a", "list"]', "not a JSON object"),
+        ('{"since": "yesterday"}', "since should be a date-time"),
+        ('{"since": null, "after": 12}', "after should be a page cursor"),
+    ],
+)
+def test_a_corrupt_cursor_says_so_and_asks_for_full(
+    fake: FakeGitHub, tmp_path: Path, capsys, monkeypatch, cursor, problem
+) -> None:
+    import store
+    from ingest import writer
+
+    db = tmp_path / "t.duckdb"
+    args = ["ingest", "github", "--repo", "acme/web", "--api-url", fake.url, "--db", str(db)]
+    assert cli(args, capsys, monkeypatch)[0] == 0
+    whole = snapshot(db)
+    with store.write_transaction(db) as conn:
+        writer.set_sync_state(
+            conn, source="github", scope="acme/web", stream="pull_requests", status="complete",
+            cursor=cursor,
+        )  # fmt: skip
+    requests = len(fake.seen)
+    code, out, err = cli(args, capsys, monkeypatch)
+    assert code == 2, err
+    [line] = [x for x in err.splitlines() if x.startswith("teamlens:")]
+    assert "acme/web (pull_requests) is unreadable" in line and problem in line
+    assert "--full" in line and out == ""
+    assert len(fake.seen) == requests, "nothing was fetched before asking"
+    # asked for, the full re-sync ends with the same rows and a readable cursor
+    code, _out, err = cli([*args, "--full"], capsys, monkeypatch)
+    assert code == 0, err
+    assert snapshot(db) == whole
+    assert cli(args, capsys, monkeypatch)[0] == 0

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fake_github import (
+    BASE,
     TOKEN,
     FakeGitHub,
     Fault,
     graphql_rate_limited,
+    html_error_page,
     primary_rate_limit,
+    review,
     secondary_rate_limit,
 )
 from github_testkit import Sleeps, count, make_client, populate, snapshot
@@ -178,33 +182,105 @@ def test_unknown_organization_is_named(fake: FakeGitHub, db: Path) -> None:
         sync.sync_github(client, org="nobody", db=db)
 
 
-def _second_pr_page(kind: str) -> Fault:
+def _unusable(kind: str, times: int = 1) -> Fault:
+    """An answer teamlens cannot use, of each kind issue 10 names."""
+
     def mangle(result: dict) -> dict:
         nodes = result["data"]["repository"]["pullRequests"]["nodes"]
         nodes[3]["createdAt"] = "yesterday"
         return result
 
+    if kind == "cut":  # the real answer, cut at 60% (a proxy's short Content-Length)
+        return Fault(cut=0.6, times=times)
+    if kind == "broken":  # the whole Content-Length promised, the connection closed early
+        return Fault(cut=0.3, cut_keeps_length=True, times=times)
+    if kind == "html":
+        return html_error_page(times=times)
     if kind == "json":
-        return Fault(body='{"data": {"repository": ', status=200)
+        return Fault(body='{"data": {"repository": ', times=times)
+    if kind == "empty":
+        return Fault(body="", times=times)
     if kind == "shape":
-        return Fault(mutate=mangle)
-    return Fault(body={"data": {"repository": {"nameWithOwner": "acme/api"}}}, status=200)
+        return Fault(mutate=mangle, times=times)
+    return Fault(body={"data": {"repository": {"nameWithOwner": "acme/api"}}}, times=times)
 
 
-@pytest.mark.parametrize("kind", ["json", "shape", "missing"])
-def test_a_malformed_page_writes_nothing_and_a_rerun_completes(
+_WHY = {
+    "cut": "was cut short (not valid JSON)",
+    "broken": "broke off mid-answer",
+    "html": "was not JSON (a web page or plain text)",
+    "json": "was cut short (not valid JSON)",
+    "empty": "was empty",
+    "shape": "is malformed (pullRequest #",
+    "missing": "is malformed (repository.pullRequests is missing)",
+}
+
+
+@pytest.mark.parametrize("kind", list(_WHY))
+def test_an_unusable_answer_once_is_asked_again_and_the_run_completes(
     fake: FakeGitHub, db: Path, tmp_path: Path, kind: str
 ) -> None:
     fake.faults.append(Fault(times=1))  # the first page goes through untouched
-    fake.faults.append(_second_pr_page(kind))
-    with pytest.raises(gh.MalformedResponseError, match="acme/api") as info:
-        sync_with(fake, db)
-    assert "nothing" in str(info.value)
+    fake.faults.append(_unusable(kind))
+    summary, sleeps, lines = sync_with(fake, db, policy=RetryPolicy(backoff_s=3.0))
+    # one wait with the first backoff, and the user is told why
+    assert sleeps.calls == [3.0]
+    waits = [line for line in lines if line.startswith("waiting")]
+    assert len(waits) == 1 and _WHY[kind] in waits[0] and "repository acme/api" in waits[0]
+    assert summary.pull_requests == 120
+    assert snapshot(db) == reference(tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["cut", "html", "shape"])
+def test_an_unusable_answer_that_persists_stops_and_a_rerun_resumes(
+    fake: FakeGitHub, db: Path, tmp_path: Path, kind: str
+) -> None:
+    fake.faults.append(Fault(times=1))  # the first page goes through untouched
+    fake.faults.append(_unusable(kind, times=100))
+    sleeps = Sleeps()
+    with pytest.raises(gh.MalformedResponseError) as info:
+        sync_with(fake, db, sleep=sleeps, policy=RetryPolicy(backoff_s=1.0))
+    message = str(info.value)
+    assert "\n" not in message and TOKEN not in message
+    assert f"GitHub's answer for repository acme/api {_WHY[kind]}" in message
+    assert "6 times in a row; nothing from it was written" in message
+    # the policy's 6 tries with exponential backoff, at the same page size
+    assert sleeps.calls == [1.0, 2.0, 4.0, 8.0, 16.0]
+    sizes = [s.variables["first"] for s in fake.graphql_requests() if s.operation == "PullRequests"]
+    assert sizes == [50] * 7
     # only the first page (50 PRs) is in, and the stream says where to resume
     assert count(db, "select count(*) from pull_requests") == 50
     assert count(db, "select status from sync_state where stream = 'pull_requests'") == "running"
+    fake.faults.clear()
     sync_with(fake, db)
     assert snapshot(db) == reference(tmp_path)
+
+
+def test_a_follow_up_query_cut_short_is_asked_again(fake: FakeGitHub, db: Path) -> None:
+    # the newest PR (so on the first page), with more reviews than the page query holds
+    fake.add_pr(
+        "acme/api",
+        121,
+        created=BASE + timedelta(days=30),
+        reviews=[review(f"Rmany{i}", login="bob", at=BASE) for i in range(130)],
+    )
+    fake.faults += [Fault(times=1), Fault(cut=0.5)]  # the first page, then its follow-up cut
+    summary, sleeps, lines = sync_with(fake, db)
+    assert len(sleeps.calls) == 1
+    assert any("pull request acme/api#121" in line and "cut short" in line for line in lines)
+    assert summary.pull_requests == 121
+    assert count(db, "select count(*) from reviews where pr_id = 'acme/api#121'") == 130
+
+
+def test_an_html_page_while_listing_an_org_is_asked_again(fake: FakeGitHub, db: Path) -> None:
+    fake.faults.append(html_error_page(match="rest"))
+    sleeps, lines = Sleeps(), []
+    client = make_client(fake, sleep=sleeps, lines=lines)
+    summary = sync.sync_github(client, org="acme", db=db)
+    client.close()
+    assert summary.repositories == ["acme/api"]
+    assert len(sleeps.calls) == 1
+    assert any("organization acme is not a list of repositories" in line for line in lines)
 
 
 def test_the_token_is_nowhere_in_the_database(fake: FakeGitHub, db: Path) -> None:

@@ -266,10 +266,11 @@ def test_a_stopped_run_resumes_with_its_since(fake: FakeGitHub, db: Path) -> Non
     from ingest.github.client import MalformedResponseError
 
     populate(fake, prs=200, issues=0)
-    fake.faults += [Fault(times=1), Fault(body="{oops", status=200)]
+    fake.faults += [Fault(times=1), Fault(body="{oops", status=200, times=100)]
     since = BASE + timedelta(hours=100)
     with pytest.raises(MalformedResponseError):
         run(fake, db, since=since)
+    fake.faults.clear()
     run(fake, db)  # resumed without --since: still stops where the first run would have
     # PR n is updated at BASE + (n + 5) h + 1 min, so PRs 95..200 are at or after `since`
     assert count(db, "select min(number) from pull_requests") == 95
