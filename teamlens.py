@@ -13,7 +13,7 @@ import traceback
 
 import click
 
-from cli import demo, imports, ingest, metrics, report
+from cli import demo, git, imports, ingest, metrics, report
 from cli.common import echo_err
 from settings import InputError
 
@@ -25,7 +25,9 @@ COMMANDS: tuple[click.Command, ...] = (
     ingest.ingest_group,
     metrics.metrics_command,
     report.report_group,
+    git.szz_command,
 )
+ingest.ingest_group.add_command(git.ingest_git_command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

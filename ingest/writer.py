@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from ingest import references
+from ingest.git import ties
 
 Row = Mapping[str, Any]
 
@@ -163,7 +164,8 @@ def replace_pull_requests(
     """Replace pull requests whole: the PR rows, their commits, reviews, events and links.
 
     A PR seen again (new reviews, relabelled, a late revert) loses every child row it
-    had, so the store holds exactly what the source says now.
+    had, so the store holds exactly what the source says now. Its ties to git commits
+    (its own commits, its merge commit) are rebuilt in the same transaction.
 
     Args:
         extra_links: links the source states itself (GitHub's closing issue references),
@@ -182,6 +184,7 @@ def replace_pull_requests(
     upsert(conn, "pr_commits", commits, provenance)
     upsert(conn, "reviews", reviews, provenance)
     upsert(conn, "pr_events", events, provenance)
+    ties.refresh_store_ties(conn, pr_ids=ids, fetched_at=provenance["fetched_at"])
     links: list[dict[str, Any]] = []
     for pr in prs.to_dict("records"):
         links.extend(pr_links(pr))

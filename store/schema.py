@@ -204,6 +204,133 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         create index pr_events_pr on pr_events (pr_id);
         """,
     ),
+    (
+        2,
+        "git history, commit-to-PR ties and SZZ analyses",
+        f"""
+        -- What GitHub says links a PR to git history: its merge, squash or (last) rebased
+        -- commit on the base branch, and the branch it came from (tracker keys live there).
+        alter table pull_requests add column merge_commit_sha varchar;
+        alter table pull_requests add column head_ref varchar;
+        -- links gains fixes read from commit messages: from_id 'owner/name@sha',
+        -- method 'commit_message' (written by teamlens ingest git).
+
+        -- Commits read from a local clone (teamlens ingest git), from the object database.
+        create table git_commits (
+            repo           varchar not null,    -- 'owner/name'
+            sha            varchar not null,
+            parents        varchar[] not null,  -- first parent first; [] for a root commit
+            author_name    varchar,
+            author_email   varchar,
+            authored_at    timestamptz,
+            committed_at   timestamptz,
+            message        varchar,             -- the whole message, trailers included
+            trailers       struct(key varchar, value varchar)[],  -- the message's last
+                                                                 -- paragraph of Key: value
+            is_merge       boolean not null,
+            files_changed  integer not null,    -- files in the diff against the first parent
+            {PROVENANCE},
+            primary key (repo, sha)
+        );
+
+        -- Per file, the lines a commit changed against its first parent (for a merge: the
+        -- whole change the merge brought). Ranges are [start, count] pairs of line numbers,
+        -- deleted ones at the parent, added ones at the commit. Used to trace defects
+        -- (SZZ), never shown as a size or volume.
+        create table git_file_changes (
+            repo           varchar not null,
+            sha            varchar not null,
+            path           varchar not null,   -- path at the commit (at the parent if deleted)
+            old_path       varchar,            -- path at the parent, on a rename or copy
+            change_type    varchar not null,   -- A added, M modified, D deleted, R renamed,
+                                               -- C copied, T type changed
+            is_binary      boolean not null default false,
+            deleted_ranges integer[][],        -- null: the content could not be read
+            added_ranges   integer[][],
+            {PROVENANCE},
+            primary key (repo, sha, path)
+        );
+
+        -- Which pull request a commit belongs to, each tie with how it was found:
+        -- pr_commit (GitHub lists the commit among the PR's commits), merge_commit (the
+        -- PR's merge_commit_sha), rebased (a rebase-merged copy of a PR commit: same
+        -- author date and subject), squash_title ('Title (#N)' on the mainline),
+        -- merge_title ('Merge pull request #N from ...'), cherry_pick (the earlier of
+        -- 'Title (#orig) (#pick)': the PR the change was picked from). A commit may have
+        -- several; ingest/git/ties.py says which one attribution prefers.
+        create table commit_pull_requests (
+            repo       varchar not null,
+            sha        varchar not null,
+            pr_number  integer not null,
+            pr_id      varchar not null,     -- 'owner/repo#N' (the PR may not be stored)
+            method     varchar not null,
+            {PROVENANCE},
+            primary key (repo, sha, pr_number, method)
+        );
+
+        -- One row per fix commit analysed by SZZ (ingest/git/szz.py): traced, adds_only
+        -- (nothing deleted or changed: untraceable, never guessed), nothing_to_trace
+        -- (only tests, docs, lock files, blank or comment lines), too_tangled (too many
+        -- files to blame), or unreadable (the fix or its parent is not in the clone).
+        create table szz_fixes (
+            repo            varchar not null,
+            fix_sha         varchar not null,
+            status          varchar not null,
+            reason          varchar,           -- why, in words, for any status
+            files_changed   integer not null,  -- files the fix changed
+            files_traced    integer not null,  -- of them, blamed (not skipped)
+            lines_traced    integer not null,  -- deleted/changed lines traced to a commit
+            candidates      integer not null,  -- distinct commits those lines lead to
+            tangle_factor   double not null,   -- in (0, 1]; 1 for a focused fix
+            algorithm       varchar not null,  -- version of the analysis (re-run when it
+                                               -- changes)
+            analysed_at     timestamptz not null,
+            {PROVENANCE},
+            primary key (repo, fix_sha)
+        );
+
+        -- The evidence: each line the fix deleted or changed, at the fix's parent, and
+        -- the commit (path, line) blame leads it to; or why it was not traced. line 0
+        -- stands for a whole file skipped (a test, lock, generated or fixture file).
+        create table szz_lines (
+            repo          varchar not null,
+            fix_sha       varchar not null,
+            path          varchar not null,   -- at the fix's parent
+            line          integer not null,   -- at the fix's parent; 0: the whole file
+            blamed_sha    varchar,            -- null when skipped
+            blamed_path   varchar,
+            blamed_line   integer,
+            skip_reason   varchar,            -- blank, comment, test, lock file,
+                                              -- generated, fixture, documentation, ...
+            {PROVENANCE},
+            primary key (repo, fix_sha, path, line)
+        );
+
+        -- The commits a fix's lines lead to, with their confidence in (0, 1]: the share
+        -- of the fix's traced lines that lead to the commit times the fix's tangle
+        -- factor (docs/how-we-measure.md). The date filter (committed before the defect
+        -- was reported) and the as-of rule are applied by the metrics layer.
+        create table szz_candidates (
+            repo           varchar not null,
+            fix_sha        varchar not null,
+            commit_sha     varchar not null,
+            committed_at   timestamptz,
+            authored_at    timestamptz,
+            lines          integer not null,   -- traced lines leading to this commit
+            confidence     double not null,
+            is_in_window   boolean not null,   -- committed close to the fix's most recent
+                                               -- candidate (lag <= 2 x least lag + 30 days):
+                                               -- only these are blamed; recompute after
+                                               -- dropping candidates made after the report
+            {PROVENANCE},
+            primary key (repo, fix_sha, commit_sha)
+        );
+
+        create index git_commits_committed on git_commits (committed_at);
+        create index commit_pull_requests_pr on commit_pull_requests (pr_id);
+        create index szz_candidates_commit on szz_candidates (commit_sha);
+        """,
+    ),
 )
 
 SCHEMA_VERSION: int = MIGRATIONS[-1][0]
@@ -223,7 +350,23 @@ USER_TABLES: tuple[str, ...] = (
     "links",
     "competency_assessments",
     "recognitions",
+    "git_commits",
+    "git_file_changes",
+    "commit_pull_requests",
+    "szz_fixes",
+    "szz_lines",
+    "szz_candidates",
     "sync_state",
+)
+
+# The tables `teamlens ingest git` writes (migration 2); the demo does not build them yet.
+GIT_TABLES: tuple[str, ...] = (
+    "git_commits",
+    "git_file_changes",
+    "commit_pull_requests",
+    "szz_fixes",
+    "szz_lines",
+    "szz_candidates",
 )
 
 # The column that dates a table's rows, for date ranges in `db info`.
@@ -235,5 +378,7 @@ DATE_COLUMNS: dict[str, str] = {
     "defects": "reported_at",
     "competency_assessments": "assessed_on",
     "recognitions": "recognized_on",
+    "git_commits": "committed_at",
+    "szz_fixes": "analysed_at",
     "sync_state": "last_synced_at",
 }

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 import teamlens
+from store import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +31,7 @@ def test_db_info_prints_tables_counts_ranges_and_syncs(small_db: Path) -> None:
     result = run("db", "info", "--db", str(small_db))
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "schema version  1" in out
+    assert f"schema version  {schema.SCHEMA_VERSION}" in out
     assert "pull_requests" in out and "2026-05-04 .. 2026-06-10" in out
     assert "test" in out.split("source")[-1]
 

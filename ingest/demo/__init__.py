@@ -26,7 +26,7 @@ import store
 from ingest import writer
 from ingest.demo import activity, curves, frames, growth, org
 from settings import InputError
-from store.schema import USER_TABLES
+from store.schema import GIT_TABLES, USER_TABLES
 
 SOURCE = "demo"
 BASE_PRS = 6000  # merged PRs of the base organization (every kind)
@@ -34,10 +34,11 @@ BASE_SHARE = 0.905  # of them, ordinary PRs by people (the rest: fixes, reverts,
 MERGE_SHARE = 0.955  # ordinary PRs that end merged within the year
 
 # Tables written by the demo, in write order (parents before children): every user table
-# but the links (the writer reads them from text) and sync state (written once at the end).
-TABLES = tuple(t for t in USER_TABLES if t not in ("links", "sync_state"))
+# but the links (the writer reads them from text), sync state (written once at the end) and
+# the git history tables (the demo has no git history yet).
+TABLES = tuple(t for t in USER_TABLES if t not in ("links", "sync_state", *GIT_TABLES))
 # Tables whose rows carry a provenance source (everything the store holds but meta).
-SOURCED_TABLES = (*TABLES, "links", "sync_state")
+SOURCED_TABLES = (*TABLES, "links", "sync_state", *GIT_TABLES)
 
 
 class RealDataPresent(InputError):  # noqa: N818 (name fixed by the CLI contract)

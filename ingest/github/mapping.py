@@ -86,6 +86,15 @@ def _int(obj: Any, key: str, where: str) -> int | None:
     return value
 
 
+def _merge_commit(node: Mapping[str, Any], where: str) -> str | None:
+    merge = node.get("mergeCommit")
+    if merge is None:
+        return None
+    if not isinstance(merge, dict):
+        raise PayloadError(f"{where}.mergeCommit should be an object, got {merge!r:.40}")
+    return _str(merge, "oid", f"{where}.mergeCommit")
+
+
 def parse_dt(value: Any, where: str, *, required: bool = False) -> datetime | None:
     """A GitHub DateTime (``2026-03-01T12:00:00Z``) as an aware UTC datetime."""
     if value is None:
@@ -367,6 +376,10 @@ def map_pull_request(
             "updated_at": parse_dt(node.get("updatedAt"), f"{where}.updatedAt", required=True),
             "base_ref": _str(node, "baseRefName", where),
             "head_sha": _str(node, "headRefOid", where),
+            "head_ref": _str(node, "headRefName", where),
+            # The merge, squash or (last) rebased commit on the base branch: how git history
+            # finds this PR (ingest/git/ties.py).
+            "merge_commit_sha": _merge_commit(node, where),
             "additions": _int(node, "additions", where),
             "deletions": _int(node, "deletions", where),
             "changed_files": _int(node, "changedFiles", where),

@@ -158,8 +158,10 @@ def pull_request(
     checks: list[dict[str, Any]] | None = None,
     additions: int = 10,
     deletions: int = 2,
+    merge_commit: str | None = None,
+    head_ref: str | None = None,
 ) -> dict[str, Any]:
-    """A PullRequest with its nested lists."""
+    """A PullRequest with its nested lists (a merged one has a merge commit oid)."""
     created = created or BASE + timedelta(hours=number)
     if merged is None and state == "MERGED":
         merged = created + timedelta(hours=5)
@@ -189,6 +191,10 @@ def pull_request(
         "closedAt": iso(merged) if merged else None,
         "updatedAt": iso(updated),
         "baseRefName": "main",
+        "headRefName": head_ref if head_ref is not None else f"change-{number}",
+        "mergeCommit": (
+            {"oid": merge_commit or f"{number:05d}{'e' * 35}"} if state == "MERGED" else None
+        ),
         "headRefOid": commits[-1]["commit"]["oid"] if commits else "0" * 40,
         "additions": additions,
         "deletions": deletions,

@@ -198,3 +198,16 @@ def test_issue_becomes_a_defect_only_with_a_bug_label() -> None:
     assert row["resolved_at"].day == 3
     node["labels"] = {"nodes": [{"name": "not-a-bug"}]}
     assert mapping.map_issue("o/r", node, CONFIG) is None
+
+
+def test_merge_commit_and_head_branch_are_kept_for_git_history() -> None:
+    # What ties git history to the PR (ingest/git/ties.py): the commit GitHub merged or
+    # squashed it into, and the branch name (tracker keys are often written there).
+    row = mapped(mergeCommit={"oid": "ab" * 20}, headRefName="PAY-142-fix-totals")
+    pr = row.pull_requests[0]
+    assert pr["merge_commit_sha"] == "ab" * 20
+    assert pr["head_ref"] == "PAY-142-fix-totals"
+    open_pr = mapped(state="OPEN", mergedAt=None, mergeCommit=None).pull_requests[0]
+    assert open_pr["merge_commit_sha"] is None and open_pr["head_ref"] is None
+    with pytest.raises(mapping.PayloadError, match="mergeCommit"):
+        mapped(mergeCommit="ab" * 20)

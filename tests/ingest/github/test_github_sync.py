@@ -90,6 +90,10 @@ def test_full_sync_rows(fake: FakeGitHub, db: Path) -> None:
     ]
     assert count(db, "select count(*) from repositories where repo = 'acme/api'") == 1
     assert count(db, "select count(distinct source) from pull_requests") == 1
+    # what ties git history to a PR: the fake's merged PRs have a merge commit oid
+    assert count(
+        db, "select merge_commit_sha || ' ' || head_ref from pull_requests where number=7"
+    ) == (f"{7:05d}{'e' * 35} change-7")
 
 
 def test_nested_lists_longer_than_a_page_are_fetched_completely(fake: FakeGitHub, db: Path) -> None:
