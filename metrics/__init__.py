@@ -6,11 +6,12 @@ Public API (small on purpose; pages, reports and the CLI call only these):
 * :func:`pr_facts`, :func:`defect_facts` — the per-PR and per-defect facts behind them;
 * :func:`red_flags` — the framework's red flags, with evidence;
 * :data:`REGISTRY`, :data:`REFUSED`, :func:`refuse_if_refused` — what is measured and
-  what is refused (with its reason).
+  what is refused (with its reason);
+* :func:`snapshot` — one read session with one fact build, for a report's many reads.
 """
 
 from metrics.aggregates import COVERAGE_COLUMNS, GROUPINGS, ORG_GROUP, PERIODS, compute
-from metrics.facts import BadAsOfError, defect_facts, parse_as_of, pr_facts
+from metrics.facts import BadAsOfError, defect_facts, parse_as_of, pr_facts, snapshot
 from metrics.flags import RedFlag, red_flags, unreadable_dimensions
 from metrics.registry import (
     METRICS,
@@ -43,5 +44,6 @@ __all__ = [
     "pr_facts",
     "red_flags",
     "refuse_if_refused",
+    "snapshot",
     "unreadable_dimensions",
 ]
