@@ -1,11 +1,17 @@
-"""Reports layer: numbers -> plotly figures and documents, shared by pages and the CLI.
+"""Reports layer: numbers -> documents, shared by pages, the CLI and the exports.
 
-* :mod:`reports.review` — a person's quarterly review packet (data); :mod:`reports.board`
-  — the board-ready executive summary (data, groups only); :mod:`reports.quarters`.
-* :mod:`reports.charts` — their figures (pages and exports draw the same ones);
-  :mod:`reports.figures` — figures of the metrics pages.
-* :mod:`reports.markdown`, :mod:`reports.pdf`, :mod:`reports.pptx` — the exports;
-  :mod:`reports.images` — figures to PNG offline (kaleido).
+* :mod:`reports.document` — the blocks every report is made of (heading, paragraph,
+  figure tile, table, bullets, chart, row, page break, speaker notes);
+* builders, each reading one snapshot of the store and returning a document:
+  :mod:`reports.review` (a person's quarterly review packet; its dimensions in
+  :mod:`reports.dimensions`) and :mod:`reports.board` (the executive summary, groups only);
+* renderers, which know blocks and nothing of reports: :mod:`reports.markdown`,
+  :mod:`reports.pdf`, :mod:`reports.pptx`, and :mod:`reports.screen` for the pages;
+* :mod:`reports.formats` — the one table of export formats (CLI and download buttons);
+* :mod:`reports.charts` — the documents' figures; :mod:`reports.figures` — the metrics
+  pages' figures; :mod:`reports.images` — figures to PNG offline (kaleido);
+  :mod:`reports.format` — numbers and untrusted text as words; :mod:`reports.quarters`.
 
-Reports call only public functions of ``metrics`` and ``framework``; no SQL here.
+Reports call only public functions of ``metrics`` and ``framework``: every number is
+computed there; reports hold no SQL and no arithmetic on data.
 """
