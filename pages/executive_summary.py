@@ -41,7 +41,7 @@ if f.teams:
 db, version = str(f.db), f.data_version
 summary = summary_of(db, version, label, f.as_of)
 kinds = formats.for_kind(summary.kind)
-for column, fmt in zip(st.columns(len(kinds) + 1), kinds, strict=False):
+for column, fmt in zip(st.columns(len(kinds)), kinds, strict=True):
     column.download_button(
         f"⬇️ Executive summary ({fmt.label})",
         data=lambda fmt=fmt: export(db, version, label, f.as_of, fmt.suffix),

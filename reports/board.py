@@ -58,12 +58,12 @@ ORG_METRICS: tuple[str, ...] = (
     "unreviewed_merge_rate",
     "rubber_stamp_rate",
 )
-# The by-group table: (header, metric id, unit); "People" is group_people.
-GROUP_FIGURES: tuple[tuple[str, str, str], ...] = (
-    ("QACT median", "qact_p50_h", "hours"),
-    ("Change failure", "change_failure_rate", "share"),
-    ("Defect rate", "defect_rate", "defects per PR"),
-    ("Unreviewed", "unreviewed_merge_rate", "share"),
+# The by-group table: (header, metric id); "People" is group_people.
+GROUP_FIGURES: tuple[tuple[str, str], ...] = (
+    ("QACT median", "qact_p50_h"),
+    ("Change failure", "change_failure_rate"),
+    ("Defect rate", "defect_rate"),
+    ("Unreviewed", "unreviewed_merge_rate"),
 )
 
 
@@ -246,12 +246,12 @@ def _group_note(shown: groups.ShownGroups) -> str:
 def _details(quarter: Quarter, shown: groups.ShownGroups, shares: skills.SkillShares, notes):
     previous = quarter.previous().label
     group_table = Table(
-        ("Group", "People", *(header for header, _, _ in GROUP_FIGURES)),
+        ("Group", "People", *(header for header, _ in GROUP_FIGURES)),
         tuple(
             (
                 g.group,
                 g.group_people,
-                *(value_text(g.figures.get(m), unit) for _, m, unit in GROUP_FIGURES),
+                *(value_text(g.figures.get(m), metrics.METRICS[m].unit) for _, m in GROUP_FIGURES),
             )
             for g in shown.rows
         ),
@@ -317,7 +317,7 @@ def build_board(
             period="quarter",
             period_label=quarter.period_label,
             merged_on=(quarter.start, quarter.end),
-            metric_ids=[m for _, m, _ in GROUP_FIGURES],
+            metric_ids=[m for _, m in GROUP_FIGURES],
             config=config,
         )
     now = compare.period_values(org, metrics.ORG_GROUP, quarter.period_label)

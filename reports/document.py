@@ -17,7 +17,7 @@ presenter).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 # A column's role tells a renderer how wide it should be: a label (a name), a figure (a
@@ -204,7 +204,6 @@ class Document:
     footer: str = ""
     file_stem: str = "report"  # file name without its suffix
     landscape: bool = False
-    meta: dict[str, str] = field(default_factory=dict)  # e.g. the author, for file metadata
 
     def walk(self) -> Iterator[Block]:
         """Every block, depth first (the blocks of a Row's columns after the Row)."""
