@@ -76,10 +76,35 @@ class Settings:
     ai_split_min_prs: int = 10
     # Executive views merge groups smaller than this into "Other".
     small_group_min_people: int = 5
-    # After a team's AI adoption date: the expected productivity dip (never a red flag).
-    transition_weeks: int = 4
+    # Too little data: a (group, period) with fewer merged PRs shows no medians or rates on
+    # the pages, and a red flag never compares it; a repair-time median needs this many
+    # defects. The CLI and the API still return the numbers, with is_low_data beside them.
+    min_prs: int = 5
+    min_defects: int = 3
+    # Red flags (docs/how-we-measure.md and the How we measure page quote these values).
+    # Rubber-stamping: at least this many rubber-stamped PRs and this share of reviewed PRs.
+    flag_rubber_stamp_min: int = 3
+    flag_rubber_stamp_rate: float = 0.25
+    # Volume over quality: merged PRs up by this share on the baseline, while the defect
+    # rate or the median QACT worsens by at least this fraction of that rise.
+    flag_volume_up: float = 0.20
+    flag_quality_worse: float = 0.5
+    # Unreviewed merges: at least this many, and this share of the period's merged PRs.
+    flag_unreviewed_min: int = 2
+    flag_unreviewed_rate: float = 0.10
+    # Inside the transition window (the framework file's review.transition_dip_weeks), a
+    # drop of this share in merged PRs or a rise in median cycle time is the expected dip.
+    flag_dip: float = 0.10
     # The competency framework (data/framework.toml unless an organization names its own).
     framework_path: str = "data/framework.toml"
+
+
+# Settings that teamlens no longer reads, with where their value lives now: a file that
+# still sets one is refused, so nobody believes a value is in force when it is not.
+MOVED: dict[str, str] = {
+    "transition_weeks": "the transition window is the framework file's "
+    "review.transition_dip_weeks (its longest value)",
+}
 
 
 def _coerce(name: str, value: object, default: object) -> object:
@@ -87,8 +112,14 @@ def _coerce(name: str, value: object, default: object) -> object:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise SettingsError(f"setting {name!r} must be a list of strings")
         return tuple(value)
-    if isinstance(default, bool) or not isinstance(value, type(default) | int):
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise SettingsError(f"setting {name!r} must be a str")
+        return value
+    if isinstance(value, bool) or not isinstance(value, type(default) | int):
         raise SettingsError(f"setting {name!r} must be a {type(default).__name__}")
+    if value < 0:
+        raise SettingsError(f"setting {name!r} must not be negative (got {value})")
     return type(default)(value)
 
 
@@ -110,6 +141,8 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     known = {f.name for f in fields(Settings)}
     changes = {}
     for name, value in raw.items():
+        if name in MOVED:
+            raise SettingsError(f"{file}: setting {name!r} is no longer read: {MOVED[name]}")
         if name not in known:
             raise SettingsError(f"{file}: unknown setting {name!r}")
         changes[name] = _coerce(name, value, getattr(defaults, name))

@@ -30,6 +30,99 @@ from store import StoreError, data_version, resolve_db
 
 PERIODS = ("week", "month", "quarter")
 PAGE_TITLE = "teamlens"
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """One page of the app: its file ``pages/<stem>.py`` (and URL ``/<stem>``), its title
+    and icon in the navigation, its section, and what the overview says of it."""
+
+    stem: str
+    title: str
+    icon: str
+    section: str
+    blurb: str
+
+    @property
+    def path(self) -> Path:
+        return PAGES_DIR / f"{self.stem}.py"
+
+
+# The one list of pages: app.py's navigation, the overview's links and the browser test
+# all read it. A listed page whose file is missing is an error, never silently left out.
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry(
+        "team_trends",
+        "Team trends",
+        "📈",
+        "Teams",
+        "quality-adjusted cycle time, defects, review health",
+    ),
+    PageEntry(
+        "competencies",
+        "Competencies",
+        "🧭",
+        "Teams",
+        "the team's levels and recording assessments",
+    ),
+    PageEntry(
+        "person",
+        "Person",
+        "🙂",
+        "People",
+        "one engineer against their own history and growth goal",
+    ),
+    PageEntry("quarterly_review", "Quarterly review", "🗂️", "People", "a review packet per person"),
+    PageEntry(
+        "executive_summary",
+        "Executive summary",
+        "🏛️",
+        "Leadership",
+        "a board-ready one-pager",
+    ),
+    PageEntry(
+        "how_we_measure",
+        "How we measure",
+        "📏",
+        "About the data",
+        "every metric and the refused ones",
+    ),
+    PageEntry(
+        "data_sources",
+        "Data sources",
+        "🔌",
+        "About the data",
+        "what is loaded and how to connect GitHub",
+    ),
+)
+
+
+class MissingPageError(RuntimeError):
+    """A page listed in :data:`PAGES` has no file: a broken install, not a smaller app."""
+
+
+def page_entries() -> tuple[PageEntry, ...]:
+    """:data:`PAGES`, after checking that every page's file exists.
+
+    Raises:
+        MissingPageError: naming every listed page whose file is missing.
+    """
+    missing = [entry.path.name for entry in PAGES if not entry.path.is_file()]
+    if missing:
+        raise MissingPageError(f"page files missing from {PAGES_DIR}: {', '.join(missing)}")
+    return PAGES
+
+
+def navigation() -> dict[str, list]:
+    """The sections of ``st.navigation``: the overview, then every page by section."""
+    sections: dict[str, list] = {"": [st.Page(overview, title="Overview", icon="🔭", default=True)]}
+    for entry in page_entries():
+        sections.setdefault(entry.section, []).append(
+            st.Page(entry.path, title=entry.title, icon=entry.icon, url_path=entry.stem)
+        )
+    return sections
+
 
 _local = threading.local()  # the filters app.py drew in this script run
 
@@ -64,6 +157,19 @@ def page(title: str, icon: str = "") -> Filters:
             icon="🧪",
         )
     return filters
+
+
+def pick_from_url(key: str, param: str, choices: list[str]) -> None:
+    """Seed a picker's session state once from the URL's ``param`` (case-insensitive), else
+    the first choice; say so when the URL names something not in ``choices``."""
+    if key not in st.session_state:
+        wanted = (st.query_params.get(param) or "").lower()
+        match = [c for c in choices if c.lower() == wanted]
+        if wanted and not match:
+            st.warning(f"No person with the login {wanted!r} in this selection.")
+        st.session_state[key] = match[0] if match else choices[0]
+    elif st.session_state[key] not in choices:
+        st.session_state[key] = choices[0]
 
 
 def _leave_pages_folder_mode() -> None:
@@ -199,14 +305,5 @@ def overview() -> None:
         "It never counts lines of code, AI usage or accepted AI suggestions."
     )
     st.subheader("Where to go")
-    for stem, text in (
-        ("team_trends", "Team trends — quality-adjusted cycle time, defects, review health"),
-        ("competencies", "Competencies — the team's levels and recording assessments"),
-        ("person", "Person — one engineer against their own history and growth goal"),
-        ("quarterly_review", "Quarterly review — a review packet per person"),
-        ("executive_summary", "Executive summary — a board-ready one-pager"),
-        ("how_we_measure", "How we measure — every metric and the refused ones"),
-        ("data_sources", "Data sources — what is loaded and how to connect GitHub"),
-    ):
-        if (Path(__file__).parent / "pages" / f"{stem}.py").exists():
-            st.page_link(f"pages/{stem}.py", label=text)
+    for entry in page_entries():
+        st.page_link(f"pages/{entry.stem}.py", label=f"{entry.title} — {entry.blurb}")

@@ -79,8 +79,8 @@ def main() -> None:
     parser.add_argument("--render", action="store_true", help="also time Markdown and PDF")
     args = parser.parse_args()
 
+    from metrics.calendar import parse_quarter
     from reports import board, review
-    from reports.quarters import parse_quarter
 
     with tempfile.TemporaryDirectory() as folder:
         db = args.db

@@ -21,10 +21,6 @@ from store import DbPath
 PERIODS = ("week", "month", "quarter")
 GROUPINGS = ("team", "org", "person")
 ORG_GROUP = "organization"
-# Below this many merged PRs a percentile or rate of a (group, period) is shown as
-# "too little data" by the pages (the number is still returned, with this flag).
-MIN_PRS = 5
-MIN_DEFECTS = 3
 
 # Columns that say how much a row's figures rest on (beside every figure).
 COVERAGE_COLUMNS: tuple[str, ...] = (
@@ -71,7 +67,8 @@ def aggregate_frame(
     )
     frame["n_prs"] = frame["merged_prs"]
     frame["n_defects"] = frame["defects_reported"]
-    frame["is_low_data"] = frame["merged_prs"] < MIN_PRS
+    # under config.min_prs merged PRs the pages show "too little data" (the number stays)
+    frame["is_low_data"] = frame["merged_prs"] < config.min_prs
     frame["ai_split_coverage"] = frame["is_ai_split_shown"].map(
         {True: "enough data", False: "too little data"}
     )

@@ -165,12 +165,3 @@ def defect_facts(
             _scope(authors, reported_on),
         ).df()
     return _filtered(frame, teams)
-
-
-def attributions(
-    db: DbPath, as_of: datetime | date | str | None = None, *, config: Settings | None = None
-) -> pd.DataFrame:
-    """The (defect_id, pr_id) attribution pairs as of ``as_of``, sorted."""
-    moment = parse_as_of(as_of)
-    with fact_connection(db, moment, config) as conn:
-        return conn.execute("select * from tl_attributions order by defect_id, pr_id").df()

@@ -13,28 +13,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
 
+from framework import Framework, ReviewRules
+from framework import framework as load_framework
 from metrics import sqlfiles
 from metrics.aggregates import PERIODS, aggregate_frame, check_choice
+from metrics.calendar import next_period_start, previous_period_start
+from metrics.competency.phases import transition_end
 from metrics.facts import fact_connection, parse_as_of
 from settings import Settings, settings
 from store import DbPath
 
 DIMENSIONS = ("Code Quality", "Productivity", "Responsibility")
-# Thresholds of the flags (documented in docs/how-we-measure.md).
-MIN_PRS = 5  # both periods of a comparison need this many merged PRs
-RUBBER_STAMP_FLAG_RATE = 0.25  # share of reviewed PRs
-RUBBER_STAMP_FLAG_MIN = 3  # rubber-stamped PRs
-VOLUME_UP_MIN = 0.20  # merged PRs up at least 20% on the previous period...
-QUALITY_SIMILAR = 0.5  # ...and quality worse by at least half that proportion
-UNREVIEWED_FLAG_RATE = 0.10
-UNREVIEWED_FLAG_MIN = 2
-DIP_MIN = 0.10  # a transition dip: merged PRs down or median cycle time up by 10%+
-MAX_EVIDENCE = 12
+# The thresholds of the flags are settings (``settings.Settings.flag_*`` and ``min_prs``),
+# quoted by :mod:`metrics.flag_rules`; the transition window is the framework file's.
+BASELINE_PERIODS = 3  # after the transition: compared with up to this many periods before
+MAX_EVIDENCE = 12  # evidence items listed per flag (the rest are counted)
 
 
 @dataclass(frozen=True)
@@ -78,23 +76,6 @@ def unreadable_dimensions() -> list[tuple[str, str]]:
 
 def _pct(x: float) -> str:
     return f"{x:.0%}"
-
-
-def _prev_start(start: date, period: str) -> date:
-    day = start - timedelta(days=1)
-    if period == "week":
-        return start - timedelta(days=7)
-    if period == "month":
-        return day.replace(day=1)
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def _next_start(start: date, period: str) -> date:
-    if period == "week":
-        return start + timedelta(days=7)
-    months = 1 if period == "month" else 3
-    month = start.month - 1 + months
-    return date(start.year + month // 12, month % 12 + 1, 1)
 
 
 class _Evidence:
@@ -150,6 +131,7 @@ def red_flags(
     *,
     since: date | None = None,
     config: Settings | None = None,
+    fw: Framework | None = None,
 ) -> list[RedFlag]:
     """The red flags of each team and period up to ``as_of`` (periods from ``since``).
 
@@ -160,7 +142,7 @@ def red_flags(
     check_choice(period, PERIODS, "period")
     config = config or settings()
     with fact_connection(db, parse_as_of(as_of), config) as conn:
-        return flags_on(conn, period, teams, since=since, config=config)
+        return flags_on(conn, period, teams, since=since, config=config, fw=fw)
 
 
 def flags_on(
@@ -170,8 +152,10 @@ def flags_on(
     *,
     since: date | None,
     config: Settings,
+    fw: Framework | None = None,
 ) -> list[RedFlag]:
     """:func:`red_flags` from the fact tables already built on ``conn``."""
+    rules = (fw or load_framework()).review
     chosen = list(teams or ())
     rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
     evidence = sqlfiles.frame(
@@ -186,18 +170,20 @@ def flags_on(
         ev.team = team
         for start in sorted(by_start):
             row = by_start[start]
-            if since is not None and _next_start(start, period) <= since:
+            if since is not None and next_period_start(start, period) <= since:
                 continue
-            prev = by_start.get(_prev_start(start, period))
-            flags.extend(_code_quality(team, row, prev, ev))
-            flags.extend(_productivity(team, row, by_start, ev, period, adoption.get(team), config))
-            flags.extend(_responsibility(team, row, ev))
+            prev = by_start.get(previous_period_start(start, period))
+            flags.extend(_code_quality(team, row, prev, ev, config))
+            flags.extend(
+                _productivity(team, row, by_start, ev, period, adoption.get(team), config, rules)
+            )
+            flags.extend(_responsibility(team, row, ev, config))
     order = {d: i for i, d in enumerate(DIMENSIONS)}
     flags.sort(key=lambda f: (order[f.dimension], f.group, f.period, f.kind))
     return flags
 
 
-def _code_quality(team, row, prev, ev: _Evidence) -> list[RedFlag]:
+def _code_quality(team, row, prev, ev: _Evidence, config: Settings) -> list[RedFlag]:
     out = []
     if (
         prev is not None
@@ -227,10 +213,10 @@ def _code_quality(team, row, prev, ev: _Evidence) -> list[RedFlag]:
     n_stamped = ev.count(row.period, "rubber_stamp")
     reviewed = row.n_reviewed_prs
     if (
-        reviewed >= MIN_PRS
-        and n_stamped >= RUBBER_STAMP_FLAG_MIN
+        reviewed >= config.min_prs
+        and n_stamped >= config.flag_rubber_stamp_min
         and pd.notna(row.rubber_stamp_rate)
-        and row.rubber_stamp_rate >= RUBBER_STAMP_FLAG_RATE
+        and row.rubber_stamp_rate >= config.flag_rubber_stamp_rate
     ):
         items, n = _pr_evidence(ev.rows(row.period, "rubber_stamp"), n_stamped)
         ai_note = ""
@@ -253,29 +239,31 @@ def _code_quality(team, row, prev, ev: _Evidence) -> list[RedFlag]:
     return out
 
 
-def _in_transition(start: date, end: date, adopted: date | None, config: Settings) -> bool:
+def _in_transition(start: date, end: date, adopted: date | None, rules: ReviewRules) -> bool:
     if adopted is None:
         return False
-    window_end = adopted + timedelta(weeks=config.transition_weeks)
-    return start < window_end and adopted < end
+    return start < transition_end(adopted, rules) and adopted < end
 
 
-def _baseline(by_start: dict, start: date, period: str, adopted: date | None, config):
+def _baseline(
+    by_start: dict, start: date, period: str, adopted: date | None, config: Settings, rules
+):
     """What a period's volume and quality are compared with, and how to name it.
 
-    After a team's transition window: its last (up to 3) periods wholly before its AI
-    adoption date, pooled, so a gradual slide shows; otherwise the previous period.
+    After a team's transition window: its last (up to ``BASELINE_PERIODS``) periods wholly
+    before its AI adoption date, pooled, so a gradual slide shows; otherwise the previous
+    period.
     """
-    if adopted is not None and start >= adopted + timedelta(weeks=config.transition_weeks):
+    if adopted is not None and start >= transition_end(adopted, rules):
         before = [
             by_start[s]
             for s in sorted(by_start)
-            if _next_start(s, period) <= adopted and by_start[s].merged_prs > 0
-        ][-3:]
+            if next_period_start(s, period) <= adopted and by_start[s].merged_prs > 0
+        ][-BASELINE_PERIODS:]
         if not before:
             return None
         n_prs = sum(r.merged_prs for r in before)
-        if n_prs < MIN_PRS:
+        if n_prs < config.min_prs:
             return None
         defects = sum(r.defect_rate * r.merged_prs for r in before)
         qacts = [r.qact_p50_h for r in before if pd.notna(r.qact_p50_h)]
@@ -286,28 +274,28 @@ def _baseline(by_start: dict, start: date, period: str, adopted: date | None, co
             sum(qacts) / len(qacts) if qacts else float("nan"),
             label,
         )
-    prev = by_start.get(_prev_start(start, period))
-    if prev is None or prev.merged_prs < MIN_PRS:
+    prev = by_start.get(previous_period_start(start, period))
+    if prev is None or prev.merged_prs < config.min_prs:
         return None
     return (prev.merged_prs, prev.defect_rate, prev.qact_p50_h, f"in {prev.period}")
 
 
-def _productivity(team, row, by_start, ev, period, adopted, config) -> list[RedFlag]:
-    if row.merged_prs < MIN_PRS:
+def _productivity(team, row, by_start, ev, period, adopted, config, rules) -> list[RedFlag]:
+    if row.merged_prs < config.min_prs:
         return []
-    end = _next_start(row.period_start, period)
-    prev = by_start.get(_prev_start(row.period_start, period))
-    if _in_transition(row.period_start, end, adopted, config):
-        if prev is None or prev.merged_prs < MIN_PRS:
+    end = next_period_start(row.period_start, period)
+    prev = by_start.get(previous_period_start(row.period_start, period))
+    if _in_transition(row.period_start, end, adopted, rules):
+        if prev is None or prev.merged_prs < config.min_prs:
             return []
         growth = row.merged_prs / prev.merged_prs - 1
         slower = (
             pd.notna(row.cycle_time_p50_h)
             and pd.notna(prev.cycle_time_p50_h)
             and prev.cycle_time_p50_h > 0
-            and row.cycle_time_p50_h / prev.cycle_time_p50_h - 1 >= DIP_MIN
+            and row.cycle_time_p50_h / prev.cycle_time_p50_h - 1 >= config.flag_dip
         )
-        if growth <= -DIP_MIN or slower:
+        if growth <= -config.flag_dip or slower:
             return [
                 RedFlag(
                     "Productivity",
@@ -319,30 +307,30 @@ def _productivity(team, row, by_start, ev, period, adopted, config) -> list[RedF
                     f"{row.merged_prs} PRs ({prev.merged_prs} in {prev.period}) with a median "
                     f"cycle time of {row.cycle_time_p50_h:.0f} h "
                     f"({prev.cycle_time_p50_h:.0f} h before). A dip in the first "
-                    f"{config.transition_weeks} weeks is expected while people learn new "
+                    f"{rules.dip_weeks_max} weeks is expected while people learn new "
                     "workflows: it is not a red flag.",
                     is_transition_dip=True,
                 )
             ]
         return []
-    base = _baseline(by_start, row.period_start, period, adopted, config)
+    base = _baseline(by_start, row.period_start, period, adopted, config, rules)
     if base is None:
         return []
     base_prs, base_defect_rate, base_qact, label = base
     growth = row.merged_prs / base_prs - 1
-    if growth < VOLUME_UP_MIN:
+    if growth < config.flag_volume_up:
         return []
     worse = []
     if pd.notna(row.defect_rate) and pd.notna(base_defect_rate) and base_defect_rate > 0:
         change = row.defect_rate / base_defect_rate - 1
-        if change >= QUALITY_SIMILAR * growth:
+        if change >= config.flag_quality_worse * growth:
             worse.append(
                 f"its defect rate rose {_pct(change)} ({base_defect_rate:.3f} → "
                 f"{row.defect_rate:.3f} per PR)"
             )
     if pd.notna(row.qact_p50_h) and pd.notna(base_qact) and base_qact > 0:
         change = row.qact_p50_h / base_qact - 1
-        if change >= QUALITY_SIMILAR * growth:
+        if change >= config.flag_quality_worse * growth:
             worse.append(
                 f"its median QACT rose {_pct(change)} ({base_qact:.0f} h → {row.qact_p50_h:.0f} h)"
             )
@@ -369,13 +357,13 @@ def _productivity(team, row, by_start, ev, period, adopted, config) -> list[RedF
     ]
 
 
-def _responsibility(team, row, ev: _Evidence) -> list[RedFlag]:
+def _responsibility(team, row, ev: _Evidence, config: Settings) -> list[RedFlag]:
     out = []
     n_unreviewed = ev.count(row.period, "unreviewed")
     if (
-        n_unreviewed >= UNREVIEWED_FLAG_MIN
+        n_unreviewed >= config.flag_unreviewed_min
         and pd.notna(row.unreviewed_merge_rate)
-        and row.unreviewed_merge_rate >= UNREVIEWED_FLAG_RATE
+        and row.unreviewed_merge_rate >= config.flag_unreviewed_rate
     ):
         items, n = _pr_evidence(ev.rows(row.period, "unreviewed"), n_unreviewed)
         out.append(

@@ -150,13 +150,3 @@ def activity_span(db: DbPath = None) -> tuple[datetime | None, datetime | None]:
             " union all select reported_at from defects)"
         ).fetchall()[0]
     return first, last
-
-
-def is_empty(db: DbPath = None) -> bool:
-    """True when the store holds no pull requests, defects or people yet."""
-    with read_connection(db) as conn:
-        total = conn.execute(
-            "select (select count(*) from pull_requests) + (select count(*) from defects)"
-            " + (select count(*) from people)"
-        ).fetchall()[0][0]
-    return total == 0

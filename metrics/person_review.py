@@ -22,10 +22,10 @@ import pandas as pd
 from framework import Framework
 from framework import framework as load_framework
 from metrics import competency
-from metrics.aggregates import MIN_PRS
 from metrics.compare import number
 from metrics.facts import defect_facts, parse_as_of, pr_facts
 from metrics.flags import red_flags
+from settings import Settings, settings
 from store import DbPath
 
 # The kinds of evidence, in the order the packet lists them: (kind, the per-PR flag column;
@@ -123,7 +123,7 @@ class Recognition:
 class PersonQuarter:
     person: competency.Person
     merged_prs: int
-    is_low_data: bool  # fewer than MIN_PRS merged PRs this quarter
+    is_low_data: bool  # fewer than settings.min_prs merged PRs this quarter
     metrics: Mapping[str, MetricHistory]
     evidence: Mapping[str, EvidenceList]  # by kind (see EVIDENCE_KINDS); only non-empty
     flags: tuple[PersonFlag, ...]
@@ -340,6 +340,7 @@ def person_quarter(
     metric_ids: Iterable[str],
     fw: Framework | None = None,
     evidence_limit: int = 8,
+    config: Settings | None = None,
 ) -> PersonQuarter | None:
     """Everything a review packet shows about ``login`` for one quarter, or None when no
     such person (bots are not people here).
@@ -350,8 +351,10 @@ def person_quarter(
         as_of: the instant of the figures (the quarter's end, or earlier while it runs).
         metric_ids: registered metrics to show beside the team median.
         evidence_limit: PRs listed per kind of evidence (the rest are counted).
+        config: the settings (``min_prs`` decides ``is_low_data``); default the process's.
     """
     fw = fw or load_framework()
+    config = config or settings()
     moment = parse_as_of(as_of)
     who = competency.person(db, login, moment)
     if who is None:
@@ -369,7 +372,7 @@ def person_quarter(
     return PersonQuarter(
         person=who,
         merged_prs=merged,
-        is_low_data=merged < MIN_PRS,
+        is_low_data=merged < config.min_prs,
         metrics=lines,
         evidence=person_evidence(prs, defects, evidence_limit),
         flags=flags,

@@ -1,19 +1,20 @@
 """Metrics layer: the one explicit registry of metrics and of refused metrics. No SQL runs here.
 
 Every metric of METRICS.md is one :class:`Metric` in :data:`REGISTRY` (id, title, unit,
-which direction is better, a short meaning, and the SQL expression in
-``metrics/sql/aggregates.sql`` that produces it). The refused metrics are declared beside
-them in :data:`REFUSED`, each with its reason; asking for one anywhere (API, CLI, page)
-raises :class:`RefusedMetricError` quoting that reason. Nothing registers itself by import.
+which direction is better, a short meaning that quotes the settings it depends on); its
+SQL is the column of the same name in ``metrics/sql/aggregates.sql`` (a test holds the two
+together). The refused metrics are declared beside them in :data:`REFUSED`, each with its
+reason; asking for one anywhere (API, CLI, page) raises :class:`RefusedMetricError`
+quoting that reason. Nothing registers itself by import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal
 
-from settings import InputError
+from settings import InputError, Settings, settings
 
 Better = Literal["lower", "higher", "neither"]
 
@@ -26,11 +27,18 @@ class Metric:
     title: str
     unit: str  # "hours", "ratio", "share", "count"
     better: Better
-    meaning: str
-    sql: str  # the expression in aggregates.sql (documentation; the file is the source)
+    about: str  # its meaning; {name} quotes a setting (see :meth:`describe`)
     dimension: str = "Productivity"  # the framework's evaluation dimension it informs
-    is_ai_split: bool = False
     is_phase: bool = False  # a median of a cycle-time phase (the per-PR fields of METRICS.md)
+
+    def describe(self, config: Settings | None = None) -> str:
+        """The metric's meaning in words, quoting the settings in force (or ``config``)."""
+        return self.about.format(**asdict(config or settings()))
+
+    @property
+    def meaning(self) -> str:
+        """:meth:`describe` with the settings of this process."""
+        return self.describe()
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,6 @@ REGISTRY: tuple[Metric, ...] = (
         "neither",
         "How many pull requests by people (bots excluded) were merged in the period. It says "
         "how much data the other figures rest on; it is not a productivity score.",
-        "count(*)",
     ),
     Metric(
         "cycle_time_p50_h",
@@ -67,7 +74,6 @@ REGISTRY: tuple[Metric, ...] = (
         "lower",
         "From a PR's first authored commit (or its opening, if earlier) to its merge: the "
         "median over the period's merged PRs. Speed alone; read it beside QACT.",
-        "quantile_cont(cycle_time_h, 0.5)",
     ),
     Metric(
         "cycle_time_p90_h",
@@ -75,7 +81,6 @@ REGISTRY: tuple[Metric, ...] = (
         "hours",
         "lower",
         "The cycle time that 90% of the period's merged PRs beat: the slow tail.",
-        "quantile_cont(cycle_time_h, 0.9)",
     ),
     Metric(
         "qact_p50_h",
@@ -85,7 +90,6 @@ REGISTRY: tuple[Metric, ...] = (
         "How long it took to deliver a change correctly: its cycle time plus the cycle time "
         "of the PRs that fixed or reverted it, plus the open repair time of its unfixed "
         "defects. Speed the team paid for later is not rewarded.",
-        "quantile_cont(qact_h, 0.5)",
         "Code Quality",
     ),
     Metric(
@@ -94,7 +98,6 @@ REGISTRY: tuple[Metric, ...] = (
         "hours",
         "lower",
         "The QACT that 90% of the period's merged PRs beat: the slow, reworked tail.",
-        "quantile_cont(qact_h, 0.9)",
         "Code Quality",
     ),
     Metric(
@@ -105,7 +108,6 @@ REGISTRY: tuple[Metric, ...] = (
         "Extra time spent on rework as a share of the original work: Σ QACT / Σ cycle time "
         "- 1 over the period's merged PRs. 0 means no rework; 0.25 means a quarter more "
         "time went into fixing and reverting.",
-        "sum(qact_h) / nullif(sum(cycle_time_h), 0) - 1",
         "Code Quality",
     ),
     Metric(
@@ -115,7 +117,6 @@ REGISTRY: tuple[Metric, ...] = (
         "lower",
         "Defects attributed to the period's merged PRs, per merged PR (a defect naming two "
         "PRs counts for each).",
-        "sum(n_defects) / count(*)",
         "Code Quality",
     ),
     Metric(
@@ -125,7 +126,6 @@ REGISTRY: tuple[Metric, ...] = (
         "lower",
         "Share of the period's merged PRs that later had a defect attributed to them or were "
         "reverted.",
-        "avg(is_failed)",
         "Code Quality",
     ),
     Metric(
@@ -135,7 +135,6 @@ REGISTRY: tuple[Metric, ...] = (
         "lower",
         "Bug reports opened in the period. A defect belongs to the team of the PR it names, "
         "else to the team owning its repository, else to Unassigned.",
-        "count(*) over tl_defects",
         "Code Quality",
     ),
     Metric(
@@ -145,7 +144,6 @@ REGISTRY: tuple[Metric, ...] = (
         "lower",
         "Median time to repair the defects reported in the period: the cycle time of the "
         "first merged fix PR, else reported → resolved, else reported → as-of (still open).",
-        "quantile_cont(repair_time_h, 0.5)",
         "Code Quality",
     ),
     Metric(
@@ -154,7 +152,6 @@ REGISTRY: tuple[Metric, ...] = (
         "share",
         "lower",
         "Share of merged PRs that nobody but the author (or a bot) reviewed before the merge.",
-        "avg(not is_reviewed)",
         "Responsibility",
     ),
     Metric(
@@ -163,9 +160,9 @@ REGISTRY: tuple[Metric, ...] = (
         "share",
         "lower",
         "Share of reviewed merged PRs whose only reviews were bare approvals (no text, no "
-        "inline comments, no change request) of a large change (≥ 200 changed lines), the "
-        "first approval within 10 minutes of the PR being ready.",
-        "avg(is_rubber_stamp) filter (where is_reviewed)",
+        "inline comments, no change request) of a large change (≥ {rubber_stamp_min_lines} "
+        "changed lines), the first approval within {rubber_stamp_window_min:g} minutes of "
+        "the PR being ready.",
         "Code Quality",
     ),
     Metric(
@@ -174,7 +171,6 @@ REGISTRY: tuple[Metric, ...] = (
         "count",
         "lower",
         "Merged PRs on which a reviewer's request for changes was dismissed before the merge.",
-        "count(*) filter (where has_dismissed_change_request)",
         "Responsibility",
     ),
     Metric(
@@ -183,7 +179,6 @@ REGISTRY: tuple[Metric, ...] = (
         "count",
         "lower",
         "Merged PRs whose head commit's combined check state was FAILURE or ERROR at merge.",
-        "count(*) filter (where is_failing_check)",
         "Responsibility",
     ),
     Metric(
@@ -193,7 +188,6 @@ REGISTRY: tuple[Metric, ...] = (
         "lower",
         "The merges over failing checks where a failing check is a security check (CodeQL, "
         "Snyk, Semgrep, Gitleaks, Trivy, Dependabot, secret scanning, SAST…).",
-        "count(*) filter (where is_security_bypass)",
         "Responsibility",
     ),
     Metric(
@@ -202,11 +196,9 @@ REGISTRY: tuple[Metric, ...] = (
         "defects per PR",
         "lower",
         "The defect rate over the group's AI-assisted PRs only, to compare with the group's "
-        "own defect rate. Shown only for groups with at least 5 authors and 10 AI-assisted "
-        "PRs in the period.",
-        "sum(n_defects) filter (where is_ai_assisted) / count(*) filter (...)",
+        "own defect rate. Shown only for groups with at least {ai_split_min_authors} authors "
+        "and {ai_split_min_prs} AI-assisted PRs in the period.",
         "Code Quality",
-        is_ai_split=True,
     ),
     Metric(
         "ai_change_failure_rate",
@@ -214,9 +206,7 @@ REGISTRY: tuple[Metric, ...] = (
         "share",
         "lower",
         "The change failure rate over the group's AI-assisted PRs only (same minimum data).",
-        "avg(is_failed) filter (where is_ai_assisted)",
         "Code Quality",
-        is_ai_split=True,
     ),
     Metric(
         "ai_rubber_stamp_rate",
@@ -225,9 +215,7 @@ REGISTRY: tuple[Metric, ...] = (
         "lower",
         "The rubber-stamp rate over the group's reviewed AI-assisted PRs only (same minimum "
         "data): is AI output reviewed as carefully as the rest?",
-        "avg(is_rubber_stamp) filter (where is_ai_assisted and is_reviewed)",
         "Code Quality",
-        is_ai_split=True,
     ),
     Metric(
         "coding_time_p50_h",
@@ -235,7 +223,6 @@ REGISTRY: tuple[Metric, ...] = (
         "hours",
         "lower",
         "Cycle-time phase: from start to ready for review (never negative).",
-        "quantile_cont(coding_time_h, 0.5)",
         is_phase=True,
     ),
     Metric(
@@ -245,7 +232,6 @@ REGISTRY: tuple[Metric, ...] = (
         "lower",
         "Cycle-time phase: from ready for review to the first review by someone else, over "
         "reviewed PRs (floored at 0 when drafts were reviewed early).",
-        "greatest(0, quantile_cont(pickup_time_h, 0.5))",
         is_phase=True,
     ),
     Metric(
@@ -254,7 +240,6 @@ REGISTRY: tuple[Metric, ...] = (
         "hours",
         "lower",
         "Cycle-time phase: from the first review to the merge, over reviewed PRs.",
-        "quantile_cont(review_time_h, 0.5)",
         is_phase=True,
     ),
 )
@@ -327,8 +312,8 @@ def resolve_ids(ids: Iterable[str] | None) -> tuple[str, ...]:
 
 
 # Choices METRICS.md leaves open, as teamlens makes them (shown on How we measure and in
-# docs/how-we-measure.md; each is tested with hand-computed numbers).
-DOCUMENTED_CHOICES: tuple[tuple[str, str], ...] = (
+# docs/how-we-measure.md; each is tested with hand-computed numbers). {name} quotes a setting.
+_CHOICES: tuple[tuple[str, str], ...] = (
     (
         "Reviews at the merge second",
         "A review counts when submitted at or before merged_at: GitHub times are whole "
@@ -379,9 +364,9 @@ DOCUMENTED_CHOICES: tuple[tuple[str, str], ...] = (
     ),
     (
         "Too little data",
-        "Rows under 5 merged PRs carry is_low_data; pages leave their medians and rates out "
-        "and say so. Repair-time medians need 3 defects on the pages. The CLI and API return "
-        "the numbers with the coverage beside them.",
+        "Rows under {min_prs} merged PRs carry is_low_data; pages leave their medians and "
+        "rates out and say so. Repair-time medians need {min_defects} defects on the pages. "
+        "The CLI and API return the numbers with the coverage beside them.",
     ),
     (
         "Negation in text",
@@ -389,3 +374,9 @@ DOCUMENTED_CHOICES: tuple[tuple[str, str], ...] = (
         "inline code are ignored; a Markdown link reads as its URL when that is a PR URL.",
     ),
 )
+
+
+def documented_choices(config: Settings | None = None) -> list[tuple[str, str]]:
+    """(title, text) of each choice METRICS.md leaves open, quoting the settings in force."""
+    values = asdict(config or settings())
+    return [(title, text.format(**values)) for title, text in _CHOICES]

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 
+from framework import Framework
 from framework import framework as load_framework
 from metrics import sqlfiles
-from metrics.aggregates import MIN_DEFECTS, MIN_PRS, PERIODS, aggregate_frame, check_choice
+from metrics.aggregates import PERIODS, aggregate_frame, check_choice
+from metrics.calendar import period_start, quarter_ends
+from metrics.competency.phases import transition_end
 from metrics.facts import fact_connection, parse_as_of
+from metrics.flags import DIMENSIONS as DIMENSIONS  # the pages read it here
 from metrics.flags import RedFlag, flags_on, unreadable_dimensions
-from settings import settings
+from settings import Settings, settings
 from store import DbPath, read_connection
 
-# Figures a period needs MIN_PRS merged PRs for (percentiles and rates over PRs).
+# Figures a period needs ``min_prs`` merged PRs for (percentiles and rates over PRs).
 PR_FIGURES = (
     "cycle_time_p50_h",
     "cycle_time_p90_h",
@@ -58,24 +62,30 @@ class TeamTrends:
     flags: list[RedFlag]
     levels: pd.DataFrame  # quarter, level, level_name, share, assessments
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    config: Settings = field(default_factory=Settings)  # the thresholds the data was read with
 
 
-def blank_low_data(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows with PR figures blanked under MIN_PRS merged PRs, and repair time under
-    MIN_DEFECTS defects: too little data shows as a gap, never as a misleading number."""
+def blank_low_data(rows: pd.DataFrame, config: Settings | None = None) -> pd.DataFrame:
+    """The rows with PR figures blanked under ``min_prs`` merged PRs, and repair time under
+    ``min_defects`` defects (settings): too little data shows as a gap, never as a
+    misleading number."""
+    config = config or settings()
     out = rows.copy()
-    few_prs = out["merged_prs"] < MIN_PRS
+    few_prs = out["merged_prs"] < config.min_prs
     for column in PR_FIGURES:
         if column in out:
             out.loc[few_prs, column] = float("nan")
     if "repair_time_p50_h" in out:
-        out.loc[out["defects_reported"] < MIN_DEFECTS, "repair_time_p50_h"] = float("nan")
+        out.loc[out["defects_reported"] < config.min_defects, "repair_time_p50_h"] = float("nan")
     return out
 
 
-def adoptions(db: DbPath, teams: Iterable[str] | None = None) -> list[Adoption]:
-    """The AI adoption dates of the chosen teams (all when none), by team name."""
-    weeks = settings().transition_weeks
+def adoptions(
+    db: DbPath, teams: Iterable[str] | None = None, fw: Framework | None = None
+) -> list[Adoption]:
+    """The AI adoption dates of the chosen teams (all when none), by team name, each with
+    the end of its transition window (the framework file's)."""
+    rules = (fw or load_framework()).review
     chosen = list(teams or ())
     with read_connection(db) as conn:
         found = conn.execute(
@@ -83,19 +93,7 @@ def adoptions(db: DbPath, teams: Iterable[str] | None = None) -> list[Adoption]:
             "and (len($teams) = 0 or list_contains($teams, team)) order by team",
             {"teams": chosen},
         ).fetchall()
-    return [Adoption(team, day, day + timedelta(weeks=weeks)) for team, day in found]
-
-
-def _quarter_ends(start: date, end: date) -> list[tuple[str, date]]:
-    out = []
-    year, quarter = start.year, (start.month - 1) // 3 + 1
-    while True:
-        first_next = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-        last_day = min(first_next - timedelta(days=1), end)
-        out.append((f"{year}-Q{quarter}", last_day))
-        if first_next > end:
-            return out
-        year, quarter = first_next.year, (first_next.month - 1) // 3 + 1
+    return [Adoption(team, day, transition_end(day, rules)) for team, day in found]
 
 
 def levels_by_quarter(
@@ -108,7 +106,7 @@ def levels_by_quarter(
     rule of :func:`metrics.competency.level_distribution`, in one query).
     """
     fw = load_framework()
-    quarters = _quarter_ends(start, end)
+    quarters = quarter_ends(start, end)
     with read_connection(db) as conn:
         counts = sqlfiles.frame(
             conn,
@@ -155,32 +153,25 @@ def team_trends(
     chosen = tuple(teams or ())
     by = "team" if chosen else "org"
     config = settings()
+    fw = load_framework()
     # one fact build serves both the aggregates and the red flags
     with fact_connection(db, moment, config) as conn:
         rows = aggregate_frame(conn, period=period, by=by, teams=chosen, config=config)
-        flags = flags_on(conn, period, chosen, since=start, config=config)
-    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= _period_floor(start, period)]
+        flags = flags_on(conn, period, chosen, since=start, config=config, fw=fw)
+    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= period_start(start, period)]
     rows = rows.reset_index(drop=True)
     low = rows.loc[rows["is_low_data"], ["group", "period", "merged_prs", "defects_reported"]]
     return TeamTrends(
-        rows=blank_low_data(rows),
+        rows=blank_low_data(rows, config),
         low_data=low.reset_index(drop=True),
-        adoptions=adoptions(db, chosen),
+        adoptions=adoptions(db, chosen, fw),
         flags=flags,
         levels=levels_by_quarter(db, start, moment.date(), chosen),
         unreadable=unreadable_dimensions(),
+        config=config,
     )
 
 
-def _period_floor(day: date, period: str) -> date:
-    if period == "week":
-        return day - timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-DIMENSIONS = ("Code Quality", "Productivity", "Responsibility")
 MAX_EXPANDED = 12  # flags per dimension shown with their evidence; earlier ones in brief
 
 

@@ -3,7 +3,7 @@
 Organization figures with their quarter-over-quarter direction and coverage, skill
 growth, a narrative from the data only. Groups only: no person is named, small teams are
 merged into "Other". The same document (reports.board) as `teamlens report board`,
-drawn by reports.screen; the downloads come from the one format table (reports.formats).
+drawn by ui_document; the downloads come from the one format table (reports.formats).
 """
 
 from datetime import datetime
@@ -11,9 +11,10 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from reports import board, formats, screen
+import ui_document
+from metrics.calendar import parse_quarter, recent
+from reports import board, formats
 from reports.document import Document
-from reports.quarters import parse_quarter, recent
 
 f = ui.page("Executive summary", icon="🏛️")
 
@@ -50,4 +51,4 @@ for column, fmt in zip(st.columns(len(kinds)), kinds, strict=True):
         on_click="ignore",
         type="primary",
     )
-screen.show_document(summary)
+ui_document.show_document(summary)

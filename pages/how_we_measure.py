@@ -5,8 +5,8 @@ import streamlit as st
 
 import metrics
 import ui
-from metrics import flags as red_flag_rules
-from metrics.registry import DOCUMENTED_CHOICES
+from metrics import flag_rules
+from metrics.registry import documented_choices
 
 ui.page("How we measure", icon="📏")
 
@@ -44,23 +44,12 @@ for summary in metrics.SUMMARIES:
     st.markdown(f"- **{summary.title}** (`{summary.id}`, {summary.scope}). {summary.meaning}")
 
 st.subheader("Red flags")
-st.markdown(
-    f"- **Code Quality**: AI-assisted code's defect rate above the team's own two periods "
-    f"running; rubber-stamping (at least {red_flag_rules.RUBBER_STAMP_FLAG_MIN} stamped PRs "
-    f"and {red_flag_rules.RUBBER_STAMP_FLAG_RATE:.0%} of reviewed PRs).\n"
-    f"- **Productivity**: merged PRs up {red_flag_rules.VOLUME_UP_MIN:.0%} or more while the "
-    "defect rate or median QACT worsens by at least half that proportion, compared with the "
-    "team's last periods before AI adoption (or the previous period). In the first weeks "
-    "after adoption a dip is expected: it is shown as such, never as a flag.\n"
-    f"- **Responsibility**: unreviewed merges (at least {red_flag_rules.UNREVIEWED_FLAG_MIN} "
-    f"and {red_flag_rules.UNREVIEWED_FLAG_RATE:.0%}), any merge after a dismissed change "
-    "request, any merge over a failing security check."
-)
+st.markdown(flag_rules.rules_markdown())
 for dimension, why in metrics.unreadable_dimensions():
     st.markdown(f"- **{dimension}**: {why}")
 
 st.subheader("Choices we made")
-for title, text in DOCUMENTED_CHOICES:
+for title, text in documented_choices():
     st.markdown(f"- **{title}.** {text}")
 
 st.subheader("What we refuse to measure")

@@ -1,6 +1,6 @@
 """Page: a person's quarterly review packet — on screen, and in every export format.
 
-The same document (reports.review) as `teamlens report review`, drawn by reports.screen;
+The same document (reports.review) as `teamlens report review`, drawn by ui_document;
 the downloads come from the one format table (reports.formats). A person is read against
 their own history and beside the team median, never ranked.
 """
@@ -10,9 +10,10 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from reports import formats, review, screen
+import ui_document
+from metrics.calendar import parse_quarter, recent
+from reports import formats, review
 from reports.document import Document
-from reports.quarters import parse_quarter, recent
 
 f = ui.page("Quarterly review", icon="🗂️")
 
@@ -77,4 +78,4 @@ for column, fmt in zip(buttons, kinds, strict=False):
         type="primary" if column is buttons[0] else "secondary",
     )
 buttons[-1].caption("Also: `teamlens report review --person LOGIN --quarter 2026Q3 --out F.pdf`")
-screen.show_document(packet)
+ui_document.show_document(packet)

@@ -45,7 +45,8 @@ if not data.low_data.empty:
     periods = ", ".join(f"{r.group} {r.period}" for r in data.low_data.itertuples())
     st.warning(
         f"Too little data to show medians and rates for: {periods} (fewer than "
-        f"{trends.MIN_PRS} merged PRs). Those points are left out rather than shown misleadingly."
+        f"{data.config.min_prs} merged PRs). Those points are left out rather than shown "
+        "misleadingly."
     )
 
 st.subheader("The quality tax: QACT beside cycle time")
@@ -61,7 +62,8 @@ with left:
 with right:
     st.plotly_chart(figures.defect_rates(rows, data.adoptions), width="stretch")
 st.caption(
-    "The AI-assisted defect rate appears only for a team with at least 5 authors and 10 "
+    f"The AI-assisted defect rate appears only for a team with at least "
+    f"{data.config.ai_split_min_authors} authors and {data.config.ai_split_min_prs} "
     "AI-assisted PRs in a period; how many PRs were AI-assisted is never shown."
 )
 

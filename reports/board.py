@@ -18,6 +18,7 @@ import metrics
 from framework import Framework
 from framework import framework as load_framework
 from metrics import compare, groups, skills
+from metrics.calendar import Quarter
 from reports import charts
 from reports.document import (
     Block,
@@ -34,7 +35,6 @@ from reports.document import (
     Tiles,
 )
 from reports.format import change_text, value_text
-from reports.quarters import Quarter
 from settings import Settings, settings
 from store import DbPath
 

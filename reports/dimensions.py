@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import metrics
 from framework import Framework
+from metrics.calendar import Quarter
 from metrics.person_review import EvidenceItem, EvidenceList, PersonQuarter
 from reports import charts
 from reports.document import Block, Bullets, Chart, Heading, Paragraph, Span, Table, Text
 from reports.format import day_text, value_text
-from reports.quarters import Quarter
 
 # Which metrics inform which evaluation dimension in the packet. Speed never stands
 # alone: Productivity shows cycle time beside QACT (the same change, delivered correctly).

@@ -2,7 +2,7 @@
 
 A builder (:mod:`reports.review`, :mod:`reports.board`) returns a :class:`Document`: a
 title and a sequence of frozen blocks. The renderers (:mod:`reports.markdown`,
-:mod:`reports.pdf`, :mod:`reports.pptx`, :mod:`reports.screen`) lay blocks out and know
+:mod:`reports.pdf`, :mod:`reports.pptx`, and ``ui_document`` for the pages) lay blocks out and know
 nothing of packets or boards, so a new format is one renderer plus a line in
 :data:`reports.formats.FORMATS`. All text in a block is plain text (untrusted text
 included): each renderer makes it inert in its own way.

@@ -19,6 +19,7 @@ import metrics
 from framework import Framework
 from framework import framework as load_framework
 from metrics import competency, person_review
+from metrics.calendar import Quarter
 from metrics.person_review import PersonQuarter
 from reports import charts
 from reports.dimensions import (
@@ -41,7 +42,6 @@ from reports.document import (
     Text,
 )
 from reports.format import day_text
-from reports.quarters import Quarter
 from settings import InputError
 from store import DbPath
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,15 +27,40 @@ class StoreError(InputError):
     """The database cannot be used (bad path, not a DuckDB file, busy). One clear line."""
 
 
+def _open_lock(path: Path) -> int:
+    """A descriptor on the lock file, created if missing.
+
+    ``flock`` needs no write permission, so an existing lock file that this user may only
+    read is opened read-only. A lock file that can neither be opened nor created is an
+    error: running without the lock could meet another process's write half-done.
+
+    Raises:
+        StoreError: naming the lock file and why it cannot be opened.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as first:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            raise _unusable(path, first.strerror or type(first).__name__) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _unusable(path, "not a regular file")
+    return fd
+
+
+def _unusable(path: Path, reason: str) -> StoreError:
+    return StoreError(
+        f"cannot open the lock file {path} ({reason}): teamlens needs it to share the "
+        "database safely; make its folder writable or remove what stands in its place"
+    )
+
+
 @contextlib.contextmanager
 def _flock(path: Path, mode: int, wait_s: float, what: str) -> Iterator[None]:
     """Hold an advisory lock on ``path`` (created if missing), polling up to ``wait_s``."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError:
-        # A read-only folder: no other teamlens process can write there either.
-        yield
-        return
+    fd = _open_lock(path)
     try:
         deadline = time.monotonic() + wait_s
         while True:

@@ -5,7 +5,7 @@ Each migration is applied once, in order, inside the transaction that records it
 ``SCHEMA_VERSION`` was written by a newer teamlens and is refused (see ``store.py``).
 
 There is deliberately no column, anywhere, for AI suggestion acceptance or AI usage
-counts (METRICS.md, "Refused metrics"); ``tests/ingest/test_schema.py`` holds that line.
+counts (METRICS.md, "Refused metrics"); ``tests/store/test_store.py`` holds that line.
 """
 
 from __future__ import annotations

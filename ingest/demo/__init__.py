@@ -6,7 +6,7 @@ a benchmark can scale it to a million PRs). ``build_demo(db)`` writes them with
 are read from the demo's texts exactly as from GitHub's, and a second build gives the same
 rows (deterministic ids, a fixed ``fetched_at``). Computes no metric.
 
-The organization (docs/HELPERS.md): 40 people in Payments, Platform, Mobile, Data and Growth
+The organization (``org.py``): 40 people in Payments, Platform, Mobile, Data and Growth
 (the team of 4), activity 2025-11-21 .. 2026-11-20 UTC, staggered AI adoption dates. Its
 stories (see ``curves.py``): the dip after each adoption, Mobile's volume up and quality
 down, Platform's rubber stamps, growth toward goals with two people stagnant.

@@ -177,7 +177,7 @@ def base_prs(
 
 
 def with_timeline(rng: np.random.Generator, batch: Batch, cv: Curves) -> Batch:
-    """The batch plus its timeline (see :func:`timeline.timeline`)."""
+    """The batch plus its timeline (see :func:`ingest.demo.timeline.timeline`)."""
     day = _day_of(batch["created"])
     batch["day"] = day
     batch.update(

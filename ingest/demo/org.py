@@ -1,7 +1,7 @@
 """Ingest layer (demo): the demo organization's calendar, teams, repositories and people.
 
 Pure data and small pandas frames; no store access, no metric. The vocabulary (teams,
-levels, calendar) is fixed in docs/HELPERS.md so every layer can rely on it.
+levels, calendar) is fixed here so every layer and test can rely on it.
 """
 
 from __future__ import annotations

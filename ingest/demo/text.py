@@ -80,7 +80,6 @@ AI_REASONS = (
     "trailer:Co-authored-by copilot",
     "trailer:Co-authored-by claude",
 )
-AI_REASON_WEIGHTS = (0.5, 0.35, 0.15)
 AI_TRAILERS = ("", COPILOT_TRAILER, CLAUDE_TRAILER)
 
 # Defect bodies. {ref} names the PR that introduced it, {ref2} a second one.
@@ -91,20 +90,17 @@ ATTRIBUTED_BODIES = (
     "{symptom}.\n\nBroken by #{n} and #{n2} (both touched this path).",
     "Regressed in #{n}\n\nSteps to reproduce: open the page, retry once.",
 )
-ATTRIBUTED_WEIGHTS = (0.45, 0.15, 0.12, 0.1, 0.18)
 UNATTRIBUTED_BODIES = (
     "{symptom}. Reported by support; cause unknown.",
     "{symptom}.\n\nNo idea when this started.",
 )
 SEVERITIES = ("low", "medium", "high", "critical")
-SEVERITY_WEIGHTS = (0.35, 0.4, 0.2, 0.05)
 FIX_BODIES = (
     "Fixes #{d}",
     "Closes #{d}\n\nAdds a regression test.",
     "Resolves {repo}#{d}",
     "{symptom}: guard the edge case.\n\nFixes: #{d}",
 )
-FIX_WEIGHTS = (0.6, 0.15, 0.1, 0.15)
 REVERT_REASONS = (
     "Rolling back: breaks production, see the incident channel.",
     "Rolling back until the migration is fixed.",

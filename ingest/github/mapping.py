@@ -1,6 +1,6 @@
 """Ingest layer: GitHub GraphQL payloads -> typed store rows. Pure functions; no I/O, no metric.
 
-Decisions (tested in tests/ingest/github/test_mapping.py):
+Decisions (tested in tests/ingest/github/test_github_mapping.py):
 
 * A deleted account (``author: null``) is ``ghost``, as GitHub shows it.
 * A bot is a GraphQL ``Bot`` or a login ending in ``[bot]``. GraphQL spells a bot's login

@@ -56,6 +56,7 @@ class Context:
     config: Settings
     progress: Callable[[str], None]
     since: datetime | None = None
+    full: bool = False  # ignore every saved cursor: fetch from the start (or from since)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -241,7 +242,41 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _read_state(db: Path, repo: str, stream: str) -> tuple[str | None, dict[str, Any]]:
+class CorruptSyncStateError(InputError):
+    """A saved sync cursor that cannot be read: only a full re-sync can go on, so ask."""
+
+
+def _cursor_problem(cursor: str | None) -> str | None:
+    """What is wrong with a saved cursor, or None when it can be resumed from."""
+    if not cursor:
+        return None
+    try:
+        state = json.loads(cursor)
+    except ValueError:
+        return "not JSON"
+    if not isinstance(state, dict):
+        return "not a JSON object"
+    for key in ("since", "floor", "high"):
+        try:
+            mapping.parse_dt(state.get(key), key)
+        except mapping.PayloadError as exc:
+            return str(exc)
+    if not isinstance(state.get("after"), str | None):
+        return "after should be a page cursor"
+    return None
+
+
+def _read_state(
+    db: Path, repo: str, stream: str, *, full: bool = False
+) -> tuple[str | None, dict[str, Any]]:
+    """The saved (status, cursor) of a stream; nothing when ``full`` (a full re-sync).
+
+    Raises:
+        CorruptSyncStateError: the saved cursor cannot be read (and ``full`` was not
+            asked for): a silent full re-sync could take hours of rate limit.
+    """
+    if full:
+        return None, {}
     with read_connection(db) as conn:
         found = conn.execute(
             "select status, cursor from sync_state where source = ? and scope = ? and stream = ?",
@@ -250,11 +285,13 @@ def _read_state(db: Path, repo: str, stream: str) -> tuple[str | None, dict[str,
     if not found:
         return None, {}
     status, cursor = found[0]
-    try:
-        state = json.loads(cursor) if cursor else {}
-    except ValueError:
-        state = {}
-    return status, state if isinstance(state, dict) else {}
+    problem = _cursor_problem(cursor)
+    if problem is not None:
+        raise CorruptSyncStateError(
+            f"the saved sync state of {repo} ({stream}) is unreadable ({problem}): run again "
+            "with --full to fetch it from the start (or from --since)"
+        )
+    return status, json.loads(cursor) if cursor else {}
 
 
 def _drop_unchanged(
@@ -290,7 +327,7 @@ def _drop_unchanged(
 def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
     """Fetch one stream of one repository from where it stands; return items written."""
     owner, name = repo.split("/", 1)
-    status, state = _read_state(ctx.db, repo, stream.name)
+    status, state = _read_state(ctx.db, repo, stream.name, full=ctx.full)
     since_s = state.get("since")
     if status == "running":  # resume a run that was stopped
         high_s, after = state.get("high"), state.get("after")
@@ -420,6 +457,7 @@ def sync_github(
     db: str | Path | None = None,
     since: datetime | None = None,
     config: Settings | None = None,
+    full: bool = False,
     progress: Callable[[str], None] = lambda _line: None,
 ) -> SyncSummary:
     """Fetch pull requests, reviews and bug issues of ``repos`` (and every repo of ``org``).
@@ -428,9 +466,12 @@ def sync_github(
         client: a connected :class:`GitHubClient`.
         since: ignore anything last updated before this (a floor for a first sync).
         config: settings (bug labels, AI labels and agents); defaults to ``settings()``.
+        full: ignore the saved sync state and fetch everything again (rows are replaced
+            whole, so nothing is duplicated).
 
     Raises:
         InputError: a bad repository name, bad credentials, an unknown repository.
+        CorruptSyncStateError: a saved cursor is unreadable and ``full`` was not asked for.
         GitHubError: GitHub kept failing or answered something unusable.
     """
     names = [check_repo_name(r) for r in repos]
@@ -443,6 +484,7 @@ def sync_github(
     path = ensure_store(db)
     ctx = Context(client=client, db=path, config=config or settings(), progress=progress)
     ctx.since = since
+    ctx.full = full
     for index, repo in enumerate(names, start=1):
         progress(f"[{index}/{len(names)}] {repo}")
         for stream in STREAMS:

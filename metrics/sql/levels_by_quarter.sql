@@ -1,7 +1,7 @@
 -- How many assessed (person, competency) pairs stand at each level on each of $days: the
 -- latest assessment on or before the day (a manager's wins over a self-assessment of the
 -- same date), for the people (not bots) in $teams on that day (empty: everyone).
--- The same rule as metrics/competency.py, in one set-based query.
+-- The same rule as metrics/competency/levels.py, in one set-based query.
 with
 
 -- imports ------------------------------------------------------------------------------

@@ -20,22 +20,28 @@ from pathlib import Path
 
 import pytest
 
+import ui
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "e2e" / "screenshots"
 CHROMIUM = os.environ.get("TEAMLENS_CHROMIUM", "/usr/bin/chromium")
-PAGES = (  # url path, title shown on the page
-    ("", "Overview"),
-    ("team_trends", "Team trends"),
-    ("competencies", "Competencies"),
-    ("person", "Person"),
-    ("quarterly_review", "Quarterly review"),
-    ("executive_summary", "Executive summary"),
-    ("how_we_measure", "How we measure"),
-    ("data_sources", "Data sources"),
-)
-EXISTING = [(p, t) for p, t in PAGES if not p or (ROOT / "pages" / f"{p}.py").exists()]
+# Every page of the one page list (ui.PAGES), plus the overview at "/": (url path, title).
+PAGES = (("", "Overview"), *((entry.stem, entry.title) for entry in ui.PAGES))
+# How many plotly charts each page draws on the demo organization (the whole organization,
+# the default filters). A page missing from here fails the test, so a new page says what
+# it draws.
+CHARTS = {
+    "": 0,
+    "team_trends": 5,  # QACT beside cycle time, phases, defects, review health, levels
+    "competencies": 2,  # the matrix, people at each level
+    "person": 1,  # delivery beside levels
+    "quarterly_review": 2,  # competency levels, the person's history
+    "executive_summary": 2,  # delivery, skills
+    "how_we_measure": 0,
+    "data_sources": 0,
+}
 DONE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
@@ -113,7 +119,7 @@ def _settle(page, timeout_s: float = 90) -> None:
     page.wait_for_selector(DONE, timeout=timeout_s * 1000)
 
 
-def _check(page, title: str, how: str) -> str:
+def _check(page, title: str, how: str, path: str | None = None) -> str:
     name = title.lower().replace(" ", "_")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{how}.png"), full_page=True)
@@ -125,7 +131,16 @@ def _check(page, title: str, how: str) -> str:
     assert "As of" in sidebar.inner_text()
     heading = page.locator("h1").first.inner_text()
     assert title in heading, f"{title} ({how}) shows {heading!r}"
+    if path is not None:
+        charts = page.locator("[data-testid=stPlotlyChart]")
+        assert charts.count() == CHARTS[path], f"{title} ({how}): {charts.count()} charts"
+        for i in range(charts.count()):  # each chart has drawn its plot, not an empty frame
+            charts.nth(i).locator(".main-svg").first.wait_for(timeout=30_000)
     return page.locator("[data-testid=stMain]").inner_text()
+
+
+def test_every_listed_page_has_its_chart_count() -> None:
+    assert set(CHARTS) == {path for path, _ in PAGES}, "say how many charts each page draws"
 
 
 def test_every_page_by_url_and_by_navigation(server: str, browser) -> None:
@@ -140,21 +155,23 @@ def test_every_page_by_url_and_by_navigation(server: str, browser) -> None:
 
     # 2. Every page opened by its URL, each in a new session.
     by_url = {}
-    for path, title in EXISTING:
+    for path, title in PAGES:
         page = context.new_page()
         page.goto(f"{server}/{path}", timeout=60_000)
         _settle(page)
-        by_url[title] = _check(page, title, "url")
+        by_url[title] = _check(page, title, "url", path)
         page.close()
 
     # 3. Every page through the sidebar navigation, in one session.
     page = context.new_page()
     page.goto(server, timeout=60_000)
     _settle(page)
-    for path, title in EXISTING:
-        page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+    for path, title in PAGES:
+        links = page.locator("[data-testid=stSidebarNav] a", has_text=title)
+        assert links.count(), f"{title} is not in the sidebar navigation"
+        links.first.click()
         page.wait_for_url(f"{server}/{path}*" if path else f"{server}/*", timeout=30_000)
         _settle(page)
-        by_nav = _check(page, title, "nav")
+        by_nav = _check(page, title, "nav", path)
         assert by_nav == by_url[title], f"{title} shows different content by navigation"
     context.close()

@@ -10,12 +10,12 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from framework import load_framework
 from ingest import people_import as pi
 from metrics import competency as mc
+from tests.metrics.builders import StoreBuilder, t
 
 TODAY = date(2026, 11, 20)
 FW = load_framework(Path(__file__).resolve().parents[2] / "data" / "framework.toml")
@@ -308,25 +308,32 @@ def test_people_and_team_on_a_date(db):
 # --- trends beside the team median ----------------------------------------------------
 
 
-def test_person_trends_give_own_value_and_team_median(db, monkeypatch):
-    def fake_compute(db, *, as_of, period, by, metric_ids, **_):
-        assert by == "person"
-        rows = [
-            # group, period, period_start, qact_p50_h
-            ("alice", "2026-09", date(2026, 9, 1), 10.0),
-            ("carol", "2026-09", date(2026, 9, 1), 20.0),
-            ("zed", "2026-09", date(2026, 9, 1), 40.0),
-            ("bob", "2026-09", date(2026, 9, 1), 99.0),  # another team: not in the median
-            ("carol", "2026-10", date(2026, 10, 1), 30.0),
-        ]
-        frame = pd.DataFrame(rows, columns=["group", "period", "period_start", "qact_p50_h"])
-        return frame.assign(n_prs=6)
-
-    monkeypatch.setattr("metrics.aggregates.compute", fake_compute)
-    trends = mc.person_trends(db, "alice", as_of=TODAY, metric_ids=["qact_p50_h"])
+def test_person_trends_give_own_value_and_team_median(tmp_path):
+    # A real store and the real metrics.compute: Payments is alice, carol and zed; bob is
+    # in Growth. No commits, reviews or defects, so each PR's QACT is its cycle time
+    # (merged - created).
+    b = StoreBuilder(tmp_path / "trends.duckdb")
+    for login in ("alice", "carol", "zed"):
+        b.person(login, "Payments")
+    b.person("bob", "Growth")
+    for number, author, day, month, hours in (
+        (1, "alice", 1, 9, 10),  # September: alice 10 h
+        (2, "carol", 2, 9, 20),  # carol 20 h
+        (3, "zed", 3, 9, 40),  # zed 40 h
+        (4, "bob", 4, 9, 99),  # another team: never in Payments' median
+        (5, "carol", 5, 10, 30),  # October: only carol, 30 h
+    ):
+        b.pr(number, author=author, created=t(day, 0, month), merged=t(day, hours, month))
+    path = b.write()
+    trends = mc.person_trends(path, "alice", as_of=date(2026, 11, 1), metric_ids=["qact_p50_h"])
     assert trends["period"].tolist() == ["2026-09", "2026-10"]
+    assert trends["metric"].unique().tolist() == ["qact_p50_h"]
     assert trends["value"].iloc[0] == 10.0
     assert math.isnan(trends["value"].iloc[1])  # alice merged nothing in October
     assert trends["team_median"].tolist() == [20.0, 30.0]  # median of 10, 20, 40; then 30
     assert trends["team_people"].tolist() == [3, 1]
-    assert trends["n_prs"].tolist() == [6, 0]
+    assert trends["n_prs"].tolist() == [1, 0]  # alice's own merged PRs per month
+    # bob sees his own 99 h against his team of one; an unknown login gets no rows
+    bob = mc.person_trends(path, "bob", as_of=date(2026, 11, 1), metric_ids=["qact_p50_h"])
+    assert bob[["value", "team_median", "team_people"]].values.tolist() == [[99.0, 99.0, 1]]
+    assert mc.person_trends(path, "nobody", as_of=date(2026, 11, 1)).empty

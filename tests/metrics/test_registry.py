@@ -13,53 +13,54 @@ import metrics
 from metrics.registry import CONTRACT_IDS, REFUSED_BY_ID
 from tests.metrics.builders import t
 
-# The aggregate ids of METRICS.md ("Aggregates per (group, period)" and the AI split).
-METRICS_MD_IDS = {
-    "merged_prs",
-    "cycle_time_p50_h",
-    "cycle_time_p90_h",
-    "qact_p50_h",
-    "qact_p90_h",
-    "quality_tax",
-    "defect_rate",
-    "change_failure_rate",
-    "defects_reported",
-    "repair_time_p50_h",
-    "unreviewed_merge_rate",
-    "rubber_stamp_rate",
-    "dismissed_review_merges",
-    "failing_check_merges",
-    "security_bypass_merges",
-    "ai_defect_rate",
-    "ai_change_failure_rate",
-    "ai_rubber_stamp_rate",
-}
-REFUSED_MD_IDS = {
-    "ai_usage_frequency",
-    "lines_of_code",
-    "ai_suggestions_accepted",
-    "ai_task_speed",
-    "ai_user_vs_nonuser",
-}
-SHARED_METRICS_MD = Path(__file__).resolve().parents[3] / "shared" / "METRICS.md"
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT = ROOT / "docs" / "metrics.md"  # the metric contract, kept in the project
 TESTS = Path(__file__).parent
 
 
-def test_registry_ids_are_the_contract():
-    assert set(CONTRACT_IDS) == METRICS_MD_IDS
-    assert {r.id for r in metrics.REFUSED} == REFUSED_MD_IDS
+def section(text: str, heading: str) -> str:
+    """The text under a ``## heading`` of the contract, up to the next ``## ``."""
+    parts = re.split(r"^## ", text, flags=re.M)
+    found = [p for p in parts if p.startswith(heading)]
+    assert len(found) == 1, f"the contract has no single section {heading!r}"
+    return found[0]
+
+
+def table_ids(text: str) -> set[str]:
+    """Every id in the first column of the section's tables (`a`, `b` cells included)."""
+    ids: set[str] = set()
+    for line in text.splitlines():
+        cells = line.split("|")
+        if line.startswith("|") and len(cells) > 2:
+            ids.update(re.findall(r"`([a-z0-9_]+)`", cells[1]))
+    return ids
+
+
+def contract_ids() -> tuple[set[str], set[str]]:
+    """(aggregate ids, refused ids) as docs/metrics.md declares them."""
+    text = CONTRACT.read_text(encoding="utf-8")
+    aggregates = section(text, "Aggregates per (group, period)")
+    # the AI split names its ids in the prose: `ai_...` ids written there
+    ai_split = set(re.findall(r"`(ai_[a-z_]+_rate)`", aggregates))
+    return table_ids(aggregates) | ai_split, table_ids(section(text, "Refused metrics"))
+
+
+METRICS_MD_IDS, REFUSED_MD_IDS = contract_ids()
+
+
+def test_the_contract_is_in_the_project():
+    assert CONTRACT.read_text(encoding="utf-8").splitlines()[0].startswith("<!-- The metric")
+    # a parse that found nothing would make the tests below vacuous
+    assert len(METRICS_MD_IDS) >= 18 and len(REFUSED_MD_IDS) >= 5
+
+
+def test_registry_ids_are_the_contract_both_ways():
+    registry = set(CONTRACT_IDS)
+    assert registry - METRICS_MD_IDS == set(), "in the registry, not in docs/metrics.md"
+    assert METRICS_MD_IDS - registry == set(), "in docs/metrics.md, not in the registry"
+    refused = {r.id for r in metrics.REFUSED}
+    assert refused == REFUSED_MD_IDS, (refused - REFUSED_MD_IDS, REFUSED_MD_IDS - refused)
     assert not set(metrics.METRICS) & REFUSED_MD_IDS
-
-
-def test_ids_match_the_shared_metrics_md():
-    # the contract lives beside the repository, like the GitHub schema (DESIGN.md)
-    assert SHARED_METRICS_MD.exists(), f"{SHARED_METRICS_MD} is missing"
-    text = SHARED_METRICS_MD.read_text()
-    aggregates = text.split("## Aggregates per (group, period)")[1].split("## Refused")[0]
-    named = set(re.findall(r"`([a-z0-9_]+)`", aggregates))
-    assert named >= METRICS_MD_IDS
-    refused = text.split("## Refused metrics")[1].split("## Edge rules")[0]
-    assert set(re.findall(r"^\| `([a-z_]+)` \|", refused, re.M)) == REFUSED_MD_IDS
 
 
 def test_every_metric_has_a_meaning_unit_and_a_golden_test():

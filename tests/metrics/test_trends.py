@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from ingest import demo
-from metrics import competency, trends
+from metrics import calendar, competency, trends
 from tests.metrics.builders import t
 
 
@@ -23,7 +23,7 @@ def test_levels_by_quarter_match_the_competency_rule(demo_db, teams):
     start, end = date(2025, 11, 21), date(2026, 11, 20)
     got = trends.levels_by_quarter(demo_db, start, end, teams)
     assert list(got["quarter"].unique()) == ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
-    for label, day in trends._quarter_ends(start, end):
+    for label, day in calendar.quarter_ends(start, end):
         expected = competency.level_distribution(demo_db, day, teams)
         expected = expected.groupby("level")["people"].sum()
         mine = got[got["quarter"] == label].set_index("level")["assessments"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,3 +82,30 @@ def test_unknown_url_values_fall_back_to_defaults(small_db: Path) -> None:
     assert app.sidebar.multiselect[0].value == []
     assert str(app.sidebar.date_input[0].value) == "2026-06-11"
     assert app.sidebar.selectbox[0].value == "month"
+
+
+def test_the_page_list_is_the_pages_folder_both_ways() -> None:
+    import ui
+
+    listed = {entry.stem for entry in ui.PAGES}
+    on_disk = {path.stem for path in ui.PAGES_DIR.glob("*.py")}
+    assert listed == on_disk, f"listed only: {listed - on_disk}; files only: {on_disk - listed}"
+    assert len(listed) == len(ui.PAGES), "a page is listed twice"
+
+
+def test_a_listed_page_without_its_file_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    import ui
+
+    for entry in ui.PAGES[1:]:
+        (tmp_path / f"{entry.stem}.py").write_text("")
+    monkeypatch.setattr(ui, "PAGES_DIR", tmp_path)
+    with pytest.raises(ui.MissingPageError, match=f"{ui.PAGES[0].stem}.py"):
+        ui.page_entries()
+
+
+def test_the_overview_links_every_page(small_db: Path) -> None:
+    import ui
+
+    app = run("app.py")
+    links = [link.proto.label for link in app.get("page_link")]
+    assert links == [f"{e.title} — {e.blurb}" for e in ui.PAGES]

@@ -9,7 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import metrics
-from metrics.registry import DOCUMENTED_CHOICES
+import settings
+from framework import load_framework
+from metrics import flag_rules
+from metrics.registry import documented_choices
 from tests.metrics.builders import StoreBuilder, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,8 +42,9 @@ def test_every_metric_and_refused_metric_is_explained(page):
         assert f"`{r.id}`" in text and r.reason in text
     for summary in metrics.SUMMARIES:
         assert f"`{summary.id}`" in text and summary.meaning in text
-    for title, _ in DOCUMENTED_CHOICES:
-        assert title in text
+    for title, choice in documented_choices():
+        assert title in text and choice in text
+    assert flag_rules.rules_markdown() in text
     for dimension, _ in metrics.unreadable_dimensions():
         assert f"**{dimension}**" in text
 
@@ -72,3 +76,44 @@ def test_page_is_thin():
     ]
     assert not any(s.lower().lstrip().startswith(("select ", "with ")) for s in strings)
     assert "unsafe_allow_html" not in source and "read_connection" not in source
+
+
+@pytest.fixture
+def tuned(monkeypatch, tmp_path):
+    """An organization's teamlens.toml with its own thresholds, in force for the test."""
+    toml = tmp_path / "teamlens.toml"
+    toml.write_text(
+        "flag_rubber_stamp_min = 7\nflag_unreviewed_rate = 0.3\nmin_prs = 8\n"
+        "rubber_stamp_min_lines = 350\n"
+    )
+    monkeypatch.setenv("TEAMLENS_SETTINGS", str(toml))
+    settings.settings.cache_clear()
+    yield settings.settings()
+    settings.settings.cache_clear()
+
+
+def test_the_page_quotes_the_settings_in_force(tuned, page):
+    text = body(page)
+    assert "at least 7 rubber-stamped PRs" in text and "at least 3 rubber-stamped" not in text
+    assert "(at least 2 and 30% of merged PRs)" in text
+    assert "both sides need 8 merged PRs" in text
+    assert "Rows under 8 merged PRs carry is_low_data" in text
+    assert "≥ 350 changed lines" in text and "≥ 200 changed lines" not in text
+
+
+def test_docs_quote_the_default_settings():
+    """docs/how-we-measure.md holds the rules text of the default settings and framework
+    (regenerate the block with metrics.flag_rules.rules_markdown() when a default changes)."""
+    doc = (ROOT / "docs" / "how-we-measure.md").read_text()
+    defaults = settings.Settings()
+    fw = load_framework(ROOT / "data" / "framework.toml")
+    block = doc.split(flag_rules.DOCS_BEGIN + "\n")[1].split("\n" + flag_rules.DOCS_END)[0]
+    assert block == flag_rules.rules_markdown(defaults, fw), flag_rules.rules_markdown(defaults, fw)
+    for quoted in (
+        f"≥ {defaults.rubber_stamp_min_lines} lines",
+        f"within {defaults.rubber_stamp_window_min:g} minutes of ready",
+        f"≥ {defaults.ai_split_min_authors} authors and ≥ {defaults.ai_split_min_prs} AI-assisted",
+        f"fewer than {defaults.min_prs} merged PRs",
+        f"under {defaults.min_defects} defects",
+    ):
+        assert quoted in doc, quoted

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import metrics
+from metrics.calendar import Quarter
 from reports import board as board_module
 from reports import markdown
 from reports.document import Document, Tile, Tiles, plain
-from reports.quarters import Quarter
 from tests.reports.conftest import PEOPLE, PERSON_NAMES, build_org
 
 Q3 = Quarter(2026, 3)

@@ -16,10 +16,10 @@ import pytest
 from pptx import Presentation
 
 import metrics
+from metrics.calendar import Quarter
 from reports import board, pdf, review
 from reports import pptx as pptx_export
 from reports.document import Document, Tiles, plain
-from reports.quarters import Quarter
 from tests.reports.conftest import PERSON_NAMES
 
 Q3 = Quarter(2026, 3)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import metrics
+from metrics.calendar import BadQuarterError, Quarter, parse_quarter, quarter_of
 from reports import markdown, review
 from reports.document import Bullets, Chart, Document, Heading, Paragraph, Table, plain
-from reports.quarters import BadQuarterError, Quarter, parse_quarter, quarter_of
 
 Q3 = Quarter(2026, 3)
 SIX = ["code_quality", "productivity", "judgment", "collaboration", "growth", "responsibility"]

@@ -149,3 +149,20 @@ def test_provenance_on_every_ingested_table() -> None:
             continue
         block = ddl.split(f"create table {table} (")[1].split(");")[0]
         assert "source_url" in block and "fetched_at" in block, table
+
+
+@pytest.mark.parametrize("blocker", ["dangling symlink", "directory"])
+@pytest.mark.parametrize("which", [".lock", ".gate"])
+def test_a_lock_file_that_cannot_be_opened_is_an_error(tmp_path: Path, blocker, which) -> None:
+    path = tmp_path / "teamlens.duckdb"
+    store.ensure_store(path)
+    lock = path.with_name(path.name + which)
+    lock.unlink()
+    if blocker == "directory":
+        lock.mkdir()
+    else:
+        lock.symlink_to(tmp_path / "no-such-folder" / "lock")
+    for use in (store.read_connection, store.write_transaction):
+        with pytest.raises(store.StoreError, match=f"cannot open the lock file .*{which}"):
+            with use(path):
+                pytest.fail("ran without its lock")

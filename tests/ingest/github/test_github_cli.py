@@ -226,3 +226,41 @@ def test_killed_at_random_moments_resumes_to_exactly_the_uninterrupted_rows(
     again = subprocess.run(_command(fake, db), cwd=ROOT, env=_env(), capture_output=True, text=True)
     assert again.returncode == 0
     assert snapshot(db) == _reference(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("cursor", "problem"),
+    [
+        ("{not json", "not JSON"),
+        ('["a", "list"]', "not a JSON object"),
+        ('{"since": "yesterday"}', "since should be a date-time"),
+        ('{"since": null, "after": 12}', "after should be a page cursor"),
+    ],
+)
+def test_a_corrupt_cursor_says_so_and_asks_for_full(
+    fake: FakeGitHub, tmp_path: Path, capsys, monkeypatch, cursor, problem
+) -> None:
+    import store
+    from ingest import writer
+
+    db = tmp_path / "t.duckdb"
+    args = ["ingest", "github", "--repo", "acme/web", "--api-url", fake.url, "--db", str(db)]
+    assert cli(args, capsys, monkeypatch)[0] == 0
+    whole = snapshot(db)
+    with store.write_transaction(db) as conn:
+        writer.set_sync_state(
+            conn, source="github", scope="acme/web", stream="pull_requests", status="complete",
+            cursor=cursor,
+        )  # fmt: skip
+    requests = len(fake.seen)
+    code, out, err = cli(args, capsys, monkeypatch)
+    assert code == 2, err
+    [line] = [x for x in err.splitlines() if x.startswith("teamlens:")]
+    assert "acme/web (pull_requests) is unreadable" in line and problem in line
+    assert "--full" in line and out == ""
+    assert len(fake.seen) == requests, "nothing was fetched before asking"
+    # asked for, the full re-sync ends with the same rows and a readable cursor
+    code, _out, err = cli([*args, "--full"], capsys, monkeypatch)
+    assert code == 0, err
+    assert snapshot(db) == whole
+    assert cli(args, capsys, monkeypatch)[0] == 0

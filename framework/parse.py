@@ -1,173 +1,31 @@
-"""The competency framework as data: load and validate the framework file. Pure; no store.
+"""The competency framework: validating a parsed framework file, naming every bad field. Pure.
 
-The framework (competencies, levels and their indicators, evaluation dimensions, growth
-goals and conversation guides by developer level, the first-year review rules,
-recognition behaviours and formats) lives in one TOML file. The default is
-``data/framework.toml``; an organization points teamlens at its own with
-``framework_path`` in its settings or ``$TEAMLENS_FRAMEWORK``. A file that cannot be used
-is refused with :class:`FrameworkError`, naming each bad field and the reason.
+:func:`parse_framework` walks the parsed TOML and collects every problem (field, reason)
+instead of failing at the first, so one refusal lists all that must be fixed.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from settings import InputError, settings
+from framework.model import (
+    COMPETENCY_GROUPS,
+    DEVELOPER_LEVELS,
+    GOAL_SCOPES,
+    Behaviour,
+    Competency,
+    DeveloperLevel,
+    Dimension,
+    Framework,
+    FrameworkError,
+    GrowthGoal,
+    Level,
+    RecognitionFormat,
+    ReviewRules,
+)
 
-DEVELOPER_LEVELS: tuple[str, ...] = ("junior", "mid", "senior", "staff")
-COMPETENCY_GROUPS: tuple[str, ...] = ("core", "ai")
-GOAL_SCOPES: tuple[str, ...] = ("ai", "core", "all")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_HERE = Path(__file__).resolve().parent
-
-
-class FrameworkError(InputError, ValueError):
-    """A framework file that cannot be used. ``problems`` holds (field, reason) pairs."""
-
-    def __init__(self, file: str, problems: list[tuple[str, str]]):
-        self.file = file
-        self.problems = problems
-        shown = "; ".join(f"{field}: {reason}" for field, reason in problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"framework file {file} refused: {shown}{more}")
-
-
-@dataclass(frozen=True)
-class Level:
-    number: int
-    name: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class Competency:
-    id: str
-    group: str  # core | ai
-    name: str
-    definition: str
-    indicators: tuple[tuple[int, str], ...]  # (level number, what that level looks like)
-
-    def indicator(self, level: int) -> str:
-        """What ``level`` looks like for this competency ('' when the file says nothing)."""
-        return dict(self.indicators).get(level, "")
-
-
-@dataclass(frozen=True)
-class Dimension:
-    id: str
-    name: str
-    good: str
-    red_flags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class GrowthGoal:
-    target_min: int
-    target_max: int
-    competencies: str  # ai | core | all
-    within_months: int | None  # None: the framework sets no deadline
-    actions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DeveloperLevel:
-    id: str  # junior | mid | senior | staff
-    name: str
-    experience: str
-    career_focus: str
-    conversation: tuple[str, ...]
-    growth_goal: GrowthGoal
-
-
-@dataclass(frozen=True)
-class ReviewRules:
-    monthly_checkins_months: int
-    steady_checkin_months: int
-    learning_weighted_months: int
-    dip_weeks_min: int
-    dip_weeks_max: int
-    ai_competencies_from_first_cycle: bool
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    id: str
-    name: str
-    description: str
-
-
-@dataclass(frozen=True)
-class RecognitionFormat:
-    id: str
-    name: str
-    frequency: str
-    audience: str
-
-
-@dataclass(frozen=True)
-class Framework:
-    """A validated framework. Every sequence keeps the file's order."""
-
-    name: str
-    path: str
-    levels: tuple[Level, ...]
-    competencies: tuple[Competency, ...]
-    dimensions: tuple[Dimension, ...]
-    developer_levels: tuple[DeveloperLevel, ...]
-    review: ReviewRules
-    behaviours: tuple[Behaviour, ...]
-    formats: tuple[RecognitionFormat, ...]
-
-    @property
-    def level_numbers(self) -> tuple[int, ...]:
-        return tuple(level.number for level in self.levels)
-
-    @property
-    def competency_ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.competencies)
-
-    def level_name(self, number: int) -> str:
-        """'2 Proficient' style label of a competency level."""
-        for level in self.levels:
-            if level.number == number:
-                return f"{level.number} {level.name}"
-        return str(number)
-
-    def competency(self, competency_id: str) -> Competency:
-        for competency in self.competencies:
-            if competency.id == competency_id:
-                return competency
-        raise KeyError(competency_id)
-
-    def developer_level(self, level_id: str) -> DeveloperLevel:
-        for level in self.developer_levels:
-            if level.id == level_id:
-                return level
-        raise KeyError(level_id)
-
-    def goal_competencies(self, goal: GrowthGoal) -> tuple[str, ...]:
-        """The competency ids a growth goal's target level applies to."""
-        if goal.competencies == "all":
-            return self.competency_ids
-        return tuple(c.id for c in self.competencies if c.group == goal.competencies)
-
-    def behaviour(self, behaviour_id: str) -> Behaviour:
-        for behaviour in self.behaviours:
-            if behaviour.id == behaviour_id:
-                return behaviour
-        raise KeyError(behaviour_id)
-
-    def format(self, format_id: str) -> RecognitionFormat:
-        for fmt in self.formats:
-            if fmt.id == format_id:
-                return fmt
-        raise KeyError(format_id)
 
 
 class _Reader:
@@ -486,54 +344,3 @@ def parse_framework(raw: dict[str, Any], path: str = "<framework>") -> Framework
         # A field named ".x" comes from the top-level table; show it as "x".
         raise FrameworkError(path, [(f.lstrip("."), why) for f, why in r.problems])
     return framework
-
-
-def framework_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The framework file to use: the argument, ``$TEAMLENS_FRAMEWORK``, else settings.
-
-    A relative default is looked up from the working directory, then from teamlens's own
-    folder (so the bundled default works wherever the app is started).
-    """
-    if path:
-        return Path(path)
-    env = os.environ.get("TEAMLENS_FRAMEWORK")
-    if env:
-        return Path(env)
-    configured = Path(settings().framework_path)
-    if configured.is_absolute() or configured.exists():
-        return configured
-    return _HERE / configured
-
-
-def load_framework(path: str | os.PathLike[str] | None = None) -> Framework:
-    """Load and validate a framework file (see :func:`framework_path` for which one).
-
-    Raises:
-        FrameworkError: the file is missing, is not TOML, or a field is unusable.
-    """
-    file = framework_path(path)
-    if not file.is_file():
-        raise FrameworkError(str(file), [("file", "does not exist")])
-    try:
-        with file.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise FrameworkError(str(file), [("file", f"not valid TOML ({exc})")]) from None
-    except OSError as exc:
-        raise FrameworkError(str(file), [("file", f"cannot be read ({exc.strerror})")]) from None
-    return parse_framework(raw, str(file))
-
-
-@cache
-def _cached(path: str, mtime_ns: int) -> Framework:
-    return load_framework(path)
-
-
-def framework(path: str | os.PathLike[str] | None = None) -> Framework:
-    """The framework in force, cached until its file changes."""
-    file = framework_path(path)
-    try:
-        mtime = file.stat().st_mtime_ns
-    except OSError:
-        return load_framework(file)
-    return _cached(str(file), mtime)

@@ -1,5 +1,6 @@
-"""Reports layer: any document drawn on a Streamlit page. Knows blocks, not reports.
+"""Streamlit shell: any document of reports/ drawn on a page. Knows blocks, not reports.
 
+The screen's renderer, beside ui.py (the reports layer never imports Streamlit).
 The pages show the very document the exports lay out: text through the Markdown
 renderer's escaping (untrusted text stays text; never raw HTML), tables with
 ``st.table``, figure tiles with ``st.metric``, charts with ``st.plotly_chart``. The

@@ -1,0 +1,93 @@
+"""CLI wiring: `teamlens report review|board` — review packets and the executive summary.
+
+The file's suffix picks the format from the one table of formats (reports.formats).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from cli.common import BadInput, db_option, echo_err
+
+
+@click.group("report")
+def report_group() -> None:
+    """Review packets and the board-ready executive summary (PDF, PPTX, Markdown)."""
+
+
+def _out_format(out: str | None, kind: str) -> Any:
+    """The format the --out suffix names (Markdown when there is no --out), refused before
+    any work is done."""
+    from pathlib import Path
+
+    from reports import formats
+
+    if out is None:
+        return formats.by_suffix(".md")
+    path = Path(out)
+    try:
+        fmt = formats.by_suffix(path.suffix, kind)
+    except formats.UnknownFormatError as exc:
+        raise BadInput(f"--out {out}: {exc}") from None
+    if not path.parent.is_dir():
+        raise BadInput(f"--out {out}: folder {path.parent} does not exist")
+    return fmt
+
+
+def _write_report(document: Any, fmt: Any, out: str | None) -> None:
+    """Render in the chosen format; to the --out file, or (Markdown) to stdout."""
+    from pathlib import Path
+
+    if out is None:
+        click.echo(fmt.render(document).decode("utf-8"), nl=False)
+        return
+    started = time.perf_counter()
+    Path(out).write_bytes(fmt.render(document))
+    echo_err(f"{document.title} written to {out} in {time.perf_counter() - started:.1f} s")
+    click.echo(out)
+
+
+def _suffixes(kind: str) -> str:
+    from reports import formats
+
+    return ", ".join(f"FILE{f.suffix}" for f in formats.for_kind(kind))
+
+
+@report_group.command("review")
+@db_option
+@click.option("--person", "login", required=True, help="The person's login.")
+@click.option("--quarter", required=True, help="The quarter, like 2026Q3.")
+@click.option(
+    "--out",
+    default=None,
+    help=f"Write to {_suffixes('review')} (by the suffix); without it, Markdown goes to stdout.",
+)
+def report_review(db: str | None, login: str, quarter: str, out: str | None) -> None:
+    """A person's quarterly review packet: levels, the six dimensions with evidence, the
+    review cycle, the conversation guide, and what is not evaluated and why."""
+    from metrics.calendar import parse_quarter
+    from reports import review
+
+    fmt = _out_format(out, "review")
+    _write_report(review.build_packet(db, login, parse_quarter(quarter)), fmt, out)
+
+
+@report_group.command("board")
+@db_option
+@click.option("--quarter", required=True, help="The quarter, like 2026Q3.")
+@click.option(
+    "--out",
+    default=None,
+    help=f"Write to {_suffixes('board')} (by the suffix); without it, Markdown goes to stdout.",
+)
+def report_board(db: str | None, quarter: str, out: str | None) -> None:
+    """The board-ready executive summary of a quarter: organization figures with their
+    direction and coverage, skill growth, groups big enough to show, a narrative."""
+    from metrics.calendar import parse_quarter
+    from reports import board
+
+    fmt = _out_format(out, "board")
+    _write_report(board.build_board(db, parse_quarter(quarter)), fmt, out)
