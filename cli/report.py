@@ -1,4 +1,7 @@
-"""CLI wiring: `teamlens report review|board` — review packets and the executive summary."""
+"""CLI wiring: `teamlens report review|board` — review packets and the executive summary.
+
+The file's suffix picks the format from the one table of formats (reports.formats).
+"""
 
 from __future__ import annotations
 
@@ -15,33 +18,42 @@ def report_group() -> None:
     """Review packets and the board-ready executive summary (PDF, PPTX, Markdown)."""
 
 
-def _check_out(out: str | None, suffixes: tuple[str, ...]) -> None:
-    """Refuse an --out the command cannot write, before any work is done."""
+def _out_format(out: str | None, kind: str) -> Any:
+    """The format the --out suffix names (Markdown when there is no --out), refused before
+    any work is done."""
     from pathlib import Path
 
+    from reports import formats
+
     if out is None:
-        return
+        return formats.by_suffix(".md")
     path = Path(out)
-    if path.suffix.lower() not in suffixes:
-        raise BadInput(f"--out {out}: expected a file ending in {', '.join(suffixes)}")
+    try:
+        fmt = formats.by_suffix(path.suffix, kind)
+    except formats.UnknownFormatError as exc:
+        raise BadInput(f"--out {out}: {exc}") from None
     if not path.parent.is_dir():
         raise BadInput(f"--out {out}: folder {path.parent} does not exist")
+    return fmt
 
 
-def _write_report(out: str | None, kinds: dict[str, Any], what: str) -> None:
-    """Render by the --out suffix (or Markdown to stdout) and write the file."""
+def _write_report(document: Any, fmt: Any, out: str | None) -> None:
+    """Render in the chosen format; to the --out file, or (Markdown) to stdout."""
     from pathlib import Path
 
     if out is None:
-        click.echo(kinds[".md"](), nl=False)
+        click.echo(fmt.render(document).decode("utf-8"), nl=False)
         return
-    path = Path(out)
-    suffix = path.suffix.lower()
     started = time.perf_counter()
-    data = kinds[suffix]()
-    path.write_bytes(data.encode() if isinstance(data, str) else data)
-    echo_err(f"{what} written to {path} in {time.perf_counter() - started:.1f} s")
-    click.echo(str(path))
+    Path(out).write_bytes(fmt.render(document))
+    echo_err(f"{document.title} written to {out} in {time.perf_counter() - started:.1f} s")
+    click.echo(out)
+
+
+def _suffixes(kind: str) -> str:
+    from reports import formats
+
+    return ", ".join(f"FILE{f.suffix}" for f in formats.for_kind(kind))
 
 
 @report_group.command("review")
@@ -51,25 +63,16 @@ def _write_report(out: str | None, kinds: dict[str, Any], what: str) -> None:
 @click.option(
     "--out",
     default=None,
-    help="Write to FILE.pdf (with charts) or FILE.md; without it, Markdown goes to stdout.",
+    help=f"Write to {_suffixes('review')} (by the suffix); without it, Markdown goes to stdout.",
 )
 def report_review(db: str | None, login: str, quarter: str, out: str | None) -> None:
     """A person's quarterly review packet: levels, the six dimensions with evidence, the
     review cycle, the conversation guide, and what is not evaluated and why."""
     from metrics.calendar import parse_quarter
-    from reports import markdown, review
+    from reports import review
 
-    _check_out(out, (".pdf", ".md"))
-    packet = review.build_packet(db, login, parse_quarter(quarter))
-
-    def pdf() -> bytes:
-        from reports import pdf as pdf_export
-
-        return pdf_export.review_pdf(packet)
-
-    _write_report(
-        out, {".md": lambda: markdown.review_markdown(packet), ".pdf": pdf}, "review packet"
-    )
+    fmt = _out_format(out, "review")
+    _write_report(review.build_packet(db, login, parse_quarter(quarter)), fmt, out)
 
 
 @report_group.command("board")
@@ -78,29 +81,13 @@ def report_review(db: str | None, login: str, quarter: str, out: str | None) -> 
 @click.option(
     "--out",
     default=None,
-    help="Write to FILE.pdf, FILE.pptx or FILE.md; without it, Markdown goes to stdout.",
+    help=f"Write to {_suffixes('board')} (by the suffix); without it, Markdown goes to stdout.",
 )
 def report_board(db: str | None, quarter: str, out: str | None) -> None:
     """The board-ready executive summary of a quarter: organization figures with their
-    direction and coverage, skill growth, groups of 5+ people only, a narrative."""
+    direction and coverage, skill growth, groups big enough to show, a narrative."""
     from metrics.calendar import parse_quarter
-    from reports import board, markdown
+    from reports import board
 
-    _check_out(out, (".pdf", ".pptx", ".md"))
-    summary = board.build_board(db, parse_quarter(quarter))
-
-    def pdf() -> bytes:
-        from reports import pdf as pdf_export
-
-        return pdf_export.board_pdf(summary)
-
-    def pptx() -> bytes:
-        from reports import pptx as pptx_export
-
-        return pptx_export.board_pptx(summary)
-
-    _write_report(
-        out,
-        {".md": lambda: markdown.board_markdown(summary), ".pdf": pdf, ".pptx": pptx},
-        "executive summary",
-    )
+    fmt = _out_format(out, "board")
+    _write_report(board.build_board(db, parse_quarter(quarter)), fmt, out)

@@ -38,6 +38,11 @@ for dimension in ("Productivity", "Code Quality", "Responsibility"):
             )
             st.markdown(f"- **{m.title}** (`{m.id}`, {m.unit}; {better}). {m.meaning}")
 
+st.subheader("Figures of the review packet and the executive summary")
+st.caption("Declared like the metrics; not one value per group and period.")
+for summary in metrics.SUMMARIES:
+    st.markdown(f"- **{summary.title}** (`{summary.id}`, {summary.scope}). {summary.meaning}")
+
 st.subheader("Red flags")
 st.markdown(flag_rules.rules_markdown())
 for dimension, why in metrics.unreadable_dimensions():

@@ -1,8 +1,8 @@
-"""Page: a person's quarterly review packet — on screen, and as PDF or Markdown in one click.
+"""Page: a person's quarterly review packet — on screen, and in every export format.
 
-The same packet (reports.review), figures (reports.charts) and renderers (reports.pdf,
-reports.markdown) as `teamlens report review`. A person is read against their own
-history and beside the team median, never ranked.
+The same document (reports.review) as `teamlens report review`, drawn by ui_document;
+the downloads come from the one format table (reports.formats). A person is read against
+their own history and beside the team median, never ranked.
 """
 
 from datetime import datetime
@@ -10,8 +10,10 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from metrics.calendar import Quarter, parse_quarter, recent
-from reports import charts, markdown, review
+import ui_document
+from metrics.calendar import parse_quarter, recent
+from reports import formats, review
+from reports.document import Document
 
 f = ui.page("Quarterly review", icon="🗂️")
 
@@ -24,15 +26,14 @@ def roster(db: str, version: tuple[int, int], as_of: datetime, teams: tuple[str,
 @st.cache_data(show_spinner="Building the review packet…")
 def packet_of(
     db: str, version: tuple[int, int], login: str, quarter: str, as_of: datetime
-) -> review.ReviewPacket:
+) -> Document:
     return review.build_packet(db, login, parse_quarter(quarter, now=as_of), as_of=as_of)
 
 
 @st.cache_data(show_spinner=False)
-def packet_pdf(db: str, version: tuple[int, int], login: str, quarter: str, as_of: datetime):
-    from reports import pdf
-
-    return pdf.review_pdf(packet_of(db, version, login, quarter, as_of))
+def export(db: str, version, login: str, quarter: str, as_of: datetime, suffix: str) -> bytes:
+    document = packet_of(db, version, login, quarter, as_of)
+    return formats.by_suffix(suffix, document.kind).render(document)
 
 
 people = roster(str(f.db), f.data_version, f.as_of, f.teams)
@@ -65,29 +66,16 @@ st.query_params["quarter"] = label
 
 db, version = str(f.db), f.data_version
 packet = packet_of(db, version, login, label, f.as_of)
-quarter: Quarter = packet.quarter
-if packet.as_of < quarter.end_instant:
-    st.caption(f"{quarter.label} is still running here: figures as of {packet.as_of:%d %b %Y}.")
-
-buttons = st.columns(3)
-buttons[0].download_button(
-    "⬇️ Review packet (PDF)",
-    data=lambda: packet_pdf(db, version, login, label, f.as_of),
-    file_name=f"review-{login}-{quarter.label}.pdf",
-    mime="application/pdf",
-    on_click="ignore",
-    type="primary",
-)
-buttons[1].download_button(
-    "⬇️ Review packet (Markdown)",
-    data=markdown.review_markdown(packet),
-    file_name=f"review-{login}-{quarter.label}.md",
-    mime="text/markdown",
-    on_click="ignore",
-)
-buttons[2].caption("Also: `teamlens report review --person LOGIN --quarter 2026Q3 --out F.pdf`")
-
-chart_left, chart_right = st.columns(2)
-chart_left.plotly_chart(charts.competency_levels(packet), width="stretch")
-chart_right.plotly_chart(charts.person_history(packet), width="stretch")
-st.markdown(markdown.review_markdown(packet, title=False))
+kinds = formats.for_kind(packet.kind)
+buttons = st.columns(len(kinds) + 1)
+for column, fmt in zip(buttons, kinds, strict=False):
+    column.download_button(
+        f"⬇️ Review packet ({fmt.label})",
+        data=lambda fmt=fmt: export(db, version, login, label, f.as_of, fmt.suffix),
+        file_name=formats.file_name(packet, fmt),
+        mime=fmt.media_type,
+        on_click="ignore",
+        type="primary" if column is buttons[0] else "secondary",
+    )
+buttons[-1].caption("Also: `teamlens report review --person LOGIN --quarter 2026Q3 --out F.pdf`")
+ui_document.show_document(packet)

@@ -1,18 +1,19 @@
 """Reports layer: plotly figures of the review packet and the executive summary.
 
-Pure functions: a packet or board summary in, a ``plotly.graph_objects.Figure`` out. The
-pages draw these figures and the PDF / PPTX exports render the very same ones to PNG
-(:mod:`reports.images`). A person is drawn against their own history and the team
-median only; the board draws organization figures only. No figure ranks anyone.
+Pure functions: numbers from ``metrics`` in, a ``plotly.graph_objects.Figure`` out. The
+builders put them in the documents' chart blocks, so the pages draw these figures and
+the PDF / PPTX exports render the very same ones to PNG (:mod:`reports.images`). A person
+is drawn against their own history and the team median only; the board draws
+organization figures only. No figure ranks anyone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
-
-from reports.board import BoardSummary
-from reports.review import ReviewPacket
 
 # Same colours as reports/figures.py (PALETTE) so pages and exports look alike.
 BLUE, RED, GREEN, PURPLE, ORANGE, GREY = (
@@ -24,8 +25,22 @@ BLUE, RED, GREEN, PURPLE, ORANGE, GREY = (
     "#7f7f7f",
 )
 FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 12}
-# The packet's small multiples: quality first, speed beside it, then review health.
-PACKET_METRICS = ("qact_p50_h", "cycle_time_p50_h", "change_failure_rate", "unreviewed_merge_rate")
+
+
+@dataclass(frozen=True)
+class LevelBar:
+    name: str
+    last: int | None
+    now: int | None
+    goal: int | None  # the growth goal's (lower) target, when the goal covers it
+
+
+@dataclass(frozen=True)
+class HistoryPanel:
+    title: str
+    unit: str
+    history: tuple[tuple[str, float | None], ...]  # (label, own value), oldest first
+    team_median: float | None  # this period's
 
 
 def _base(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -43,26 +58,26 @@ def _base(fig: go.Figure, title: str, height: int) -> go.Figure:
     return fig
 
 
-def competency_levels(packet: ReviewPacket) -> go.Figure:
+def competency_levels(bars: Sequence[LevelBar], last_label: str, now_label: str) -> go.Figure:
     """Each competency's level last quarter and now (horizontal bars), the goal marked."""
-    lines = list(reversed(packet.competencies))  # framework order, top to bottom
+    lines = list(reversed(bars))  # framework order, top to bottom
     names = [c.name for c in lines]
     fig = go.Figure()
     fig.add_bar(
         y=names,
-        x=[c.level_last_quarter or 0 for c in lines],
+        x=[c.last or 0 for c in lines],
         orientation="h",
-        name=f"End of {packet.quarter.previous().label}",
+        name=last_label,
         marker_color="#c6dbef",
     )
     fig.add_bar(
         y=names,
-        x=[c.level_now or 0 for c in lines],
+        x=[c.now or 0 for c in lines],
         orientation="h",
-        name=f"Now ({packet.quarter.label})",
+        name=now_label,
         marker_color=BLUE,
     )
-    goals = [(c.name, int(c.goal.split("-")[0])) for c in lines if c.goal]
+    goals = [(c.name, c.goal) for c in lines if c.goal is not None]
     if goals:
         fig.add_scatter(
             y=[name for name, _ in goals],
@@ -79,19 +94,17 @@ def competency_levels(packet: ReviewPacket) -> go.Figure:
     return fig
 
 
-def person_history(packet: ReviewPacket) -> go.Figure:
+def person_history(panels: Sequence[HistoryPanel], now_label: str) -> go.Figure:
     """The person's own figures over the last quarters, the team median of this quarter
     beside each (small multiples; quality and speed side by side)."""
-    lines = {line.id: line for section in packet.dimensions for line in section.metrics}
-    chosen = [lines[m] for m in PACKET_METRICS if m in lines]
     fig = make_subplots(
         rows=2,
         cols=2,
-        subplot_titles=[line.title for line in chosen],
+        subplot_titles=[panel.title for panel in panels],
         vertical_spacing=0.2,
         horizontal_spacing=0.1,
     )
-    for i, line in enumerate(chosen):
+    for i, line in enumerate(panels[:4]):
         row, col = i // 2 + 1, i % 2 + 1
         percent = line.unit in ("share", "ratio")
         labels = [label for label, _ in line.history]
@@ -109,10 +122,10 @@ def person_history(packet: ReviewPacket) -> go.Figure:
         )
         if line.team_median is not None:
             fig.add_scatter(
-                x=[packet.quarter.label],
+                x=[now_label],
                 y=[line.team_median],
                 mode="markers",
-                name=f"Team median, {packet.quarter.label}",
+                name=f"Team median, {now_label}",
                 marker={"symbol": "diamond-open", "size": 13, "color": GREY, "line": {"width": 2}},
                 showlegend=i == 0,
                 row=row,
@@ -131,21 +144,25 @@ def person_history(packet: ReviewPacket) -> go.Figure:
     return fig
 
 
-def board_delivery(board: BoardSummary) -> go.Figure:
+def board_delivery(
+    labels: Sequence[str],
+    change_failure_rate: Sequence[float | None],
+    qact_p50_h: Sequence[float | None],
+    cycle_time_p50_h: Sequence[float | None],
+) -> go.Figure:
     """QACT and cycle time medians per quarter (hours, right axis) drawn over the change
     failure rate (bars, left axis): speed is never drawn without quality."""
-    labels = [p.quarter for p in board.trend]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_bar(
-        x=labels,
-        y=[p.change_failure_rate for p in board.trend],
+        x=list(labels),
+        y=list(change_failure_rate),
         name="Change failure rate",
         marker_color="#f4b6b6",
         secondary_y=False,
     )
     fig.add_scatter(
-        x=labels,
-        y=[p.qact_p50_h for p in board.trend],
+        x=list(labels),
+        y=list(qact_p50_h),
         mode="lines+markers",
         name="QACT median",
         line={"color": BLUE, "width": 3},
@@ -153,20 +170,16 @@ def board_delivery(board: BoardSummary) -> go.Figure:
         secondary_y=True,
     )
     fig.add_scatter(
-        x=labels,
-        y=[p.cycle_time_p50_h for p in board.trend],
+        x=list(labels),
+        y=list(cycle_time_p50_h),
         mode="lines+markers",
         name="Cycle time median",
         line={"color": BLUE, "dash": "dot"},
         secondary_y=True,
     )
     _base(fig, "Delivery with quality, per quarter", 340)
-    worst = max((p.change_failure_rate or 0 for p in board.trend), default=0)
-    fig.update_yaxes(
-        title="Change failure rate",
-        tickformat=".1%" if worst < 0.1 else ".0%",
-        secondary_y=False,
-    )
+    # '~' trims insignificant zeros: 2.5% and 40% alike, whatever the range
+    fig.update_yaxes(title="Change failure rate", tickformat=".1~%", secondary_y=False)
     fig.update_yaxes(
         title="Hours (medians)",
         secondary_y=True,
@@ -178,31 +191,36 @@ def board_delivery(board: BoardSummary) -> go.Figure:
     return fig
 
 
-def board_skills(board: BoardSummary) -> go.Figure:
+def board_skills(
+    names: Sequence[str],
+    level_3_share: Sequence[float | None],
+    level_2_share: Sequence[float | None],
+    level_2_share_before: Sequence[float | None],
+    previous_label: str,
+) -> go.Figure:
     """Share of assessed engineers at level 2+ and 3+ per AI competency (horizontal bars),
     with last quarter's 2+ share marked."""
-    skills = list(reversed(board.skills))  # framework order, top to bottom
-    names = [s.name for s in skills]
+    order = slice(None, None, -1)  # framework order, top to bottom
     fig = go.Figure()
     fig.add_bar(
-        y=names,
-        x=[s.share_3 for s in skills],
+        y=list(names)[order],
+        x=list(level_3_share)[order],
         orientation="h",
         name="Level 3+",
         marker_color="#08306b",
     )
     fig.add_bar(
-        y=names,
-        x=[s.share_2 for s in skills],
+        y=list(names)[order],
+        x=list(level_2_share)[order],
         orientation="h",
         name="Level 2+",
         marker_color=BLUE,
     )
     fig.add_scatter(
-        y=names,
-        x=[s.share_2_before for s in skills],
+        y=list(names)[order],
+        x=list(level_2_share_before)[order],
         mode="markers",
-        name=f"Level 2+ in {board.previous.label}",
+        name=f"Level 2+ in {previous_label}",
         marker={"symbol": "line-ns", "size": 16, "line": {"width": 3, "color": ORANGE}},
     )
     _base(fig, "AI competencies: share of engineers at each level", 340)

@@ -1,4 +1,7 @@
-"""Reports layer: numbers and untrusted text as words, the same way in every export."""
+"""Reports layer: numbers and untrusted text as words, the same way in every export.
+
+Formatting only: the numbers (changes and directions included) come from ``metrics``.
+"""
 
 from __future__ import annotations
 
@@ -32,37 +35,19 @@ def value_text(value: float | None, unit: str) -> str:
     return f"{value:.2f}"
 
 
-def change_text(now: float | None, then: float | None, unit: str) -> str:
-    """The difference now - then in the figure's unit ('+3.0 h', '-5 pts'), or ''."""
-    if not (is_number(now) and is_number(then)):
+def change_text(change: float | None, unit: str) -> str:
+    """A change (now - before, from :func:`metrics.compare.compare`) in the figure's unit
+    ('+3.0 h', '-5 pts'), or '' when there is none."""
+    if not is_number(change):
         return ""
-    assert now is not None and then is not None
-    delta = now - then
+    assert change is not None
     if unit in ("share", "ratio"):
-        return f"{delta * 100:+.0f} pts"
+        return f"{change * 100:+.0f} pts"
     if unit == "hours":
-        return f"{delta:+.1f} h"
+        return f"{change:+.1f} h"
     if unit == "defects per PR":
-        return f"{delta:+.2f}"
-    return f"{delta:+.0f}"
-
-
-def direction(now: float | None, then: float | None, better: str, tolerance: float = 0.02) -> str:
-    """'improved', 'worsened', 'unchanged', or 'no comparison' (a side without data).
-
-    Changes within ``tolerance`` of the earlier value (relative; absolute 0.005 for values
-    near 0) read as unchanged.
-    """
-    if not (is_number(now) and is_number(then)):
-        return "no comparison"
-    assert now is not None and then is not None
-    delta = now - then
-    if abs(delta) <= max(abs(then) * tolerance, 0.005):
-        return "unchanged"
-    if better == "neither":
-        return "up" if delta > 0 else "down"
-    good = delta < 0 if better == "lower" else delta > 0
-    return "improved" if good else "worsened"
+        return f"{change:+.2f}"
+    return f"{change:+.0f}"
 
 
 ARROWS = {

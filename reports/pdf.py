@@ -1,25 +1,41 @@
-"""Reports layer: the review packet and the board one-pager as PDF (fpdf2, offline).
+"""Reports layer: any document as an A4 PDF (fpdf2, offline). Knows blocks, not reports.
 
 Text is set in DejaVu Sans (Debian ``fonts-dejavu-core``), embedded, so any name or title
 prints as written; without that font the core Helvetica is used and text is reduced to
-Latin-1 safely. Charts are the figures of :mod:`reports.charts` rendered to PNG.
-Untrusted text (names, titles, notes) is only ever written as text.
+Latin-1 safely. Charts are rendered to PNG (:mod:`reports.images`). Untrusted text
+(names, titles, notes) is only ever written as text; links keep http(s) URLs only.
+Blocks flow down the page (portrait, or landscape when the document asks), a heading is
+kept with what follows it, a :class:`~reports.document.Row` sets its columns side by side.
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from reports import charts, images
-from reports.board import GROUP_COLUMNS, BoardFigure, BoardSummary, group_cells
-from reports.format import change_text, day_text, safe_url, value_text
-from reports.review import ReviewPacket
+from reports import images
+from reports.document import (
+    Block,
+    Bullets,
+    Callout,
+    Chart,
+    Document,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Row,
+    Span,
+    Table,
+    Text,
+    Tile,
+    Tiles,
+    spans,
+)
+from reports.format import ARROWS, safe_url
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {
@@ -31,26 +47,28 @@ FONT_FILES = {
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
 LINK = (31, 119, 180)
+RED = (214, 39, 40)
 HEAD_FILL = (232, 238, 246)
-DIRECTION_COLOUR = {
-    "improved": (44, 160, 44),
-    "worsened": (214, 39, 40),
-    "unchanged": (108, 117, 125),
-    "no comparison": (108, 117, 125),
+DIRECTION_COLOUR = {"improved": (44, 160, 44), "worsened": RED}
+# Paragraph styles: (size pt, font style, colour)
+STYLES = {
+    "body": (9.0, "", INK),
+    "small": (8.5, "", INK),
+    "muted": (8.5, "", MUTED),
+    "strong": (9.0, "B", INK),
+    "flag": (9.0, "B", RED),
 }
-DIRECTION_TEXT = {
-    "improved": "▲ improved",
-    "worsened": "▼ worsened",
-    "unchanged": "● unchanged",
-    "no comparison": "○ no comparison",
-}
+HEADINGS = {2: 13.0, 3: 11.5}
+MAX_CHART_W = 175.0  # mm
+TILE_H = 42.0
+GAP = 5.0  # between the columns of a Row
 # Latin-1 stand-ins for the few non-Latin-1 characters teamlens itself writes.
 _LATIN = str.maketrans(
     {"—": "-", "\u2013": "-", "…": "...", "▲": "^", "▼": "v", "●": "=", "○": "o", "→": "->"}
 )
 
 
-class Document(FPDF):
+class Page(FPDF):
     """An A4 document with teamlens's fonts, footer and a few writing helpers."""
 
     def __init__(self, title: str, footer: str, orientation: str = "P") -> None:
@@ -66,8 +84,12 @@ class Document(FPDF):
         self.set_title(self.t(title))
         self.set_creator("teamlens")
         self.set_author("teamlens")
-        self.set_margins(15, 14, 15)
-        self.set_auto_page_break(True, margin=16)
+        if orientation == "L":
+            self.set_margins(10, 9, 10)
+            self.set_auto_page_break(True, margin=14)
+        else:
+            self.set_margins(15, 14, 15)
+            self.set_auto_page_break(True, margin=16)
         self.alias_nb_pages()
 
     def t(self, text: object) -> str:
@@ -86,349 +108,217 @@ class Document(FPDF):
     def footer(self) -> None:
         self.set_y(-11)
         self.font(7, colour=MUTED)
-        self.cell(0, 5, self.t(f"{self.footer_text} · page {self.page_no()}/{{nb}}"), align="C")
+        text = f"{self.footer_text} · page {self.page_no()}/{{nb}}"
+        self.cell(0, 5, self.t(text), align="C")
 
-    def para(self, text: str, size: float = 9, style: str = "", colour=INK, h: float = 4.6):
-        self.font(size, style, colour)
-        self.multi_cell(0, h, self.t(text), new_x="LMARGIN", new_y="NEXT", align="L")
+    @property
+    def room(self) -> float:
+        """Height left on this page above the bottom margin."""
+        return self.h - self.b_margin - self.get_y()
 
-    def heading(self, text: str, size: float = 13) -> None:
-        if self.get_y() > self.h - 40:
-            self.add_page()
-        self.ln(2.5)
-        self.font(size, "B")
-        self.multi_cell(0, size * 0.5, self.t(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(1)
 
-    def bullet(self, text: str, size: float = 9, url: str | None = None) -> None:
-        self.font(size, colour=LINK if url else INK)
-        self.set_x(self.l_margin + 3)
-        self.multi_cell(
-            0,
-            4.6,
-            self.t(f"• {text}"),
-            new_x="LMARGIN",
-            new_y="NEXT",
-            link=safe_url(url) or "",
-            align="L",
-        )
+class _Writer:
+    def __init__(self, doc: Page, with_charts: bool) -> None:
+        self.doc = doc
+        self.with_charts = with_charts
 
-    def grid(
-        self,
-        header: Sequence[str],
-        rows: Sequence[Sequence[str]],
-        widths: Sequence[float],
-        size: float = 8,
-        width: float | None = None,
-    ) -> None:
-        self.font(size)
-        heading = FontFace(emphasis="BOLD", fill_color=HEAD_FILL)
-        with self.table(
+    # --- inline text ------------------------------------------------------------------
+
+    def rich(self, text: Text, size: float, style: str, colour, *, indent: float = 0) -> None:
+        """Inline runs that wrap inside the margins (links coloured and clickable)."""
+        doc = self.doc
+        height = size * 0.51
+        left = doc.l_margin
+        doc.set_left_margin(left + indent)
+        doc.set_x(left + indent)
+        for span in spans(text):
+            face = style + ("B" if span.strong and "B" not in style else "")
+            face += "I" if span.emphasis else ""
+            url = safe_url(span.url)
+            doc.font(size, "".join(sorted(set(face))), LINK if url else colour)
+            doc.write(height, doc.t(span.text), link=url or "")
+        doc.ln(height)
+        doc.set_left_margin(left)
+        doc.set_x(left)
+
+    # --- blocks -----------------------------------------------------------------------
+
+    def heading(self, block: Heading, following: Block | None) -> None:
+        doc = self.doc
+        if block.level == 1:
+            if block.kicker:
+                doc.font(9, colour=MUTED)
+                doc.cell(0, 5, doc.t(block.kicker), new_x="LMARGIN", new_y="NEXT")
+            if block.aside:
+                doc.font(18, "B")
+                doc.cell(doc.epw * 0.6, 8, doc.t(block.text))
+                doc.font(10, colour=MUTED)
+                doc.cell(0, 8, doc.t(block.aside), align="R", new_x="LMARGIN", new_y="NEXT")
+            else:
+                doc.font(20, "B")
+                doc.multi_cell(0, 9, doc.t(block.text), new_x="LMARGIN", new_y="NEXT")
+            return
+        size = HEADINGS.get(block.level, 10.0)
+        if doc.room < self.need(following) + size:
+            doc.add_page()  # keep the heading with what follows it
+        doc.ln(2.5)
+        doc.font(size, "B")
+        doc.multi_cell(0, size * 0.5, doc.t(block.text), new_x="LMARGIN", new_y="NEXT")
+        doc.ln(1)
+
+    def need(self, block: Block | None) -> float:
+        """The room to leave under a heading for (the start of) the block after it."""
+        if isinstance(block, Chart):
+            return self.chart_height(block, self.doc.epw) if self.with_charts else 20.0
+        if isinstance(block, Row):
+            charts = [b for column in block.columns for b in column if isinstance(b, Chart)]
+            if charts and self.with_charts:
+                width = self.doc.epw * block.share(0) - GAP
+                return max(self.chart_height(c, width) for c in charts)
+        if isinstance(block, Tiles):
+            return TILE_H
+        return 28.0
+
+    def paragraph(self, block: Paragraph) -> None:
+        size, style, colour = STYLES.get(block.style, STYLES["body"])
+        self.rich(block.text, size, style, colour)
+        self.doc.ln(0.6)
+
+    def callout(self, block: Callout) -> None:
+        self.rich(block.text, 8.5, "I", MUTED)
+        self.doc.ln(0.6)
+
+    def bullets(self, block: Bullets) -> None:
+        size, style, colour = STYLES.get(block.style, STYLES["body"])
+        style = style.replace("B", "")  # a list is never all bold
+        for item in block.items:
+            self.rich((Span("• "), *spans(item)), size, style, colour, indent=3)
+        self.doc.ln(1)
+
+    def table(self, block: Table) -> None:
+        doc = self.doc
+        size = 8.0 if doc.epw >= 120 else 7.0
+
+        def measure(text: str, bold: bool) -> float:
+            doc.font(size, "B" if bold else "")
+            return doc.get_string_width(doc.t(text)) + 2.6  # padding and rule
+
+        widths = block.widths(doc.epw, measure)
+        doc.font(size)
+        with doc.table(
             col_widths=tuple(widths),
-            width=width or self.epw,
+            width=doc.epw,
             align="LEFT",
             text_align="LEFT",
             line_height=size * 0.5,
-            headings_style=heading,
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
             borders_layout="HORIZONTAL_LINES",
             padding=0.8,
-        ) as table:
-            table.row([self.t(cell) for cell in header])
-            for row in rows:
-                table.row([self.t(cell) for cell in row])
-        self.ln(2)
+        ) as grid:
+            for row in (block.header, *block.rows):
+                grid.row([doc.t(cell) for cell in row])
+        doc.ln(2)
 
-    def picture(self, png: bytes, w: float, h: float | None = None, x: float | None = None):
-        if h and self.get_y() + h > self.h - self.b_margin:
-            self.add_page()
-        self.image(io.BytesIO(png), x=x, w=w, h=h or 0)
+    def chart_height(self, block: Chart, width: float) -> float:
+        return min(width, MAX_CHART_W) * block.height / block.width
 
+    def chart(self, block: Chart) -> None:
+        if not self.with_charts:
+            return
+        doc = self.doc
+        width = min(doc.epw, MAX_CHART_W)
+        height = self.chart_height(block, doc.epw)
+        if height > doc.room:
+            doc.add_page()
+        png = images.png(block.figure, block.width, block.height)
+        doc.image(io.BytesIO(png), x=doc.l_margin, w=width, h=height, alt_text=block.alt)
+        doc.ln(1.5)
 
-def _level(value: int | None) -> str:
-    return "—" if value is None else str(value)
+    def tiles(self, block: Tiles) -> None:
+        doc = self.doc
+        if doc.room < TILE_H:
+            doc.add_page()
+        count = len(block.tiles)
+        gap = 2.5
+        width = (doc.epw - gap * (count - 1)) / count
+        top = doc.get_y() + 1
+        for i, tile in enumerate(block.tiles):
+            self.tile(tile, doc.l_margin + i * (width + gap), top, width, TILE_H)
+        doc.set_xy(doc.l_margin, top + TILE_H + 3)
 
-
-# --- the review packet ----------------------------------------------------------------
-
-
-def review_pdf(packet: ReviewPacket, *, with_charts: bool = True) -> bytes:
-    """The review packet as an A4 PDF, every section present, with its two charts."""
-    doc = Document(packet.title, f"teamlens · review packet {packet.quarter.label} · confidential")
-    doc.add_page()
-    doc.font(9, colour=MUTED)
-    doc.cell(0, 5, doc.t(f"Quarterly review {packet.quarter.label}"), new_x="LMARGIN", new_y="NEXT")
-    doc.para(packet.name, size=20, style="B", h=9)
-    doc.para(
-        f"{packet.login} · team {packet.team or 'none'} · level "
-        f"{packet.developer_level or 'not set'} · as of {packet.as_of:%d %b %Y %H:%M} UTC · "
-        f"{packet.merged_prs} merged PR(s) this quarter",
-        colour=MUTED,
-    )
-    doc.para(
-        "Read each figure against the person's own history and the team median (the person "
-        "included). This packet "
-        "never ranks people.",
-        size=8.5,
-        style="I",
-        colour=MUTED,
-    )
-    for note in packet.notes_on_data:
-        doc.para(f"Note: {note}", size=8.5, style="I")
-
-    doc.heading("Competency levels")
-    doc.grid(
-        ["Competency", "Last quarter", "Now", "Goal", "What the level looks like"],
-        [
-            [
-                c.name + ("" if c.in_review else " (not yet in review)"),
-                _level(c.level_last_quarter),
-                _level(c.level_now),
-                c.goal or "—",
-                c.indicator or "not assessed",
-            ]
-            for c in packet.competencies
-        ],
-        (58, 17, 11, 11, 83),
-    )
-    doc.para(f"Growth goal: {packet.goal.summary}", style="B")
-    if with_charts:
-        fig = charts.competency_levels(packet)
-        height = int(fig.layout.height)
-        doc.ln(1)
-        doc.picture(images.png(fig, 900, height), w=175, h=175 * height / 900)
-
-    if with_charts and doc.get_y() + 115 > doc.h - doc.b_margin:
-        doc.add_page()  # keep the heading with its chart
-    doc.heading("Evaluation dimensions")
-    if with_charts:
-        doc.picture(images.png(charts.person_history(packet), 900, 520), w=160, h=160 * 520 / 900)
-    for section in packet.dimensions:
-        weight = " — weighted higher this cycle" if section.weighted else ""
-        doc.heading(section.name + weight, size=11.5)
-        doc.para(f"What good looks like: {section.good}", size=8.5)
-        doc.para(
-            "Red flags to look for: " + "; ".join(section.red_flag_signs),
-            size=8.5,
-            style="I",
-            colour=MUTED,
-        )
-        doc.para(f"Evidence: {section.source}", size=8.5, colour=MUTED)
-        doc.ln(1)
-        if section.metrics:
-            doc.grid(
-                ["Metric", "This quarter", "Team median", "Earlier quarters (own)"],
-                [
-                    [
-                        line.title,
-                        value_text(line.value, line.unit),
-                        value_text(line.team_median, line.unit),
-                        "; ".join(
-                            f"{label}: {value_text(value, line.unit)}"
-                            for label, value in line.history[:-1]
-                        ),
-                    ]
-                    for line in section.metrics
-                ],
-                (62, 22, 24, 72),
-            )
-        for flag in section.flags:
-            doc.para(f"Red flag: {flag.title}", size=9, style="B", colour=(214, 39, 40))
-            doc.para(flag.detail, size=8.5)
-            for link in flag.links:
-                doc.bullet(link.label, 8.5, link.url)
-        if section.metrics and not section.flags:
-            doc.para("No red flag raised for this dimension this quarter.", size=8.5)
-        for evidence in section.evidence:
-            doc.para(evidence.title, size=8.5, style="B")
-            for link in evidence.links:
-                doc.bullet(link.label, 8.5, link.url)
-            if evidence.more:
-                doc.bullet(f"… and {evidence.more} more", 8.5)
-        judged = section.id in ("judgment", "collaboration", "growth")
-        if section.assessments:
-            doc.para("Assessments this quarter", size=8.5, style="B")
-            doc.grid(
-                ["Date", "Competency", "Level", "By", "Evidence"],
-                [
-                    [
-                        day_text(a.assessed_on),
-                        a.competency,
-                        str(a.level),
-                        f"{a.assessor} ({a.assessor_role})",
-                        a.evidence or "—",
-                    ]
-                    for a in section.assessments
-                ],
-                (22, 45, 12, 30, 71),
-            )
-        elif judged:
-            doc.para("No assessment recorded for this dimension this quarter.", size=8.5)
-        if section.recognitions:
-            doc.para("Recognitions this quarter", size=8.5, style="B")
-            for r in section.recognitions:
-                doc.bullet(
-                    f"{day_text(r.recognized_on)} — {r.behaviour} ({r.format}): {r.note or '—'}",
-                    8.5,
-                    r.pr_url,
-                )
-        elif judged:
-            doc.para("No recognition recorded for this dimension this quarter.", size=8.5)
-
-    cycle = packet.cycle
-    doc.heading("Review cycle")
-    doc.bullet(f"Phase as of {packet.as_of:%d %b %Y}: {cycle.phase}")
-    doc.bullet(f"Check-in cadence: {cycle.cadence}")
-    doc.bullet(f"AI adoption start: {day_text(cycle.adoption_on)}")
-    included = "yes" if cycle.ai_competencies_included else "not yet"
-    doc.bullet(f"AI-augmented competencies in this review: {included}")
-    for note in cycle.notes:
-        doc.bullet(note)
-    doc.ln(1)
-    if cycle.checkins:
-        doc.grid(
-            ["Check-in due", "Cadence", "Status", "Held on"],
-            [
-                [day_text(c.due_on), c.cadence, c.status, day_text(c.held_on)]
-                for c in cycle.checkins
-            ],
-            (40, 40, 40, 40),
-            width=160,
-        )
-    else:
-        doc.para("No check-in fell due this quarter.", size=8.5)
-
-    doc.heading("Conversation guide")
-    talk = packet.conversation
-    if talk is None:
-        doc.para("No developer level on record: set one to get the level's guide.")
-    else:
-        doc.para(f"{talk.name} ({talk.experience}) — career focus: {talk.career_focus}", style="B")
-        for prompt in talk.prompts:
-            doc.bullet(prompt)
-        if talk.goal_actions:
-            doc.para("Growth actions for this level: " + "; ".join(talk.goal_actions), size=8.5)
-
-    doc.heading("What is not evaluated, and why")
-    doc.para(
-        "This section is part of every packet. None of these is computed, stored or shown by "
-        "teamlens:",
-        size=8.5,
-    )
-    for item in packet.not_evaluated:
-        doc.bullet(f"{item.title} — {item.reason}", 8.5)
-    return bytes(doc.output())
-
-
-# --- the board one-pager --------------------------------------------------------------
-
-
-def _tile(doc: Document, fig: BoardFigure, x: float, y: float, w: float, h: float) -> None:
-    doc.set_draw_color(210, 214, 220)
-    doc.set_fill_color(248, 249, 251)
-    doc.rect(x, y, w, h, style="DF")
-    inner = w - 4
-    doc.set_xy(x + 2, y + 2)
-    doc.font(7, "B")
-    doc.multi_cell(inner, 3.1, doc.t(fig.title), new_x="LEFT", new_y="NEXT", align="L")
-    doc.set_xy(x + 2, y + 12)
-    size = 16.0
-    doc.font(size, "B")
-    while size > 9 and doc.get_string_width(doc.t(fig.value_text)) > inner:
-        size -= 1
+    def tile(self, tile: Tile, x: float, y: float, w: float, h: float) -> None:
+        doc = self.doc
+        doc.set_draw_color(210, 214, 220)
+        doc.set_fill_color(248, 249, 251)
+        doc.rect(x, y, w, h, style="DF")
+        inner = w - 4
+        doc.set_xy(x + 2, y + 2)
+        doc.font(7, "B")
+        doc.multi_cell(inner, 3.1, doc.t(tile.label), new_x="LEFT", new_y="NEXT", align="L")
+        doc.set_xy(x + 2, y + 12)
+        size = 16.0
         doc.font(size, "B")
-    doc.cell(inner, 7, doc.t(fig.value_text), new_x="LEFT", new_y="NEXT")
-    colour = DIRECTION_COLOUR.get(fig.direction, MUTED)
-    doc.font(7, "B", colour)
-    doc.cell(inner, 3.6, doc.t(DIRECTION_TEXT.get(fig.direction, fig.direction)))
-    doc.set_xy(x + 2, y + 22.8)
-    delta = change_text(fig.value, fig.previous, fig.unit)
-    doc.font(6.5, colour=MUTED)
-    prev = f"previous {fig.previous_text}" + (f" ({delta})" if delta else "")
-    doc.multi_cell(inner, 2.9, doc.t(prev), new_x="LEFT", new_y="NEXT", align="L")
-    if fig.companion:
-        doc.font(6.3, colour=INK)
-        doc.multi_cell(inner, 2.8, doc.t(fig.companion), new_x="LEFT", new_y="NEXT", align="L")
-    doc.font(6, "I", MUTED)
-    doc.multi_cell(inner, 2.7, doc.t(fig.coverage), new_x="LEFT", new_y="NEXT", align="L")
+        while size > 9 and doc.get_string_width(doc.t(tile.value)) > inner:
+            size -= 1
+            doc.font(size, "B")
+        doc.cell(inner, 7, doc.t(tile.value), new_x="LEFT", new_y="NEXT")
+        doc.font(7, "B", DIRECTION_COLOUR.get(tile.direction, MUTED))
+        doc.cell(inner, 3.6, doc.t(ARROWS.get(tile.direction, tile.direction)))
+        doc.set_xy(x + 2, y + 22.8)
+        doc.font(6.5, colour=MUTED)
+        previous = f"previous {tile.previous}" + (f" ({tile.change})" if tile.change else "")
+        doc.multi_cell(inner, 2.9, doc.t(previous), new_x="LEFT", new_y="NEXT", align="L")
+        if tile.detail:
+            doc.font(6.3, colour=INK)
+            doc.multi_cell(inner, 2.8, doc.t(tile.detail), new_x="LEFT", new_y="NEXT", align="L")
+        doc.font(6, "I", MUTED)
+        doc.multi_cell(inner, 2.7, doc.t(tile.coverage), new_x="LEFT", new_y="NEXT", align="L")
+
+    def row(self, block: Row) -> None:
+        doc = self.doc
+        left, right = doc.l_margin, doc.r_margin
+        total = doc.epw
+        if doc.room < self.need(block):
+            doc.add_page()
+        top, bottom, offset = doc.get_y(), doc.get_y(), 0.0
+        for i, column in enumerate(block.columns):
+            width = total * block.share(i) - (GAP if i < len(block.columns) - 1 else 0)
+            doc.set_left_margin(left + offset)
+            doc.set_right_margin(doc.w - (left + offset + width))
+            doc.set_xy(left + offset, top)
+            self.blocks(column)
+            bottom = max(bottom, doc.get_y())
+            offset += total * block.share(i)
+        doc.set_left_margin(left)
+        doc.set_right_margin(right)
+        doc.set_xy(left, bottom)
+
+    def blocks(self, blocks: tuple[Block, ...]) -> None:
+        for i, block in enumerate(blocks):
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(block, Heading):
+                self.heading(block, following)
+            elif isinstance(block, Paragraph):
+                self.paragraph(block)
+            elif isinstance(block, Callout):
+                self.callout(block)
+            elif isinstance(block, Bullets):
+                self.bullets(block)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Chart):
+                self.chart(block)
+            elif isinstance(block, Tiles):
+                self.tiles(block)
+            elif isinstance(block, Row):
+                self.row(block)
+            elif isinstance(block, PageBreak):
+                self.doc.add_page()
 
 
-def board_pdf(board: BoardSummary, *, with_charts: bool = True) -> bytes:
-    """The executive summary on one landscape A4 page: figures, charts, narrative, groups."""
-    doc = Document(
-        f"Executive summary {board.quarter.label}",
-        f"teamlens · executive summary {board.quarter.label} · groups only, no individual shown",
-        orientation="L",
-    )
-    doc.set_auto_page_break(False)
-    doc.set_margins(10, 9, 10)
+def render(document: Document, *, with_charts: bool = True) -> bytes:
+    """The renderer of :data:`reports.formats.FORMATS`: the document as PDF bytes."""
+    doc = Page(document.title, document.footer, "L" if document.landscape else "P")
     doc.add_page()
-    doc.font(18, "B")
-    doc.cell(150, 8, doc.t(f"Executive summary {board.quarter.label}"))
-    doc.font(10, colour=MUTED)
-    doc.cell(0, 8, doc.t(board.organization), align="R", new_x="LMARGIN", new_y="NEXT")
-    doc.font(8, colour=MUTED)
-    doc.cell(
-        0,
-        4.5,
-        doc.t(
-            f"As of {board.as_of:%d %b %Y}, compared with {board.previous.label}. Groups only: "
-            f'no individual appears; teams under 5 people are merged into "Other".'
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    count = len(board.figures)
-    gap = 2.5
-    width = (doc.epw - gap * (count - 1)) / count
-    top = 24.0
-    for i, fig in enumerate(board.figures):
-        _tile(doc, fig, doc.l_margin + i * (width + gap), top, width, 42)
-    y = top + 45
-    chart_w = (doc.epw - 5) / 2
-    if with_charts:
-        doc.image(
-            io.BytesIO(images.png(charts.board_delivery(board), 720, 340)),
-            x=doc.l_margin,
-            y=y,
-            w=chart_w,
-            h=chart_w * 340 / 720,
-        )
-        doc.image(
-            io.BytesIO(images.png(charts.board_skills(board), 720, 340)),
-            x=doc.l_margin + chart_w + 5,
-            y=y,
-            w=chart_w,
-            h=chart_w * 340 / 720,
-        )
-    y += chart_w * 340 / 720 + 2
-    text_w = 150
-    doc.set_xy(doc.l_margin, y)
-    doc.font(10, "B")
-    doc.cell(text_w, 5, doc.t("Summary"), new_x="LMARGIN", new_y="NEXT")
-    doc.font(8)
-    for sentence in board.narrative:
-        doc.set_x(doc.l_margin)
-        doc.multi_cell(
-            text_w, 3.7, doc.t(f"• {sentence}"), new_x="LMARGIN", new_y="NEXT", align="L"
-        )
-    doc.set_xy(doc.l_margin + text_w + 6, y)
-    doc.font(10, "B")
-    right = doc.epw - text_w - 6
-    doc.cell(right, 5, doc.t("By group"), new_x="LEFT", new_y="NEXT")
-    doc.set_x(doc.l_margin + text_w + 6)
-    doc.set_left_margin(doc.l_margin + text_w + 6)
-    doc.font(7)
-    doc.grid(
-        list(GROUP_COLUMNS),
-        group_cells(board.groups),
-        (24, 12, 19, 18, 19, 19),
-        size=7,
-        width=right,
-    )
-    doc.font(6.5, "I", MUTED)
-    doc.multi_cell(right, 3, doc.t(board.group_note), new_x="LMARGIN", new_y="NEXT")
-    doc.set_left_margin(10)
-    doc.set_xy(10, doc.h - 19)
-    doc.font(6.3, colour=MUTED)
-    doc.multi_cell(doc.epw, 2.8, doc.t(" ".join(board.method_notes)), align="L")
+    _Writer(doc, with_charts).blocks(document.blocks)
     return bytes(doc.output())

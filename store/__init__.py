@@ -5,17 +5,20 @@ The contract between ``ingest`` (which writes through :func:`write_transaction`)
 
 * ``schema`` — the tables as versioned migrations;
 * ``locks`` — the advisory file locks that let many processes share the file;
-* ``connection`` — opening, migrating, the write transaction and the read connection.
+* ``connection`` — opening, migrating, the write transaction, the read connection and
+  the read session (one connection shared by the reads of a report).
 """
 
 from store.connection import (
     DEFAULT_DB,
     DbPath,
     NewerSchemaError,
+    ReadSession,
     check_path,
     data_version,
     ensure_store,
     read_connection,
+    read_session,
     resolve_db,
     schema_version,
     write_transaction,
@@ -26,11 +29,13 @@ __all__ = [
     "DEFAULT_DB",
     "DbPath",
     "NewerSchemaError",
+    "ReadSession",
     "StoreError",
     "check_path",
     "data_version",
     "ensure_store",
     "read_connection",
+    "read_session",
     "resolve_db",
     "schema_version",
     "write_transaction",

@@ -41,6 +41,29 @@ class NewerSchemaError(StoreError):
     """The database was written by a newer teamlens than this one."""
 
 
+class ReadSession(os.PathLike):
+    """One open read-only connection that a whole report reads through: one snapshot.
+
+    Pass it wherever a database path goes. :func:`read_connection` hands back its
+    connection (and leaves it open) instead of opening another, so a report that makes
+    twenty reads opens the file once and every figure comes from the same committed
+    state. ``memo`` lets the layer above remember what it built on the connection (its
+    temporary tables). One thread only, like any DuckDB connection; the shared lock is
+    held until the session ends, so keep sessions short (one report build).
+    """
+
+    def __init__(self, path: Path, conn: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.connection = conn
+        self.memo: dict[str, object] = {}
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        return f"ReadSession({str(self.path)!r})"
+
+
 def resolve_db(db: DbPath) -> Path:
     """The database path to use: the argument, else ``$TEAMLENS_DB``, else the default."""
     if db:
@@ -170,10 +193,15 @@ def read_connection(
     Waits (does not fail) while a writer holds the database. Migrates an older database
     first, so readers always see the current schema.
 
+    Given a :class:`ReadSession`, yields its connection and leaves it open.
+
     Raises:
         StoreError: no database there, not a DuckDB file, or busy too long.
         NewerSchemaError: the database was written by a newer teamlens.
     """
+    if isinstance(db, ReadSession):
+        yield db.connection
+        return
     path = resolve_db(db)
     check_path(path, must_exist=True)
     for attempt in range(2):
@@ -190,6 +218,23 @@ def read_connection(
         if attempt == 0:
             ensure_store(path)
     raise StoreError(f"cannot migrate {path} to schema version {SCHEMA_VERSION}")
+
+
+@contextlib.contextmanager
+def read_session(db: DbPath = None) -> Iterator[ReadSession]:
+    """A :class:`ReadSession` on the store for the length of the block (one connection).
+
+    Given a session already, yields that same session (nested reads share it).
+
+    Raises:
+        StoreError, NewerSchemaError: as :func:`read_connection`.
+    """
+    if isinstance(db, ReadSession):
+        yield db
+        return
+    path = resolve_db(db)
+    with read_connection(path) as conn:
+        yield ReadSession(path, conn)
 
 
 def ensure_store(db: DbPath = None) -> Path:

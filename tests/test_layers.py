@@ -35,7 +35,7 @@ FORBIDDEN: dict[str, set[str]] = {
 PURE_MODULES = {"settings": FORBIDDEN["framework"] | {"framework"}}
 # Modules over 500 lines that another branch is splitting (the test fails once they are
 # under, so the entry cannot go stale).
-PENDING_SPLITS = {"reports/review.py": "rebuilt on the document model (branch house-reports)"}
+PENDING_SPLITS: dict[str, str] = {}
 MAX_MODULE_LINES = 500
 MAX_PAGE_LINES = 150
 
@@ -147,6 +147,7 @@ def test_settings_is_pure() -> None:
 PAGE_IMPORTS = {
     "ui",
     "ui_forms",
+    "ui_document",
     "metrics",
     "reports",
     "streamlit",

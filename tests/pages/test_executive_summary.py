@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.reports.conftest import PEOPLE, PERSON_NAMES, build_org
@@ -27,7 +28,7 @@ def app(org: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 def page_text(app: AppTest) -> str:
     parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
     parts += [f"{m.label} {m.value}" for m in app.metric]
-    for frame in app.dataframe:
+    for frame in app.table:
         parts.append(frame.value.to_string())
     return "\n".join(parts)
 
@@ -40,12 +41,17 @@ def test_figures_charts_and_downloads(app: AppTest) -> None:
     assert app.metric[0].label.startswith("Time to deliver a change correctly")
     assert len(app.get("plotly_chart")) == 2
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["⬇️ One-pager (PDF)", "⬇️ Slides (PPTX)", "⬇️ Markdown"]
+    # one button per format of the format table that lays out a board
+    assert labels == [
+        "⬇️ Executive summary (PDF)",
+        "⬇️ Executive summary (PPTX)",
+        "⬇️ Executive summary (Markdown)",
+    ]
 
 
 def test_groups_only_small_teams_merged_no_names(app: AppTest) -> None:
     app.run()
-    groups = app.dataframe[0].value
+    groups = app.table[0].value
     assert list(groups["Group"]) == ["Alpha", "Other"]
     assert list(groups["People"]) == [6, 5]
     text = page_text(app)
@@ -54,6 +60,27 @@ def test_groups_only_small_teams_merged_no_names(app: AppTest) -> None:
     for login, *_ in PEOPLE:
         assert f" {login} " not in f" {text} "
     assert "Beta" not in text and "Gamma" not in text
+
+
+def test_small_group_minimum_is_read_from_the_settings(org: Path, tmp_path, monkeypatch) -> None:
+    # with a minimum of 3, Beta (3 people, 3 authors) shows on its own; Gamma (2) does not
+    settings_file = tmp_path / "teamlens.toml"
+    settings_file.write_text("small_group_min_people = 3\n")
+    monkeypatch.setenv("TEAMLENS_SETTINGS", str(settings_file))
+    import settings
+
+    settings.settings.cache_clear()
+    st.cache_data.clear()  # the page caches the summary of these same arguments
+    try:
+        app = AppTest.from_file(PAGE, default_timeout=60)
+        monkeypatch.setenv("TEAMLENS_DB", str(org))
+        app.run()
+        assert not app.exception
+        assert list(app.table[0].value["Group"]) == ["Alpha", "Beta"]
+        assert any("teams under 3 people" in c.value for c in app.caption)
+    finally:
+        settings.settings.cache_clear()
+        st.cache_data.clear()
 
 
 def test_an_earlier_quarter_from_the_url(app: AppTest) -> None:

@@ -40,6 +40,8 @@ def test_every_metric_and_refused_metric_is_explained(page):
         assert f"`{m.id}`" in text and m.meaning in text
     for r in metrics.REFUSED:
         assert f"`{r.id}`" in text and r.reason in text
+    for summary in metrics.SUMMARIES:
+        assert f"`{summary.id}`" in text and summary.meaning in text
     for title, choice in documented_choices():
         assert title in text and choice in text
     assert flag_rules.rules_markdown() in text

@@ -1,7 +1,8 @@
 """Exports parse back: PDF (pdftotext / pdfinfo / pdftoppm), PPTX (python-pptx), Markdown.
 
 Chart rendering (kaleido) costs about 0.25 s an image after a ~2 s start: only one PDF
-of each kind and the PPTX render charts; the rest are built without them.
+of each kind and the PPTX render charts; the rest are built without them. The renderers
+know blocks, not reports: they are handed the builders' documents.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import metrics
 from metrics.calendar import Quarter
 from reports import board, pdf, review
 from reports import pptx as pptx_export
+from reports.document import Document, Tiles, plain
 from tests.reports.conftest import PERSON_NAMES
 
 Q3 = Quarter(2026, 3)
@@ -26,19 +28,19 @@ needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not instal
 
 
 @pytest.fixture(scope="module")
-def packet(org_db: Path) -> review.ReviewPacket:
+def packet(org_db: Path) -> Document:
     return review.build_packet(org_db, "ana", Q3)
 
 
 @pytest.fixture(scope="module")
-def summary(org_db: Path) -> board.BoardSummary:
+def summary(org_db: Path) -> Document:
     return board.build_board(org_db, Q3)
 
 
 @pytest.fixture(scope="module")
 def board_pdf(summary, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "board.pdf"
-    path.write_bytes(pdf.board_pdf(summary))  # with its two charts
+    path.write_bytes(pdf.render(summary))  # with its two charts
     return path
 
 
@@ -58,7 +60,7 @@ def pdf_pages(path: Path) -> int:
 @needs_poppler
 def test_review_pdf_parses_back_with_every_section(packet, tmp_path: Path) -> None:
     path = tmp_path / "ana.pdf"
-    path.write_bytes(pdf.review_pdf(packet))  # with its two charts
+    path.write_bytes(pdf.render(packet))  # with its two charts
     text = pdf_text(path)
     assert "Ana Ångström" in text  # embedded Unicode font
     for heading in (
@@ -83,11 +85,27 @@ def test_review_pdf_parses_back_with_every_section(packet, tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.glob("p-*.png")) == ["p-1.png", "p-2.png"]
 
 
+def page_text(path: Path, page: int) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
 @needs_poppler
-def test_board_pdf_is_one_page_without_names_or_small_teams(board_pdf: Path) -> None:
-    assert pdf_pages(board_pdf) == 1
-    text = pdf_text(board_pdf)
-    assert "Executive summary 2026Q3" in text
+def test_board_pdf_summary_page_then_details_without_names_or_small_teams(
+    board_pdf: Path,
+) -> None:
+    # landscape A4, like the slides: page 1 the summary, page 2 the details
+    assert pdf_pages(board_pdf) == 2
+    first, second = page_text(board_pdf, 1), page_text(board_pdf, 2)
+    assert "Executive summary 2026Q3" in first and "Summary" in first
+    assert "Quality tax" in first and "38 changes were merged" in first
+    assert "By group" in second and "Skill growth" in second and "How to read this" in second
+    text = first + second
     assert "Other" in text and "Alpha" in text
     for team in ("Beta", "Gamma"):
         assert team not in text
@@ -100,16 +118,19 @@ def test_board_pdf_is_one_page_without_names_or_small_teams(board_pdf: Path) -> 
 
 
 def test_board_pptx_slides_and_shapes(summary) -> None:
-    deck = Presentation(io.BytesIO(pptx_export.board_pptx(summary)))
+    deck = Presentation(io.BytesIO(pptx_export.render(summary)))
     assert len(deck.slides) == 2
     first, second = deck.slides
     names = [shape.name for shape in first.shapes]
+    [figures] = summary.of_type(Tiles)
     assert [n for n in names if n.startswith("figure ")] == [
-        f"figure {f.id}" for f in summary.figures
+        f"figure {t.name}" for t in figures.tiles
     ]
     assert {"chart delivery", "chart skills", "title", "narrative"} <= set(names)
     pictures = [s for s in first.shapes if s.shape_type == 13]
     assert len(pictures) == 2 and all(p.image.content_type == "image/png" for p in pictures)
+    # the charts carry their alt text
+    assert all(p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
     text = []
     for slide in deck.slides:
         for shape in slide.shapes:
@@ -131,10 +152,11 @@ def test_board_pptx_slides_and_shapes(summary) -> None:
         assert team not in joined
     for refused in metrics.REFUSED:
         assert refused.id not in joined
-    assert summary.narrative[0] in joined
+    assert plain(summary.find("narrative").items[0]) in joined
+    assert "How to read this" in joined
 
 
 def test_pdf_without_the_unicode_font_falls_back_to_latin1(packet, monkeypatch) -> None:
     monkeypatch.setattr(pdf, "FONT_DIR", Path("/nonexistent"))
-    data = pdf.review_pdf(packet, with_charts=False)
+    data = pdf.render(packet, with_charts=False)
     assert data.startswith(b"%PDF-") and b"/Helvetica" in data

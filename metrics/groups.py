@@ -1,0 +1,160 @@
+"""Metrics layer: groups big enough to be shown on their own, and "Other". Read-only.
+
+METRICS.md ("People"): an executive view shows groups only and merges any group with
+fewer than ``settings.small_group_min_people`` people into "Other". A group's size is
+its members on the as-of date (``group_people``); its delivery figures must also rest on
+that many distinct authors in the period (``group_authors``), or on none — five members
+of whom four shipped anything would otherwise show those four people's figures.
+Groups come alphabetical, "Other" last; never ranked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from metrics import competency
+from metrics.aggregates import ORG_GROUP, compute
+from metrics.compare import period_values, values_of
+from metrics.facts import fact_connection, parse_as_of
+from settings import Settings, settings
+from store import DbPath
+
+OTHER = "Other"
+UNASSIGNED = "Unassigned"
+
+_AUTHORS_SQL = """
+    select team, count(distinct lower(author_login)) as authors
+    from tl_pr_facts
+    where merged_at::date >= $first_day and merged_at::date <= $last_day
+    group by team
+    order by team
+"""
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One group of the executive view: its size, its authors, its figures."""
+
+    group: str
+    group_people: int  # members on the as-of date
+    group_authors: int  # distinct authors of the group's PRs merged in the period
+    figures: Mapping[str, float | None] = field(default_factory=dict)  # metric id -> value
+
+
+@dataclass(frozen=True)
+class ShownGroups:
+    """The groups that may be shown, and what was merged (or left out) to keep them so."""
+
+    rows: tuple[GroupFigures, ...]  # teams big enough, alphabetical; then "Other" if shown
+    min_people: int
+    small_groups: int  # teams too small to show on their own (Unassigned included)
+    small_people: int  # their members
+    small_authors: int  # distinct authors of their PRs in the period
+    other_shown: bool  # whether they are shown merged as "Other"
+
+
+def is_shown(people: int, authors: int, min_people: int | None = None) -> bool:
+    """Whether a group may appear on its own: at least ``min_people`` members, and its
+    delivery figures rest on at least ``min_people`` authors (or on none: no figures).
+
+    ``min_people`` defaults to ``settings.small_group_min_people``.
+    """
+    least = settings().small_group_min_people if min_people is None else min_people
+    return people >= least and (authors == 0 or authors >= least)
+
+
+def group_sizes(db: DbPath, as_of: datetime | date | str | None = None) -> dict[str, int]:
+    """``group_people``: members per team on the as-of date (no team: "Unassigned")."""
+    return dict(Counter(p.team or UNASSIGNED for p in competency.people(db, as_of)))
+
+
+def group_authors(
+    db: DbPath,
+    as_of: datetime | date | str | None,
+    merged_on: tuple[date, date],
+    config: Settings | None = None,
+) -> dict[str, int]:
+    """``group_authors``: distinct authors (case-insensitive) of each team's PRs merged on
+    the UTC days ``merged_on`` (first and last included), as of ``as_of``."""
+    first, last = merged_on
+    with fact_connection(db, parse_as_of(as_of), config) as conn:
+        rows = conn.execute(_AUTHORS_SQL, {"first_day": first, "last_day": last}).fetchall()
+    return {team: int(count) for team, count in rows}
+
+
+def _author_logins(
+    db: DbPath, as_of: datetime, merged_on: tuple[date, date], teams: Iterable[str], config
+) -> int:
+    """Distinct authors over several teams together (one person may have moved teams)."""
+    chosen = list(teams)
+    if not chosen:
+        return 0
+    with fact_connection(db, as_of, config) as conn:
+        rows = conn.execute(
+            "select count(distinct lower(author_login)) from tl_pr_facts"
+            " where merged_at::date >= $first_day and merged_at::date <= $last_day"
+            " and list_contains($teams, team)",
+            {"first_day": merged_on[0], "last_day": merged_on[1], "teams": chosen},
+        ).fetchall()
+    return int(rows[0][0])
+
+
+def shown_groups(
+    db: DbPath,
+    as_of: datetime | date | str | None,
+    *,
+    period: str,
+    period_label: str,
+    merged_on: tuple[date, date],
+    metric_ids: Iterable[str],
+    min_people: int | None = None,
+    config: Settings | None = None,
+) -> ShownGroups:
+    """One row per team that may be shown, then "Other" (the rest merged, when it may be
+    shown itself), each with ``metric_ids`` for the period ``period_label``.
+
+    Args:
+        period, period_label: the :func:`metrics.compute` period and the row's label.
+        merged_on: the period's first and last UTC day (for ``group_authors``).
+        min_people: the smallest group shown (default ``settings.small_group_min_people``).
+    """
+    config = config or settings()
+    least = config.small_group_min_people if min_people is None else min_people
+    moment = parse_as_of(as_of)
+    ids = list(metric_ids)
+    sizes = group_sizes(db, moment)
+    authors = group_authors(db, moment, merged_on, config)
+    teams = sorted(set(sizes) | set(authors))
+    big = [
+        t for t in teams if t != UNASSIGNED and is_shown(sizes.get(t, 0), authors.get(t, 0), least)
+    ]
+    small = [t for t in teams if t not in big]
+    by_team = compute(db, as_of=moment, period=period, by="team", metric_ids=ids, config=config)
+    rows = [
+        GroupFigures(
+            t,
+            sizes.get(t, 0),
+            authors.get(t, 0),
+            values_of(period_values(by_team, t, period_label), ids),
+        )
+        for t in big
+    ]
+    small_people = sum(sizes.get(t, 0) for t in small)
+    small_authors = _author_logins(db, moment, merged_on, small, config)
+    other_shown = bool(small) and is_shown(small_people, small_authors, least)
+    if other_shown:
+        merged = compute(
+            db,
+            as_of=moment,
+            period=period,
+            by="org",
+            metric_ids=ids,
+            teams=small,
+            config=config,
+        )
+        figures = values_of(period_values(merged, ORG_GROUP, period_label), ids)
+        rows.append(GroupFigures(OTHER, small_people, small_authors, figures))
+    return ShownGroups(tuple(rows), least, len(small), small_people, small_authors, other_shown)

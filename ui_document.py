@@ -1,0 +1,95 @@
+"""Streamlit shell: any document of reports/ drawn on a page. Knows blocks, not reports.
+
+The screen's renderer, beside ui.py (the reports layer never imports Streamlit).
+The pages show the very document the exports lay out: text through the Markdown
+renderer's escaping (untrusted text stays text; never raw HTML), tables with
+``st.table``, figure tiles with ``st.metric``, charts with ``st.plotly_chart``. The
+page's own title replaces the document's level-1 headings; speaker notes are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from reports import markdown
+from reports.document import (
+    Block,
+    Bullets,
+    Callout,
+    Chart,
+    Document,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Row,
+    Table,
+    Tiles,
+)
+from reports.format import ARROWS, md
+
+TILES_PER_ROW = 4
+DELTA_COLOUR = {"improved": "green", "worsened": "red"}
+
+
+def _tiles(block: Tiles) -> None:
+    tiles = list(block.tiles)
+    for start in range(0, len(tiles), TILES_PER_ROW):
+        for column, tile in zip(
+            st.columns(TILES_PER_ROW), tiles[start : start + TILES_PER_ROW], strict=False
+        ):
+            help_text = f"{block.previous_label}: {tile.previous}. {tile.detail}".strip()
+            column.metric(
+                tile.label,
+                tile.value,
+                delta=tile.change or None,
+                delta_color=DELTA_COLOUR.get(tile.direction, "off"),
+                help=help_text,
+                border=True,
+            )
+            column.caption(f"{ARROWS.get(tile.direction, tile.direction)} · {md(tile.coverage)}")
+
+
+def _table(block: Table) -> None:
+    frame = pd.DataFrame(
+        [[md(c) if isinstance(c, str) else c for c in row] for row in block.rows],
+        columns=[md(h) for h in block.header],
+    )
+    st.table(frame, hide_index=True)
+
+
+def show(blocks: Sequence[Block]) -> None:
+    """Draw blocks in order."""
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level > 1:
+                st.markdown(markdown.heading(block))
+        elif isinstance(block, Paragraph):
+            text = markdown.block_lines(block)[0]
+            if block.style in ("muted", "small"):
+                st.caption(text)
+            else:
+                st.markdown(text)
+        elif isinstance(block, Callout):
+            st.info(markdown.inline(block.text))
+        elif isinstance(block, Bullets):
+            st.markdown("\n".join(markdown.block_lines(block)))
+        elif isinstance(block, Table):
+            _table(block)
+        elif isinstance(block, Tiles):
+            _tiles(block)
+        elif isinstance(block, Chart):
+            st.plotly_chart(block.figure, width="stretch")
+        elif isinstance(block, Row):
+            weights = [block.share(i) for i in range(len(block.columns))]
+            for column, blocks_of in zip(st.columns(weights), block.columns, strict=True):
+                with column:
+                    show(blocks_of)
+        elif isinstance(block, PageBreak):
+            st.divider()
+
+
+def show_document(document: Document) -> None:
+    show(document.blocks)
