@@ -8,6 +8,7 @@ no database yet, so the demo organization is built on that first request.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import ui
 
@@ -117,6 +119,11 @@ def _settle(page, timeout_s: float = 90) -> None:
     page.wait_for_selector(DONE, timeout=timeout_s * 1000)
     page.wait_for_timeout(700)
     page.wait_for_selector(DONE, timeout=timeout_s * 1000)
+    # the script is done, but elements whose code the browser is still loading show as
+    # skeletons: a page is settled when none is left
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stSkeleton]')", timeout=timeout_s * 1000
+    )
 
 
 def _check(page, title: str, how: str, path: str | None = None) -> str:
@@ -133,6 +140,14 @@ def _check(page, title: str, how: str, path: str | None = None) -> str:
     assert title in heading, f"{title} ({how}) shows {heading!r}"
     if path is not None:
         charts = page.locator("[data-testid=stPlotlyChart]")
+        # the script has finished, but a loaded browser may still be laying elements out:
+        # give the expected charts time to appear before counting them
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(
+                "n => document.querySelectorAll('[data-testid=stPlotlyChart]').length >= n",
+                arg=CHARTS[path],
+                timeout=60_000,
+            )
         assert charts.count() == CHARTS[path], f"{title} ({how}): {charts.count()} charts"
         for i in range(charts.count()):  # each chart has drawn its plot, not an empty frame
             charts.nth(i).locator(".main-svg").first.wait_for(timeout=30_000)
