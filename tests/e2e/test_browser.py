@@ -3,7 +3,9 @@
 Recipe from DESIGN.md: Debian's /usr/bin/chromium driven by Playwright's Python package,
 a proxy guard so nothing leaves the machine, and Streamlit's own "finished running" mark.
 The first request to the fresh server is a page's URL (a bookmark after a restart), with
-no database yet, so the demo organization is built on that first request.
+no database yet, so the demo organization is built on that first request. The server is
+started without ``--server.address``: .streamlit/config.toml keeps it on 127.0.0.1. Neither
+the server nor the browser leaves a process behind.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import ui
+from tests import processes
 
 pytestmark = pytest.mark.e2e
 
@@ -63,7 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc = subprocess.Popen(
             [
                 sys.executable, "-m", "streamlit", "run", "app.py",
-                "--server.headless=true", "--server.address=127.0.0.1",
+                "--server.headless=true",
                 f"--server.port={port}", "--browser.gatherUsageStats=false",
                 "--server.fileWatcherType=none",
             ],
@@ -84,6 +87,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
+        started = processes.children(proc.pid)
         proc.terminate()
         try:
             proc.wait(timeout=10)
@@ -91,6 +95,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
         if os.environ.get("TEAMLENS_E2E_LOG"):
             shutil.copy(log, os.environ["TEAMLENS_E2E_LOG"])
+    assert proc.returncode is not None
+    assert processes.survivors(started) == {}, "the server left processes behind"
+
+
+def listening(port: int) -> set[str]:
+    """The local addresses of the sockets listening on ``port`` (from /proc/net/tcp*)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +126,17 @@ def browser():
             ],
             proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1,localhost"},
         )  # fmt: skip
+        started = processes.browsers()
         yield browser
         browser.close()
+    assert started, "Playwright's Chromium runs under this process"
+    assert processes.survivors(started) == {}, "the browser left processes behind"
+
+
+def test_the_server_listens_on_loopback_only(server: str) -> None:
+    # .streamlit/config.toml's server.address: the dashboard shows people's assessments.
+    port = int(server.rsplit(":", 1)[1])
+    assert listening(port) == {"0100007F"}  # 127.0.0.1, and no IPv6 or wildcard socket
 
 
 def _settle(page, timeout_s: float = 90) -> None:
