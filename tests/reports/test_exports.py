@@ -21,8 +21,16 @@ from reports import pptx as pptx_export
 from tests.reports.conftest import PERSON_NAMES
 
 Q3 = Quarter(2026, 3)
-POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+POPPLER = ("pdftotext", "pdfinfo", "pdftoppm")
+
+
+def require_poppler() -> None:
+    """poppler-utils reads the PDFs back; without it these tests fail (a skip would hide it)."""
+    missing = [tool for tool in POPPLER if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} missing: run ./scripts/setup-tests.sh (Debian's poppler-utils)"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +63,8 @@ def pdf_pages(path: Path) -> int:
     return int(line.split()[1])
 
 
-@needs_poppler
 def test_review_pdf_parses_back_with_every_section(packet, tmp_path: Path) -> None:
+    require_poppler()
     path = tmp_path / "ana.pdf"
     path.write_bytes(pdf.review_pdf(packet))  # with its two charts
     text = pdf_text(path)
@@ -83,8 +91,8 @@ def test_review_pdf_parses_back_with_every_section(packet, tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.glob("p-*.png")) == ["p-1.png", "p-2.png"]
 
 
-@needs_poppler
 def test_board_pdf_is_one_page_without_names_or_small_teams(board_pdf: Path) -> None:
+    require_poppler()
     assert pdf_pages(board_pdf) == 1
     text = pdf_text(board_pdf)
     assert "Executive summary 2026Q3" in text
