@@ -7,6 +7,7 @@
 #   poppler-utils            pdftotext, pdfinfo and pdftoppm read the PDF exports back
 #   fonts-dejavu-core        the PDF exports' Unicode font
 #   fonts-noto-color-emoji   the page icons in the browser test's screenshots
+#   libatomic1               Playwright's own Node.js (its driver) links against it
 #   nodejs, npm              `npm pack` fetches GitHub's schema (@octokit/graphql-schema)
 #   python3.X-venv           only if python3 cannot make a virtual environment without it
 # Safe to run again.
@@ -22,6 +23,8 @@ for tool in pdftotext pdfinfo pdftoppm; do
 done
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+libraries=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true)
+[[ $libraries == *"libatomic.so.1 "* ]] || missing+=(libatomic1)
 if ! command -v npm >/dev/null; then
   command -v node >/dev/null || missing+=(nodejs)
   missing+=(npm)

@@ -62,6 +62,7 @@ def test_the_readme_names_every_debian_package_the_test_setup_installs() -> None
         "poppler-utils",
         "fonts-dejavu-core",
         "fonts-noto-color-emoji",
+        "libatomic1",
         "nodejs",
         "npm",
     }
