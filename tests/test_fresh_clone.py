@@ -75,11 +75,6 @@ def test_git_ignores_the_venv_and_the_schema_cache() -> None:
     assert ".venv/" in ignored and ".cache/" in ignored
 
 
-# Files that still name the folder beside the checkout, each moving off it on another
-# branch: remove an entry when that branch lands.
-NAMES_SHARED_TODAY = {"tests/metrics/test_registry.py"}
-
-
 def test_nothing_in_the_project_reads_the_folder_beside_the_checkout() -> None:
     beside = re.compile(r"\.\./shared|/work/s[h]ared|[\"']shared[\"']\s*/")
     skip = {".git", ".venv", ".cache", "__pycache__", ".pytest_cache", ".ruff_cache"}
@@ -94,7 +89,7 @@ def test_nothing_in_the_project_reads_the_folder_beside_the_checkout() -> None:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        if beside.search(text) and str(relative) not in NAMES_SHARED_TODAY:
+        if beside.search(text):
             found.append(str(relative))
     assert found == []
 
