@@ -147,19 +147,28 @@ def _settle(page, timeout_s: float = 90) -> None:
 
 
 def _check(page, title: str, how: str, path: str | None = None) -> str:
+    from playwright.sync_api import expect
+
     name = title.lower().replace(" ", "_")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{how}.png"), full_page=True)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    charts = page.locator("[data-testid=stPlotlyChart]")
+    # The script has finished, but Streamlit's frontend loads the date inputs' and plotly's
+    # code lazily: on a busy machine they appear a few seconds later. Wait for them.
+    try:
+        expect(sidebar).to_contain_text("As of", timeout=30_000)
+        if path is not None:
+            expect(charts).to_have_count(CHARTS[path], timeout=30_000)
+    finally:
+        page.screenshot(path=str(SHOTS / f"{name}-{how}.png"), full_page=True)
     errors = page.locator("[data-testid=stException]")
     assert errors.count() == 0, f"{title} ({how}): {errors.first.inner_text()}"
     assert "Page not found" not in page.content(), f"{title} ({how}): page not found"
-    sidebar = page.locator("[data-testid=stSidebar]")
     assert "Teams" in sidebar.inner_text(), f"{title} ({how}): the shared filters are missing"
     assert "As of" in sidebar.inner_text()
     heading = page.locator("h1").first.inner_text()
     assert title in heading, f"{title} ({how}) shows {heading!r}"
     if path is not None:
-        charts = page.locator("[data-testid=stPlotlyChart]")
         assert charts.count() == CHARTS[path], f"{title} ({how}): {charts.count()} charts"
         for i in range(charts.count()):  # each chart has drawn its plot, not an empty frame
             charts.nth(i).locator(".main-svg").first.wait_for(timeout=30_000)
