@@ -12,7 +12,7 @@ import click
 
 from store import DEFAULT_DB
 
-DB_HELP = f"DuckDB database file (default: $TEAMLENS_DB or {DEFAULT_DB})."
+DB_HELP = f"DuckDB database file (default: $TEAMLENS_DB if set, else {DEFAULT_DB})."
 
 
 class BadInput(click.ClickException):

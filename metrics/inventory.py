@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from store import DbPath, read_connection, resolve_db, schema_version
+from store import DbPath, db_origin, read_connection, resolve_db, schema_version
 from store.schema import DATE_COLUMNS, SCHEMA_VERSION, USER_TABLES
 
 # What the Data sources page lists per source, in order: (label, table).
@@ -23,6 +23,14 @@ SOURCE_TABLES: tuple[tuple[str, str], ...] = (
 )
 
 
+# How `db info` says where its database came from.
+DB_ORIGINS = {
+    "argument": "--db",
+    "$TEAMLENS_DB": "from $TEAMLENS_DB",
+    "default": "the default: data/ in the teamlens checkout",
+}
+
+
 def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -31,7 +39,9 @@ def describe(db: DbPath = None, now: datetime | None = None) -> dict[str, Any]:
     """Everything `db info` shows, as plain data.
 
     Returns:
-        ``path``, ``schema_version`` (and the version this teamlens reads), ``dataset``
+        ``path`` (absolute) and ``path_from`` (which rule chose it: ``argument``,
+        ``$TEAMLENS_DB`` or ``default``), ``schema_version`` (and the version this teamlens
+        reads), ``dataset``
         ('demo' or None), ``tables`` (rows and date range per table) and ``sources``
         (per provenance source: row counts per kind, date range of its PRs and defects,
         last sync, its status and age in hours).
@@ -51,7 +61,8 @@ def describe(db: DbPath = None, now: datetime | None = None) -> dict[str, Any]:
             tables.append({"table": table, "rows": count, "from": _iso(first), "to": _iso(last)})
         sources = _sources(conn, now)
     return {
-        "path": str(path),
+        "path": str(path.absolute()),
+        "path_from": db_origin(db),
         "schema_version": version,
         "supported_schema_version": SCHEMA_VERSION,
         "dataset": dataset[0][0] if dataset else None,
@@ -115,7 +126,7 @@ def freshness(age_hours: float | None) -> str:
 def format_text(info: dict[str, Any]) -> str:
     """`db info` as a plain-text report."""
     lines = [
-        f"database        {info['path']}",
+        f"database        {info['path']} ({DB_ORIGINS.get(info['path_from'], info['path_from'])})",
         f"schema version  {info['schema_version']} (this teamlens reads up to "
         f"{info['supported_schema_version']})",
         f"dataset         {info['dataset'] or 'real data'}",

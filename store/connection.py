@@ -31,7 +31,9 @@ from store import locks
 from store.locks import StoreError
 from store.schema import MIGRATIONS, SCHEMA_VERSION
 
-DEFAULT_DB = Path("data/teamlens.duckdb")
+# The default database: data/ in teamlens's own checkout (the folder git ignores the
+# database in), whatever the current directory. $TEAMLENS_DB or an explicit path wins.
+DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "teamlens.duckdb"
 DbPath = str | os.PathLike[str] | None
 
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
@@ -65,11 +67,26 @@ class ReadSession(os.PathLike):
 
 
 def resolve_db(db: DbPath) -> Path:
-    """The database path to use: the argument, else ``$TEAMLENS_DB``, else the default."""
+    """The database path to use: the argument, else ``$TEAMLENS_DB``, else :data:`DEFAULT_DB`.
+
+    A relative argument or ``$TEAMLENS_DB`` is relative to the current directory (the user
+    typed it there); the default never is.
+    """
+    return _choose_db(db)[0]
+
+
+def db_origin(db: DbPath) -> str:
+    """Which rule :func:`resolve_db` followed: ``argument``, ``$TEAMLENS_DB`` or ``default``."""
+    return _choose_db(db)[1]
+
+
+def _choose_db(db: DbPath) -> tuple[Path, str]:
     if db:
-        return Path(db)
+        return Path(db), "argument"
     env = os.environ.get("TEAMLENS_DB")
-    return Path(env) if env else DEFAULT_DB
+    if env:
+        return Path(env), "$TEAMLENS_DB"
+    return DEFAULT_DB, "default"
 
 
 def check_path(path: Path, *, must_exist: bool) -> None:

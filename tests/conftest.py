@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,3 +121,11 @@ def small_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = build_small_store(tmp_path / "teamlens.duckdb")
     monkeypatch.setenv("TEAMLENS_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_kaleido_at_the_end() -> Iterator[None]:
+    """Close kaleido's browser when the session ends, before pytest prints its summary."""
+    yield
+    if "reports.images" in sys.modules:  # only if some test rendered a chart
+        sys.modules["reports.images"].stop()

@@ -135,8 +135,8 @@ def build_demo(
     never touches rows of other sources.
 
     Args:
-        db: the database (default: ``$TEAMLENS_DB`` or data/teamlens.duckdb); created if
-            missing.
+        db: the database (default: ``$TEAMLENS_DB``, else the checkout's
+            data/teamlens.duckdb); created if missing.
         seed: the random seed of the organization.
         force: build even if the database holds data from other sources (they stay).
         progress: called with one-line progress messages (the CLI prints them on stderr).

@@ -3,12 +3,13 @@
 Recipe from DESIGN.md: Debian's /usr/bin/chromium driven by Playwright's Python package,
 a proxy guard so nothing leaves the machine, and Streamlit's own "finished running" mark.
 The first request to the fresh server is a page's URL (a bookmark after a restart), with
-no database yet, so the demo organization is built on that first request.
+no database yet, so the demo organization is built on that first request. The server is
+started without ``--server.address``: .streamlit/config.toml keeps it on 127.0.0.1. Neither
+the server nor the browser leaves a process behind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import socket
@@ -20,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import ui
+from tests import processes
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc = subprocess.Popen(
             [
                 sys.executable, "-m", "streamlit", "run", "app.py",
-                "--server.headless=true", "--server.address=127.0.0.1",
+                "--server.headless=true",
                 f"--server.port={port}", "--browser.gatherUsageStats=false",
                 "--server.fileWatcherType=none",
             ],
@@ -86,6 +87,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
+        started = processes.children(proc.pid)
         proc.terminate()
         try:
             proc.wait(timeout=10)
@@ -93,6 +95,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
         if os.environ.get("TEAMLENS_E2E_LOG"):
             shutil.copy(log, os.environ["TEAMLENS_E2E_LOG"])
+    assert proc.returncode is not None
+    assert processes.survivors(started) == {}, "the server left processes behind"
+
+
+def listening(port: int) -> set[str]:
+    """The local addresses of the sockets listening on ``port`` (from /proc/net/tcp*)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +126,17 @@ def browser():
             ],
             proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1,localhost"},
         )  # fmt: skip
+        started = processes.browsers()
         yield browser
         browser.close()
+    assert started, "Playwright's Chromium runs under this process"
+    assert processes.survivors(started) == {}, "the browser left processes behind"
+
+
+def test_the_server_listens_on_loopback_only(server: str) -> None:
+    # .streamlit/config.toml's server.address: the dashboard shows people's assessments.
+    port = int(server.rsplit(":", 1)[1])
+    assert listening(port) == {"0100007F"}  # 127.0.0.1, and no IPv6 or wildcard socket
 
 
 def _settle(page, timeout_s: float = 90) -> None:
@@ -127,27 +152,28 @@ def _settle(page, timeout_s: float = 90) -> None:
 
 
 def _check(page, title: str, how: str, path: str | None = None) -> str:
+    from playwright.sync_api import expect
+
     name = title.lower().replace(" ", "_")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{how}.png"), full_page=True)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    charts = page.locator("[data-testid=stPlotlyChart]")
+    # The script has finished, but Streamlit's frontend loads the date inputs' and plotly's
+    # code lazily: on a busy machine they appear a few seconds later. Wait for them.
+    try:
+        expect(sidebar).to_contain_text("As of", timeout=30_000)
+        if path is not None:
+            expect(charts).to_have_count(CHARTS[path], timeout=60_000)
+    finally:
+        page.screenshot(path=str(SHOTS / f"{name}-{how}.png"), full_page=True)
     errors = page.locator("[data-testid=stException]")
     assert errors.count() == 0, f"{title} ({how}): {errors.first.inner_text()}"
     assert "Page not found" not in page.content(), f"{title} ({how}): page not found"
-    sidebar = page.locator("[data-testid=stSidebar]")
     assert "Teams" in sidebar.inner_text(), f"{title} ({how}): the shared filters are missing"
     assert "As of" in sidebar.inner_text()
     heading = page.locator("h1").first.inner_text()
     assert title in heading, f"{title} ({how}) shows {heading!r}"
     if path is not None:
-        charts = page.locator("[data-testid=stPlotlyChart]")
-        # the script has finished, but a loaded browser may still be laying elements out:
-        # give the expected charts time to appear before counting them
-        with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_function(
-                "n => document.querySelectorAll('[data-testid=stPlotlyChart]').length >= n",
-                arg=CHARTS[path],
-                timeout=60_000,
-            )
         assert charts.count() == CHARTS[path], f"{title} ({how}): {charts.count()} charts"
         for i in range(charts.count()):  # each chart has drawn its plot, not an empty frame
             charts.nth(i).locator(".main-svg").first.wait_for(timeout=30_000)

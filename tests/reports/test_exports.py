@@ -23,8 +23,16 @@ from reports.document import Document, Tiles, plain
 from tests.reports.conftest import PERSON_NAMES
 
 Q3 = Quarter(2026, 3)
-POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+POPPLER = ("pdftotext", "pdfinfo", "pdftoppm")
+
+
+def require_poppler() -> None:
+    """poppler-utils reads the PDFs back; without it these tests fail (a skip would hide it)."""
+    missing = [tool for tool in POPPLER if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} missing: run ./scripts/setup-tests.sh (Debian's poppler-utils)"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +65,8 @@ def pdf_pages(path: Path) -> int:
     return int(line.split()[1])
 
 
-@needs_poppler
 def test_review_pdf_parses_back_with_every_section(packet, tmp_path: Path) -> None:
+    require_poppler()
     path = tmp_path / "ana.pdf"
     path.write_bytes(pdf.render(packet))  # with its two charts
     text = pdf_text(path)
@@ -95,10 +103,10 @@ def page_text(path: Path, page: int) -> str:
     return done.stdout
 
 
-@needs_poppler
 def test_board_pdf_summary_page_then_details_without_names_or_small_teams(
     board_pdf: Path,
 ) -> None:
+    require_poppler()
     # landscape A4, like the slides: page 1 the summary, page 2 the details
     assert pdf_pages(board_pdf) == 2
     first, second = page_text(board_pdf, 1), page_text(board_pdf, 2)

@@ -1,8 +1,9 @@
 """A local HTTP server that answers like GitHub (REST and GraphQL), for ingest tests and benchmarks.
 
 It is a real threaded ``http.server`` on 127.0.0.1, so PyGithub runs for real against it.
-GraphQL is *executed* with graphql-core against GitHub's public schema
-(``../shared/github/schema.graphql`` or ``$TEAMLENS_GITHUB_SCHEMA``): a query GitHub would
+GraphQL is *executed* with graphql-core against GitHub's public schema (the npm package
+pinned in ``schema.pin``, which ``scripts/setup-tests.sh`` fetches into ``.cache/``; or
+``$TEAMLENS_GITHUB_SCHEMA``): a query GitHub would
 refuse is refused here too (validation errors come back as GitHub sends them), and a
 response holds exactly the fields the query selected — a field the mapping reads but the
 query forgot is missing here as it would be on GitHub.
@@ -39,13 +40,31 @@ from urllib.parse import parse_qs, urlparse
 import graphql
 
 ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_SCHEMA = ROOT.parent / "shared" / "github" / "schema.graphql"
+SCHEMA_PIN = Path(__file__).with_name("schema.pin")
 TOKEN = "ghp_fakeTOKENfor_teamlens_tests_0123456789"
+
+
+def schema_pin() -> dict[str, str]:
+    """The pinned schema package: ``package``, ``version`` and ``integrity``."""
+    lines = SCHEMA_PIN.read_text(encoding="utf-8").splitlines()
+    return dict(line.split(None, 1) for line in lines if line.strip() and line[0] != "#")
 
 
 def schema_path() -> Path:
     """Where GitHub's public schema is (its absence fails the tests that need it)."""
-    return Path(os.environ.get("TEAMLENS_GITHUB_SCHEMA", DEFAULT_SCHEMA))
+    env = os.environ.get("TEAMLENS_GITHUB_SCHEMA")
+    if env:
+        return Path(env)
+    return ROOT / ".cache" / "github-schema" / schema_pin()["version"] / "schema.graphql"
+
+
+def schema_missing() -> str:
+    """What to do when the schema is not there, in one line."""
+    pin = schema_pin()
+    return (
+        f"GitHub's GraphQL schema is not at {schema_path()}: run ./scripts/setup-tests.sh "
+        f"(it fetches {pin['package']}@{pin['version']} with npm pack)"
+    )
 
 
 @cache
@@ -57,9 +76,7 @@ def github_schema() -> graphql.GraphQLSchema:
     """
     path = schema_path()
     if not path.is_file():
-        raise FileNotFoundError(
-            f"GitHub's GraphQL schema is not at {path}: set TEAMLENS_GITHUB_SCHEMA"
-        )
+        raise FileNotFoundError(schema_missing())
     # GitHub's public schema breaks a rule graphql-core 3.3 checks on every validate()
     # (deprecated fields implementing non-deprecated interface fields): trust the schema
     # itself, and still validate every document against its types.

@@ -1,8 +1,9 @@
 """Every GraphQL document teamlens sends is valid against GitHub's public schema.
 
-The schema is public material the project does not commit: it is read from
-``../shared/github/schema.graphql`` or ``$TEAMLENS_GITHUB_SCHEMA``. Its absence FAILS
-these tests (a skip would let a query GitHub refuses pass unnoticed).
+The schema is public material the project does not commit: ``scripts/setup-tests.sh``
+fetches the npm package pinned in ``schema.pin`` into ``.cache/`` (or
+``$TEAMLENS_GITHUB_SCHEMA`` names a file). Its absence FAILS these tests (a skip would let
+a query GitHub refuses pass unnoticed).
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from importlib import resources
 
 import graphql
 import pytest
-from fake_github import github_schema, schema_path
+from fake_github import github_schema, schema_missing, schema_path
 
 from ingest.github import client
 
 
 def test_the_schema_is_there() -> None:
-    assert schema_path().is_file(), (
-        f"GitHub's GraphQL schema is missing at {schema_path()}: set TEAMLENS_GITHUB_SCHEMA"
-    )
+    assert schema_path().is_file(), schema_missing()
 
 
 @pytest.mark.parametrize("name", client.QUERY_NAMES)
