@@ -45,6 +45,13 @@ for _command in COMMANDS:
     cli.add_command(_command)
 
 
+def _usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line, with where to read more (click prints four)."""
+    command = exc.ctx.command_path if exc.ctx else "teamlens"
+    message = " ".join(exc.format_message().split())
+    return f"{command}: {message} (see '{command} --help')"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map every failure to the documented exit codes."""
     try:
@@ -55,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         echo_err("teamlens: aborted")
         return 1
     except click.UsageError as exc:
-        exc.show()
+        echo_err(_usage_line(exc))
         return 2
     except click.ClickException as exc:
         echo_err(f"teamlens: {exc.format_message()}")
