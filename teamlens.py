@@ -16,6 +16,7 @@ import click
 from cli import demo, git, imports, ingest, metrics, report
 from cli.common import echo_err
 from settings import InputError
+from store import DEFAULT_DB
 
 # Every command and group of `teamlens`, in the order `--help` lists them.
 COMMANDS: tuple[click.Command, ...] = (
@@ -30,7 +31,11 @@ COMMANDS: tuple[click.Command, ...] = (
 ingest.ingest_group.add_command(git.ingest_git_command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"Every command reads and writes one database: --db PATH, else $TEAMLENS_DB, "
+    f"else {DEFAULT_DB}.",
+)
 @click.version_option(package_name="teamlens")
 def cli() -> None:
     """teamlens: honest engineering metrics for AI-augmented teams.
