@@ -38,7 +38,7 @@ Escape = Callable[[object], str]
 _INLINE_MARKS = re.compile(r"([\\`*_\[\]<>|~$@])")
 # ':' where it starts a URL's '//' or a Streamlit directive (:red[…], :material/x:, :tada:);
 # '&' where it starts an entity (&lt;); 'www.' where it would become a link.
-_CONTEXT_MARKS = re.compile(r"(:)(?=//|[\w/-]+[\[:])|(&)(?=#?\w+;)|(?<=www)(\.)")
+_CONTEXT_MARKS = re.compile(r"(:)(?=//|[A-Za-z][\w/-]*[\[:])|(&)(?=#?\w+;)|(?<=www)(\.)")
 # Marks that only make markup at the start of a line: a list item, a heading, a quote.
 _LINE_START = re.compile(r"^([-+=#])|^(\d+)([.)])")
 

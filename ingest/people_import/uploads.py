@@ -80,7 +80,7 @@ def import_upload(kind: str, name: str, content: bytes, db: DbPath = None) -> Up
             if hasattr(error, "source"):
                 error.source = file_name
             raise
-    noun = kind if done.rows != 1 else kind.rstrip("s")
+    noun = kind if done.rows != 1 else {"people": "person"}.get(kind, kind.rstrip("s"))
     return UploadResult(kind, file_name, done.rows, f"imported {done.rows} {noun} from {file_name}")
 
 
