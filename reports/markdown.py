@@ -33,12 +33,17 @@ from reports.format import ARROWS, md, safe_url
 
 Escape = Callable[[object], str]
 
-# Marks that make markup anywhere in a line, in CommonMark, GFM or LaTeX ($); '@' also
-# stops an e-mail address becoming a link. CommonMark lets each be backslash-escaped.
-_INLINE_MARKS = re.compile(r"([\\`*_\[\]<>|~$@])")
-# ':' where it starts a URL's '//' or a Streamlit directive (:red[…], :material/x:, :tada:);
-# '&' where it starts an entity (&lt;); 'www.' where it would become a link.
-_CONTEXT_MARKS = re.compile(r"(:)(?=//|[A-Za-z][\w/-]*[\[:])|(&)(?=#?\w+;)|(?<=www)(\.)")
+# Marks that make markup anywhere in a line, in CommonMark, GFM or LaTeX ($). CommonMark
+# lets each be backslash-escaped: it then shows as itself.
+_INLINE_MARKS = re.compile(r"([\\`*_\[\]<>|~$])")
+# ':' where it starts a Streamlit directive or code (:red[…], :material/x:, :tada:); '&'
+# where it starts an entity (&lt;).
+_CONTEXT_MARKS = re.compile(r"(:)(?=[A-Za-z][\w/-]*[\[:])|(&)(?=#?\w+;)")
+# GFM turns bare URLs and e-mail addresses into links after parsing, on the text itself,
+# so no backslash stops it: an invisible word joiner (U+2060) before '://', after 'www'
+# and before '@' does, and the text still reads the same.
+_AUTOLINKS = re.compile(r"(?<=[A-Za-z])(?=://)|(?<=\bwww)(?=\.)|(?<=[\w.+-])(?=@[\w-])", re.I)
+_JOINER = "\u2060"
 # Marks that only make markup at the start of a line: a list item, a heading, a quote.
 _LINE_START = re.compile(r"^([-+=#])|^(\d+)([.)])")
 
@@ -51,6 +56,7 @@ def page_text(text: object) -> str:
     flat = " ".join(str("" if text is None else text).split())
     out = _INLINE_MARKS.sub(r"\\\1", flat)
     out = _CONTEXT_MARKS.sub(lambda m: "\\" + m[0], out)
+    out = _AUTOLINKS.sub(_JOINER, out)
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", out)
 
 

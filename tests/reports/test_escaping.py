@@ -25,13 +25,14 @@ def test_markdown_escapes_latex_and_markup() -> None:
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
+        # a bare URL gets an invisible word joiner (U+2060): GFM links it whatever escapes
         (
             PAYLOAD,
-            "\\*\\*bold\\*\\* !\\[x\\](http\\://127.0.0.1:9/p.png) \\<b\\>x\\</b\\> \\$x^2\\$",
+            "\\*\\*bold\\*\\* !\\[x\\](http\u2060://127.0.0.1:9/p.png) \\<b\\>x\\</b\\> \\$x^2\\$",
         ),
         # a directive's [ is escaped, so :red[…] is no directive; an icon or emoji code's : is
         (":red[alarm] :material/home: :tada:", ":red\\[alarm\\] \\:material/home: \\:tada:"),
-        ("mail a@b.com or www.x.com", "mail a\\@b.com or www\\.x.com"),
+        ("mail a@b.com or www.x.com", "mail a\u2060@b.com or www\u2060.x.com"),
         ("&lt;b&gt; R&D", "\\&lt;b\\&gt; R&D"),
         ("- not a list", "\\- not a list"),
         ("1. not a list", "1\\. not a list"),
