@@ -16,6 +16,7 @@ import click
 from cli import demo, git, imports, ingest, metrics, report
 from cli.common import echo_err
 from settings import InputError
+from store import DEFAULT_DB
 
 # Every command and group of `teamlens`, in the order `--help` lists them.
 COMMANDS: tuple[click.Command, ...] = (
@@ -30,7 +31,11 @@ COMMANDS: tuple[click.Command, ...] = (
 ingest.ingest_group.add_command(git.ingest_git_command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"Every command reads and writes one database: --db PATH, else $TEAMLENS_DB, "
+    f"else {DEFAULT_DB}.",
+)
 @click.version_option(package_name="teamlens")
 def cli() -> None:
     """teamlens: honest engineering metrics for AI-augmented teams.
@@ -45,6 +50,13 @@ for _command in COMMANDS:
     cli.add_command(_command)
 
 
+def _usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line, with where to read more (click prints four)."""
+    command = exc.ctx.command_path if exc.ctx else "teamlens"
+    message = " ".join(exc.format_message().split())
+    return f"{command}: {message} (see '{command} --help')"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map every failure to the documented exit codes."""
     try:
@@ -55,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         echo_err("teamlens: aborted")
         return 1
     except click.UsageError as exc:
-        exc.show()
+        echo_err(_usage_line(exc))
         return 2
     except click.ClickException as exc:
         echo_err(f"teamlens: {exc.format_message()}")

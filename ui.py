@@ -13,7 +13,15 @@ fresh server's first request in its old "pages/ folder" mode, which runs the pag
   run on its own (AppTest) draws the filters itself.
 
 Filters are mirrored into the URL's query string, so a copied link opens the same view.
-No SQL here: data comes from ``metrics`` and ``ingest`` public functions.
+A link's parameters are checked against the known teams, dates and periods (and a page's
+own, such as ``person=``, against its choices): anything else is ignored with a plain
+notice. No SQL here: data comes from ``metrics`` and ``ingest`` public functions.
+
+Untrusted text (names, titles, notes, URL parameters) reaches the page only as text:
+:func:`text` draws it with ``st.text``; :func:`safe` escapes it for the Markdown of a
+caption, an alert or a label; :func:`chart` makes a figure's strings inert before plotly
+reads its pseudo-HTML (``<a href>``, ``<b>``). tests/pages/test_hostile_text.py holds
+every page to it.
 """
 
 from __future__ import annotations
@@ -22,10 +30,14 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
+from framework import FrameworkError, framework
 from metrics import inventory
+from reports.markdown import page_text
 from store import StoreError, data_version, resolve_db
 
 PERIODS = ("week", "month", "quarter")
@@ -142,7 +154,8 @@ class Filters:
 
 
 def page(title: str, icon: str = "") -> Filters:
-    """Start a page: returns the shared filters; stops the page when there is no data."""
+    """Start a page: returns the shared filters; stops the page when there is no data or
+    the framework file cannot be used."""
     _leave_pages_folder_mode()
     filters: Filters | None = getattr(_local, "filters", None)
     _local.filters = None
@@ -156,20 +169,110 @@ def page(title: str, icon: str = "") -> Filters:
             "`teamlens demo`. Connect GitHub or import files on **Data sources** to see yours.",
             icon="🧪",
         )
+    for message in st.session_state.pop(_URL_NOTICES, []):
+        notice(message)
+    try:
+        framework()
+    except FrameworkError as error:
+        st.error(
+            "teamlens cannot use its competency framework file, so no page can be shown. "
+            f"Fix the file (or point $TEAMLENS_FRAMEWORK at another) and reload. {safe(error)}",
+            icon="🚫",
+        )
+        st.stop()
     return filters
 
 
-def pick_from_url(key: str, param: str, choices: list[str]) -> None:
-    """Seed a picker's session state once from the URL's ``param`` (case-insensitive), else
-    the first choice; say so when the URL names something not in ``choices``."""
+# --- untrusted text -------------------------------------------------------------------
+
+
+def safe(text: object) -> str:
+    """Untrusted text for a Markdown string (a caption, an alert, a label): every
+    punctuation mark escaped, so it shows as the very characters. One line."""
+    return page_text(text)
+
+
+def text(body: object) -> None:
+    """Untrusted text on its own line, drawn as text (``st.text``): never Markdown."""
+    st.text(" ".join(str("" if body is None else body).split()))
+
+
+def notice(message: str) -> None:
+    """A plain notice whose every character shows as written (it may quote a URL)."""
+    st.warning(safe(message), icon="🔗")
+
+
+# Plotly reads a small HTML in every string it draws (<b>, <br>, <a href=…>): untrusted
+# names and titles are escaped as entities, which plotly shows as the characters. Its
+# templates keep their own <extra> and <br> tags, the values put in them are escaped.
+_TEMPLATE_KEYS = {"hovertemplate", "texttemplate"}
+_TEMPLATE_TAGS = ("<extra>", "</extra>", "<br>")
+
+
+def _entities(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inert(value: Any, key: str = "") -> Any:
+    if isinstance(value, str):
+        out = _entities(value)
+        if key in _TEMPLATE_KEYS:
+            for tag in _TEMPLATE_TAGS:
+                out = out.replace(_entities(tag), tag)
+        return out
+    if isinstance(value, dict):
+        return {k: _inert(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_inert(v, key) for v in value]
+    if getattr(value, "dtype", None) is not None and value.dtype.kind in "OUS":
+        return [_inert(v, key) for v in value.tolist()]
+    return value
+
+
+def inert_figure(figure: Any) -> dict[str, Any]:
+    """A plotly figure as a dict whose strings plotly shows as text, never as markup."""
+    return _inert(figure.to_dict())
+
+
+def chart(figure: Any) -> None:
+    """Draw a plotly figure at the page's width, its strings made inert."""
+    st.plotly_chart(inert_figure(figure), width="stretch")
+
+
+# --- the URL ---------------------------------------------------------------------------
+
+_URL_NOTICES = "tl_url_notices"
+
+
+def pick_from_url(
+    key: str,
+    param: str,
+    choices: list[str],
+    *,
+    what: str = "person",
+    fold: Any = str.lower,
+) -> None:
+    """Seed a picker's session state once from the URL's ``param`` (matched after
+    ``fold``, case-insensitive by default), else the first choice; a value not in
+    ``choices`` is ignored with a plain notice."""
     if key not in st.session_state:
-        wanted = (st.query_params.get(param) or "").lower()
-        match = [c for c in choices if c.lower() == wanted]
-        if wanted and not match:
-            st.warning(f"No person with the login {wanted!r} in this selection.")
+        asked = st.query_params.get(param) or ""
+        match = [c for c in choices if fold(c) == fold(asked)]
+        if asked and not match:
+            notice(f"Ignored from the link: {param}={asked!r} (no such {what} in this selection).")
         st.session_state[key] = match[0] if match else choices[0]
     elif st.session_state[key] not in choices:
         st.session_state[key] = choices[0]
+
+
+def filter_query(**extra: str) -> str:
+    """The shared filters as a URL query (for links to another page), plus ``extra``."""
+    params: list[tuple[str, str]] = [
+        (k, v) for k in ("as_of", "from", "period") if (v := st.query_params.get(k))
+    ]
+    params += [("team", team) for team in st.query_params.get_all("team")]
+    params += list(extra.items())
+    return urlencode(params)
 
 
 def _leave_pages_folder_mode() -> None:
@@ -218,7 +321,7 @@ def shell() -> Filters:
     today = datetime.now(UTC).date()
     last_day = date.fromisoformat(last) if last else today
     first_day = date.fromisoformat(first) if first else last_day - timedelta(days=365)
-    _init_from_url(teams, first_day, last_day)
+    _init_from_url(teams, first_day, last_day, max(today, last_day))
 
     bar = st.sidebar
     bar.header("Filters")
@@ -262,26 +365,54 @@ def shell() -> Filters:
     return filters
 
 
-def _init_from_url(teams: list[str], first_day: date, last_day: date) -> None:
-    """Seed the widgets once per session, from the URL where it says something valid."""
+def _init_from_url(teams: list[str], first_day: date, last_day: date, latest: date) -> None:
+    """Seed the widgets once per session, from the URL where it says something valid;
+    what it says that is not (an unknown team, a date outside the data, an unknown
+    period) is ignored and listed in a notice the page shows under its title.
+
+    On later runs, a seeded date the data no longer allows is reset (never an error)."""
     state = st.session_state
     if state.get("tl_ready"):
+        if not first_day <= state.get("tl_as_of", last_day) <= latest:
+            state["tl_as_of"] = last_day
+        if not first_day - timedelta(days=366) <= state.get("tl_from", first_day) <= latest:
+            state["tl_from"] = max(first_day, state["tl_as_of"] - timedelta(days=365))
         return
     params = st.query_params
-    state["tl_teams"] = [t for t in params.get_all("team") if t in teams]
-    state["tl_as_of"] = _parse_day(params.get("as_of")) or last_day
+    ignored: list[str] = []
+    asked_teams = params.get_all("team")
+    state["tl_teams"] = [t for t in asked_teams if t in teams]
+    ignored += [f"team={t!r} (no such team)" for t in asked_teams if t not in teams]
+    span = f"the data runs from {first_day:%d %b %Y} to {last_day:%d %b %Y}"
+    as_of = _day_param("as_of", first_day, latest, span, ignored)
+    state["tl_as_of"] = as_of or last_day
     default_from = max(first_day, state["tl_as_of"] - timedelta(days=365))
-    state["tl_from"] = min(_parse_day(params.get("from")) or default_from, state["tl_as_of"])
+    start = _day_param("from", first_day - timedelta(days=366), state["tl_as_of"], span, ignored)
+    state["tl_from"] = start or default_from
     period = params.get("period")
+    if period and period not in PERIODS:
+        ignored.append(f"period={period!r} (one of {', '.join(PERIODS)})")
     state["tl_period"] = period if period in PERIODS else "month"
+    if ignored:
+        state[_URL_NOTICES] = [f"Ignored from the link: {'; '.join(ignored)}."]
     state["tl_ready"] = True
 
 
-def _parse_day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
+def _day_param(name: str, low: date, high: date, span: str, ignored: list[str]) -> date | None:
+    """The URL's date ``name`` when it is a date between ``low`` and ``high``, else None
+    (and why, added to ``ignored``)."""
+    text = st.query_params.get(name)
+    if not text:
         return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        ignored.append(f"{name}={text!r} (not a date like 2026-06-30)")
+        return None
+    if not low <= day <= high:
+        ignored.append(f"{name}={text} (outside the dates this view allows: {span})")
+        return None
+    return day
 
 
 def _write_url(teams: list[str], as_of: date, start: date, period: str) -> None:

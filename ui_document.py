@@ -2,7 +2,8 @@
 
 The screen's renderer, beside ui.py (the reports layer never imports Streamlit).
 The pages show the very document the exports lay out: text through the Markdown
-renderer's escaping (untrusted text stays text; never raw HTML), tables with
+renderer with the page's strict escaping (:func:`reports.markdown.page_text`: untrusted
+text stays text — no markup, HTML, LaTeX, link or Streamlit directive), tables with
 ``st.table``, figure tiles with ``st.metric``, charts with ``st.plotly_chart``. The
 page's own title replaces the document's level-1 headings; speaker notes are left out.
 """
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+import ui
 from reports import markdown
 from reports.document import (
     Block,
@@ -28,7 +30,8 @@ from reports.document import (
     Table,
     Tiles,
 )
-from reports.format import ARROWS, md
+from reports.format import ARROWS
+from reports.markdown import page_text
 
 TILES_PER_ROW = 4
 DELTA_COLOUR = {"improved": "green", "worsened": "red"}
@@ -42,20 +45,21 @@ def _tiles(block: Tiles) -> None:
         ):
             help_text = f"{block.previous_label}: {tile.previous}. {tile.detail}".strip()
             column.metric(
-                tile.label,
+                page_text(tile.label),
                 tile.value,
                 delta=tile.change or None,
                 delta_color=DELTA_COLOUR.get(tile.direction, "off"),
-                help=help_text,
+                help=page_text(help_text),
                 border=True,
             )
-            column.caption(f"{ARROWS.get(tile.direction, tile.direction)} · {md(tile.coverage)}")
+            arrow = ARROWS.get(tile.direction, tile.direction)
+            column.caption(f"{page_text(arrow)} · {page_text(tile.coverage)}")
 
 
 def _table(block: Table) -> None:
     frame = pd.DataFrame(
-        [[md(c) if isinstance(c, str) else c for c in row] for row in block.rows],
-        columns=[md(h) for h in block.header],
+        [[page_text(c) if isinstance(c, str) else c for c in row] for row in block.rows],
+        columns=[page_text(h) for h in block.header],
     )
     st.table(frame, hide_index=True)
 
@@ -65,23 +69,23 @@ def show(blocks: Sequence[Block]) -> None:
     for block in blocks:
         if isinstance(block, Heading):
             if block.level > 1:
-                st.markdown(markdown.heading(block))
+                st.markdown(markdown.heading(block, page_text))
         elif isinstance(block, Paragraph):
-            text = markdown.block_lines(block)[0]
+            text = markdown.block_lines(block, page_text)[0]
             if block.style in ("muted", "small"):
                 st.caption(text)
             else:
                 st.markdown(text)
         elif isinstance(block, Callout):
-            st.info(markdown.inline(block.text))
+            st.info(markdown.inline(block.text, page_text))
         elif isinstance(block, Bullets):
-            st.markdown("\n".join(markdown.block_lines(block)))
+            st.markdown("\n".join(markdown.block_lines(block, page_text)))
         elif isinstance(block, Table):
             _table(block)
         elif isinstance(block, Tiles):
             _tiles(block)
         elif isinstance(block, Chart):
-            st.plotly_chart(block.figure, width="stretch")
+            ui.chart(block.figure)
         elif isinstance(block, Row):
             weights = [block.share(i) for i in range(len(block.columns))]
             for column, blocks_of in zip(st.columns(weights), block.columns, strict=True):

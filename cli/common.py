@@ -6,6 +6,7 @@ success, 2 on bad input (one line naming the file/row/field), 1 on anything unex
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -26,6 +27,40 @@ def db_option(func: Any) -> Any:
     return click.option("--db", "db", type=click.Path(dir_okay=True), default=None, help=DB_HELP)(
         func
     )
+
+
+def known_teams(db: str | None, teams: tuple[str, ...]) -> tuple[str, ...]:
+    """The teams named by ``--team``, spelled as stored (any case); exit 2 on one that is
+    not in the store, naming the known teams."""
+    from metrics import inventory
+
+    if not teams:
+        return teams
+    stored = inventory.teams(db)
+    by_key = {team.casefold(): team for team in stored}
+    for team in teams:
+        if team.casefold() not in by_key:
+            known = ", ".join(stored) if stored else "none yet (teamlens import teams FILE.csv)"
+            raise BadInput(f"--team {team!r}: no such team; known teams: {known}")
+    return tuple(by_key[team.casefold()] for team in teams)
+
+
+def check_as_of(db: str | None, moment: datetime, text: str | None) -> None:
+    """Exit 2 when an explicit ``--as-of`` falls outside the data's years (from the first
+    year with data to this year, or the data's last year if later)."""
+    from metrics import inventory
+
+    if text is None:
+        return
+    first, last = inventory.activity_span(db)
+    if first is None or last is None:
+        return  # an empty store: nothing to compare with
+    low, high = first.year, max(last.year, datetime.now(UTC).year)
+    if not low <= moment.year <= high:
+        raise BadInput(
+            f"--as-of {text}: outside the data's years ({low} to {high}); the data runs "
+            f"from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+        )
 
 
 def echo_err(message: str) -> None:

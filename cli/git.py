@@ -19,7 +19,7 @@ def _parse_moment(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@click.command("git")
+@click.command("git", short_help="Read a local git clone's history (no network).")
 @click.option(
     "--path",
     "path",
@@ -52,7 +52,7 @@ def ingest_git_command(path: str, repo_name: str | None, db: str | None) -> None
     click.echo(json.dumps(summary.as_dict(), indent=2))
 
 
-@click.command("szz")
+@click.command("szz", short_help="The commits a fix commit repairs (SZZ).")
 @click.option(
     "--repo-path",
     "repo_path",

@@ -9,7 +9,7 @@ import click
 from cli.common import BadInput, db_option, echo_err
 
 
-@click.group("import")
+@click.group("import", short_help="Import people, teams, assessments, defects (CSV).")
 def import_group() -> None:
     """Import people, teams, assessments, recognitions and defects from CSV files."""
 
@@ -38,6 +38,7 @@ _IMPORT_HELP = {
 def _import_command(kind: str) -> None:
     @import_group.command(
         kind,
+        short_help=f"Import {kind} from a CSV file.",
         help=f"Import {kind} from a CSV file. {_IMPORT_HELP[kind]} All or nothing: any bad "
         "row refuses the whole file and every bad row is listed.",
     )
@@ -51,7 +52,7 @@ for _kind in ("people", "teams", "assessments", "recognitions"):
     _import_command(_kind)
 
 
-@import_group.command("defects")
+@import_group.command("defects", short_help="Import the bugs of a tracker's CSV export.")
 @click.argument("file")
 @click.option(
     "--preset",

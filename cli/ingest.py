@@ -12,7 +12,7 @@ import click
 from cli.common import BadInput, db_option, echo_err
 
 
-@click.group("ingest")
+@click.group("ingest", short_help="Fetch GitHub or a git clone into the store.")
 def ingest_group() -> None:
     """Fetch data from a source (GitHub) into the store, incrementally."""
 
@@ -33,6 +33,23 @@ def _read_token(token_file: str | None) -> str:
     return token
 
 
+def _check_api_url(value: str) -> str:
+    """An http(s) URL with a host, like https://HOST/api/v3; exit 2 on anything else."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadInput(
+            f"--api-url {value!r}: expected an http(s) URL like https://api.github.com or "
+            "https://HOST/api/v3"
+        )
+    return value.strip()
+
+
 def _parse_since(value: str | None) -> Any:
     if not value:
         return None
@@ -45,7 +62,7 @@ def _parse_since(value: str | None) -> Any:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@ingest_group.command("github")
+@ingest_group.command("github", short_help="Fetch pull requests and bug issues from GitHub.")
 @click.option("--repo", "repos", multiple=True, help="OWNER/NAME (repeatable).")
 @click.option("--org", default=None, help="Every repository of this organization.")
 @click.option("--since", default=None, help="Ignore anything last updated before this date.")
@@ -95,6 +112,7 @@ def ingest_github(
 
     if not repos and not org:
         raise BadInput("nothing to ingest: pass --repo OWNER/NAME (repeatable) or --org ORG")
+    api_url = _check_api_url(api_url)
     for repo in repos:
         gh_sync.check_repo_name(repo)
     token = _read_token(token_file)

@@ -6,10 +6,25 @@ import time
 
 import click
 
-from cli.common import BadInput, db_option, echo_err
+from cli.common import BadInput, check_as_of, db_option, echo_err, known_teams
 
 
-@click.command("metrics")
+class _MetricsCommand(click.Command):
+    """`teamlens metrics`, whose --help lists the metric ids (read only when asked)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from metrics.registry import METRICS, REFUSED
+
+        with formatter.section("Metric ids (their meaning: the How we measure page)"):
+            formatter.write_text(", ".join(METRICS))
+        with formatter.section("Refused, never computed (asking for one exits 2)"):
+            formatter.write_text(", ".join(r.id for r in REFUSED))
+        super().format_epilog(ctx, formatter)
+
+
+@click.command(
+    "metrics", cls=_MetricsCommand, short_help="Metrics per (group, period) as JSON or CSV."
+)
 @db_option
 @click.option(
     "--as-of",
@@ -37,9 +52,11 @@ from cli.common import BadInput, db_option, echo_err
     "metric_ids",
     multiple=True,
     metavar="ID",
-    help="A metric id of METRICS.md (repeatable, or comma-separated). Default: all.",
+    help="A metric id, listed below (repeatable, or comma-separated). Default: all.",
 )
-@click.option("--team", "teams", multiple=True, help="Only this team (repeatable).")
+@click.option(
+    "--team", "teams", multiple=True, help="Only this team (repeatable; a known team's name)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the default).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of JSON.")
 def metrics_command(
@@ -52,10 +69,11 @@ def metrics_command(
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    """Print the metrics of METRICS.md per (group, period) as JSON or CSV.
+    """Print the metrics per (group, period) as JSON or CSV.
 
     A refused metric (lines_of_code, ai_usage_frequency, ...) is never computed: asking for
-    one exits with status 2 and its reason.
+    one exits with status 2 and its reason. In CSV, a cell starting with = + - or @ is
+    written after a ' so a spreadsheet shows it as text, never runs it as a formula.
     """
     import metrics
     from metrics import cli_output
@@ -65,6 +83,8 @@ def metrics_command(
     wanted = [part.strip() for item in metric_ids for part in item.split(",") if part.strip()]
     metrics.refuse_if_refused(wanted)  # before touching the store: refused is refused
     moment = metrics.parse_as_of(as_of)
+    check_as_of(db, moment, as_of)
+    teams = known_teams(db, teams)
     started = time.perf_counter()
     frame = metrics.compute(
         db,

@@ -13,14 +13,16 @@ import click
 from cli.common import BadInput, db_option, echo_err
 
 
-@click.group("report")
+@click.group("report", short_help="Review packets and the executive summary.")
 def report_group() -> None:
     """Review packets and the board-ready executive summary (PDF, PPTX, Markdown)."""
 
 
-def _out_format(out: str | None, kind: str) -> Any:
+def _out_format(out: str | None, kind: str, force: bool = False) -> Any:
     """The format the --out suffix names (Markdown when there is no --out), refused before
-    any work is done."""
+    any work is done: a folder, an existing file without --force, a folder that does not
+    exist or cannot be written."""
+    import os
     from pathlib import Path
 
     from reports import formats
@@ -28,13 +30,23 @@ def _out_format(out: str | None, kind: str) -> Any:
     if out is None:
         return formats.by_suffix(".md")
     path = Path(out)
+    if path.is_dir():
+        raise BadInput(f"--out {out}: is a folder; name a file, like {path / 'report.pdf'}")
     try:
         fmt = formats.by_suffix(path.suffix, kind)
     except formats.UnknownFormatError as exc:
         raise BadInput(f"--out {out}: {exc}") from None
-    if not path.parent.is_dir():
-        raise BadInput(f"--out {out}: folder {path.parent} does not exist")
+    folder = path.parent
+    if not folder.is_dir():
+        raise BadInput(f"--out {out}: folder {folder} does not exist")
+    if path.exists() and not force:
+        raise BadInput(f"--out {out}: the file exists; pass --force to overwrite it")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise BadInput(f"--out {out}: cannot write there (permission denied)")
     return fmt
+
+
+_FORCE_HELP = "Overwrite the --out file if it exists."
 
 
 def _write_report(document: Any, fmt: Any, out: str | None) -> None:
@@ -45,7 +57,10 @@ def _write_report(document: Any, fmt: Any, out: str | None) -> None:
         click.echo(fmt.render(document).decode("utf-8"), nl=False)
         return
     started = time.perf_counter()
-    Path(out).write_bytes(fmt.render(document))
+    try:
+        Path(out).write_bytes(fmt.render(document))
+    except OSError as exc:
+        raise BadInput(f"--out {out}: cannot write it ({exc.strerror or exc})") from None
     echo_err(f"{document.title} written to {out} in {time.perf_counter() - started:.1f} s")
     click.echo(out)
 
@@ -56,7 +71,7 @@ def _suffixes(kind: str) -> str:
     return ", ".join(f"FILE{f.suffix}" for f in formats.for_kind(kind))
 
 
-@report_group.command("review")
+@report_group.command("review", short_help="A person's quarterly review packet.")
 @db_option
 @click.option("--person", "login", required=True, help="The person's login.")
 @click.option("--quarter", required=True, help="The quarter, like 2026Q3.")
@@ -65,17 +80,18 @@ def _suffixes(kind: str) -> str:
     default=None,
     help=f"Write to {_suffixes('review')} (by the suffix); without it, Markdown goes to stdout.",
 )
-def report_review(db: str | None, login: str, quarter: str, out: str | None) -> None:
+@click.option("--force", is_flag=True, help=_FORCE_HELP)
+def report_review(db: str | None, login: str, quarter: str, out: str | None, force: bool) -> None:
     """A person's quarterly review packet: levels, the six dimensions with evidence, the
     review cycle, the conversation guide, and what is not evaluated and why."""
     from metrics.calendar import parse_quarter
     from reports import review
 
-    fmt = _out_format(out, "review")
+    fmt = _out_format(out, "review", force)
     _write_report(review.build_packet(db, login, parse_quarter(quarter)), fmt, out)
 
 
-@report_group.command("board")
+@report_group.command("board", short_help="The board-ready executive summary.")
 @db_option
 @click.option("--quarter", required=True, help="The quarter, like 2026Q3.")
 @click.option(
@@ -83,11 +99,12 @@ def report_review(db: str | None, login: str, quarter: str, out: str | None) -> 
     default=None,
     help=f"Write to {_suffixes('board')} (by the suffix); without it, Markdown goes to stdout.",
 )
-def report_board(db: str | None, quarter: str, out: str | None) -> None:
+@click.option("--force", is_flag=True, help=_FORCE_HELP)
+def report_board(db: str | None, quarter: str, out: str | None, force: bool) -> None:
     """The board-ready executive summary of a quarter: organization figures with their
     direction and coverage, skill growth, groups big enough to show, a narrative."""
     from metrics.calendar import parse_quarter
     from reports import board
 
-    fmt = _out_format(out, "board")
+    fmt = _out_format(out, "board", force)
     _write_report(board.build_board(db, parse_quarter(quarter)), fmt, out)

@@ -40,14 +40,21 @@ def load_framework(path: str | os.PathLike[str] | None = None) -> Framework:
     """Load and validate a framework file (see :func:`framework_path` for which one).
 
     Raises:
-        FrameworkError: the file is missing, is not TOML, or a field is unusable.
+        FrameworkError: the file is missing, a directory, binary or not UTF-8, is not TOML,
+            or a field is unusable.
     """
     file = framework_path(path)
+    if file.is_dir():
+        raise FrameworkError(str(file), [("file", "is a directory, not a TOML file")])
     if not file.is_file():
         raise FrameworkError(str(file), [("file", "does not exist")])
     try:
         with file.open("rb") as handle:
             raw = tomllib.load(handle)
+    except UnicodeDecodeError as exc:
+        # tomllib decodes the whole file first: a binary file or another encoding
+        reason = f"not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
+        raise FrameworkError(str(file), [("file", f"{reason}; a framework file is TOML")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise FrameworkError(str(file), [("file", f"not valid TOML ({exc})")]) from None
     except OSError as exc:

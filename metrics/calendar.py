@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from settings import InputError
 
+FIRST_YEAR = 1970  # no pull request, commit or tracker export is older
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 _MONTHS = {"month": 1, "quarter": 3}
 
@@ -190,6 +191,8 @@ def parse_quarter(text: str, *, now: datetime | None = None) -> Quarter:
     match = _QUARTER.match(text or "")
     if not match:
         raise BadQuarterError(f"quarter {text!r}: expected a year and quarter like 2026Q3")
+    if int(match.group(1)) < FIRST_YEAR:  # a report also reads the quarters before it
+        raise BadQuarterError(f"quarter {text!r}: expected a year from {FIRST_YEAR} on")
     quarter = Quarter(int(match.group(1)), int(match.group(2)))
     today = (now or datetime.now(UTC)).date()
     if quarter.start > today:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from metrics.aggregates import COVERAGE_COLUMNS, to_records
+from metrics.cells import formula_safe
 
 
 def iso_utc(moment: datetime) -> str:
@@ -35,8 +36,16 @@ def to_json(
 
 
 def to_csv(frame: pd.DataFrame, metric_ids: Iterable[str]) -> str:
-    """CSV: group, period, the metric ids, then the coverage columns; empty cell for null."""
+    """CSV: group, period, the metric ids, then the coverage columns; empty cell for null.
+
+    A text cell a spreadsheet would run as a formula (a team named ``=cmd…``) is written
+    after a ``'`` (:func:`metrics.cells.formula_safe`).
+    """
     columns = ["group", "period", *metric_ids, *COVERAGE_COLUMNS]
     buffer = io.StringIO()
-    frame[columns].to_csv(buffer, index=False, lineterminator="\n")
+    out = frame[columns].copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(formula_safe)
+    out.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()

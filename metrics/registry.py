@@ -277,6 +277,19 @@ REFUSED: tuple[Refused, ...] = (
 
 METRICS: dict[str, Metric] = {m.id: m for m in REGISTRY}
 REFUSED_BY_ID: dict[str, Refused] = {r.id: r for r in REFUSED}
+# Other names people ask for the refused metrics by: each answers with the reason.
+REFUSED_ALIASES: dict[str, str] = {
+    "loc": "lines_of_code",
+    "sloc": "lines_of_code",
+    "lines": "lines_of_code",
+    "lines_changed": "lines_of_code",
+    "ai_acceptance_rate": "ai_suggestions_accepted",
+    "suggestions_accepted": "ai_suggestions_accepted",
+    "acceptance_rate": "ai_suggestions_accepted",
+    "ai_suggestion_acceptance": "ai_suggestions_accepted",
+    "ai_usage": "ai_usage_frequency",
+    "ai_usage_count": "ai_usage_frequency",
+}
 # The metrics METRICS.md names as aggregates (the phase medians are extra, for the charts).
 CONTRACT_IDS: tuple[str, ...] = tuple(m.id for m in REGISTRY if not m.is_phase)
 
@@ -289,11 +302,12 @@ def refuse_if_refused(ids: Iterable[str]) -> None:
         UnknownMetricError: an id that is neither a metric nor refused.
     """
     for metric_id in ids:
-        key = str(metric_id).strip().lower()
-        refused = REFUSED_BY_ID.get(key)
+        key = str(metric_id).strip().lower().replace("-", "_").replace(" ", "_")
+        refused = REFUSED_BY_ID.get(REFUSED_ALIASES.get(key, key))
         if refused is not None:
+            asked = "" if key == refused.id else f" (asked for as {str(metric_id).strip()!r})"
             raise RefusedMetricError(
-                f"metric {refused.id!r} is refused and never computed: {refused.reason}"
+                f"metric {refused.id!r}{asked} is refused and never computed: {refused.reason}"
             )
     for metric_id in ids:
         if metric_id not in METRICS:

@@ -59,11 +59,11 @@ if not matrix.empty:
         heat = figures.level_matrix(matrix, fw)
     else:
         heat = figures.change_matrix(data["change_matrix"], fw)
-    st.plotly_chart(heat, width="stretch")
+    ui.chart(heat)
     st.caption(view.matrix_caption(fw))
     for note in view.phase_notes(data["phases"], fw, day):
         st.caption(note)
-    st.markdown(view.person_links(matrix.index))
+    st.markdown(view.person_links(matrix.index, ui.filter_query()))
     waiting = view.waiting_note(data["phases"], fw)
     if waiting:
         st.info(waiting)
@@ -82,7 +82,7 @@ with left:
     for line in view.level_lines(competency, dist, fw):
         st.markdown(line)
 with right:
-    st.plotly_chart(figures.people_at_levels(dist), width="stretch")
+    ui.chart(figures.people_at_levels(dist))
 
 # --- change since last quarter --------------------------------------------------------
 st.subheader("Change since last quarter")

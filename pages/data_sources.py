@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+import ui_forms
 from metrics import inventory
 
 f = ui.page("Data sources", icon="🔌")
@@ -76,8 +77,14 @@ st.markdown(
 st.subheader("Import files")
 st.markdown(
     "Each import checks the whole file first: if any row is bad, nothing is written and "
-    "every bad row is listed (row number, field, value, what was expected)."
+    "every bad row is listed (row number, field, value, what was expected). Upload a file "
+    "here, or run the command beside its kind below."
 )
+# --- upload a CSV file (ui_forms.upload_form: the importers of `teamlens import`) -------
+with st.container(border=True):
+    if done := st.session_state.pop(ui_forms.UPLOADED_KEY, None):
+        st.success(done)
+    ui_forms.upload_form(f.db)
 st.table(
     pd.DataFrame(
         [

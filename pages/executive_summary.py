@@ -31,9 +31,7 @@ def export(db: str, version: tuple[int, int], quarter: str, as_of: datetime, suf
 
 
 quarters = [q.label for q in recent(f.as_of)]
-if st.session_state.get("board_quarter") not in quarters:
-    asked = (st.query_params.get("quarter") or "").upper()
-    st.session_state["board_quarter"] = asked if asked in quarters else quarters[0]
+ui.pick_from_url("board_quarter", "quarter", quarters, what="quarter", fold=str.upper)
 label = st.selectbox("Quarter", quarters, key="board_quarter", help="Defaults to 'As of'.")
 st.query_params["quarter"] = label
 if f.teams:

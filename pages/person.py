@@ -89,10 +89,10 @@ figure = figures.person_trend(
     start=f.start,
     day=day,
 )
-st.plotly_chart(figure, width="stretch")
+ui.chart(figure)
 st.caption(view.trend_notes(phases, fw))
 if trend.empty:
-    st.info(f"No merged pull requests by {who.login} up to {day:%d %b %Y}.")
+    st.info(f"No merged pull requests by {ui.safe(who.login)} up to {day:%d %b %Y}.")
 
 # --- growth goal ----------------------------------------------------------------------
 st.subheader("Growth goal")

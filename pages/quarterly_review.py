@@ -42,17 +42,8 @@ if not people:
     st.stop()
 logins = list(people)  # alphabetical by login
 quarters = [q.label for q in recent(f.as_of)]
-if "review_login" not in st.session_state:
-    wanted = (st.query_params.get("person") or "").lower()
-    match = [login for login in logins if login.lower() == wanted]
-    if wanted and not match:
-        st.warning(f"No person with the login {wanted!r} in this selection.")
-    st.session_state["review_login"] = match[0] if match else logins[0]
-elif st.session_state["review_login"] not in people:
-    st.session_state["review_login"] = logins[0]
-if st.session_state.get("review_quarter") not in quarters:
-    asked = (st.query_params.get("quarter") or "").upper()
-    st.session_state["review_quarter"] = asked if asked in quarters else quarters[0]
+ui.pick_from_url("review_login", "person", logins)
+ui.pick_from_url("review_quarter", "quarter", quarters, what="quarter", fold=str.upper)
 
 left, right = st.columns([2, 1])
 login = left.selectbox(

@@ -26,7 +26,7 @@ def load(
 
 
 data = load(str(f.db), f.data_version, f.as_of, f.period, f.teams, f.start)
-scope = ", ".join(f.teams) if f.teams else "the whole organization"
+scope = ", ".join(map(ui.safe, f.teams)) if f.teams else "the whole organization"
 st.caption(
     f"{scope} by {f.period}, {f.start:%d %b %Y} to {f.end:%d %b %Y} (as of the end of that "
     "day, UTC). Medians of merged pull requests; bots excluded. Dashed lines mark AI "
@@ -42,7 +42,7 @@ if rows.empty:
     st.stop()
 
 if not data.low_data.empty:
-    periods = ", ".join(f"{r.group} {r.period}" for r in data.low_data.itertuples())
+    periods = ", ".join(ui.safe(f"{r.group} {r.period}") for r in data.low_data.itertuples())
     st.warning(
         f"Too little data to show medians and rates for: {periods} (fewer than "
         f"{data.config.min_prs} merged PRs). Those points are left out rather than shown "
@@ -50,7 +50,7 @@ if not data.low_data.empty:
     )
 
 st.subheader("The quality tax: QACT beside cycle time")
-st.plotly_chart(figures.qact_vs_cycle(rows, data.adoptions), width="stretch")
+ui.chart(figures.qact_vs_cycle(rows, data.adoptions))
 st.caption(
     "QACT adds to a PR's cycle time the PRs that later fixed or reverted it and the repair "
     "time of its open defects: the gap between the lines is time the team paid later."
@@ -58,9 +58,9 @@ st.caption(
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(figures.phases(rows, data.adoptions), width="stretch")
+    ui.chart(figures.phases(rows, data.adoptions))
 with right:
-    st.plotly_chart(figures.defect_rates(rows, data.adoptions), width="stretch")
+    ui.chart(figures.defect_rates(rows, data.adoptions))
 st.caption(
     f"The AI-assisted defect rate appears only for a team with at least "
     f"{data.config.ai_split_min_authors} authors and {data.config.ai_split_min_prs} "
@@ -69,7 +69,7 @@ st.caption(
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(figures.review_health(rows, data.adoptions), width="stretch")
+    ui.chart(figures.review_health(rows, data.adoptions))
 with right:
     if data.levels.empty or data.levels["assessments"].sum() == 0:
         st.info(
@@ -77,7 +77,7 @@ with right:
             "**Competencies** or import them with `teamlens import assessments FILE.csv`."
         )
     else:
-        st.plotly_chart(figures.level_distribution(data.levels), width="stretch")
+        ui.chart(figures.level_distribution(data.levels))
 
 st.subheader("Red flags")
 if not data.adoptions:
@@ -88,12 +88,12 @@ for dimension in trends.DIMENSIONS:
     if not (dips or older or shown):
         st.caption("No red flag in this range.")
     for flag in dips:
-        st.info(f"Expected transition dip, not a red flag: {flag.sentence}", icon="🌱")
+        st.info(f"Expected transition dip, not a red flag: {ui.safe(flag.sentence)}", icon="🌱")
     if older:
         st.caption(f"{len(older)} earlier flags, in brief (the latest are below, with evidence):")
         st.dataframe(trends.flags_frame(older), hide_index=True, width="stretch")
     for flag in shown:
-        with st.expander(f"🚩 {flag.group} · {flag.period} · {flag.title}"):
+        with st.expander(ui.safe(f"🚩 {flag.group} · {flag.period} · {flag.title}")):
             st.text(flag.sentence)
             if flag.evidence:
                 st.dataframe(

@@ -1,17 +1,20 @@
 """Reports layer: the Competencies page's sentences, from the metrics' frames. Pure text.
 
 People are listed alphabetically and never ranked. Logins only become links when they
-are plain (letters, digits, ``-`` and ``_``), so no text from the store becomes markup.
+are plain (letters, digits, ``-`` and ``_``), and team names go through
+:func:`reports.markdown.page_text`, so no text from the store becomes markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from urllib.parse import urlencode
 
 import pandas as pd
 
 from framework import Competency, Framework
+from reports.markdown import page_text
 
 _PHASE_NOTES = (
     ("transition", "in the transition dip after adopting AI tools (never a red flag)"),
@@ -22,7 +25,7 @@ _PHASE_NOTES = (
 
 def scope_caption(teams: Sequence[str], day: date) -> str:
     """What the matrix shows, for whom, on which day."""
-    scope = ", ".join(teams) if teams else "the whole organization"
+    scope = ", ".join(page_text(t) for t in teams) if teams else "the whole organization"
     return (
         f"Current levels of {scope} on {day:%d %b %Y}: each person's latest assessment per "
         "competency (a manager's counts over a self-assessment of the same day). People are "
@@ -58,7 +61,8 @@ def phase_notes(phases: pd.DataFrame, fw: Framework, day: date) -> list[str]:
         teams_now = phases.loc[phases["phase"] == phase, "team"].tolist()
         if teams_now:
             text = note.format(months=fw.review.monthly_checkins_months)
-            out.append(f"On {day:%d %b %Y}, {', '.join(teams_now)}: {text}.")
+            named = ", ".join(page_text(t) for t in teams_now)
+            out.append(f"On {day:%d %b %Y}, {named}: {text}.")
     return out
 
 
@@ -68,15 +72,22 @@ def waiting_note(phases: pd.DataFrame, fw: Framework) -> str | None:
     if not waiting or not fw.review.ai_competencies_from_first_cycle:
         return None
     return (
-        f"Not adopted AI tools yet: {', '.join(waiting)}. The AI-augmented competencies "
+        f"Not adopted AI tools yet: {', '.join(page_text(t) for t in waiting)}. "
+        "The AI-augmented competencies "
         "join their reviews from the first review cycle after adoption."
     )
 
 
-def person_links(logins: Iterable[str]) -> str:
-    """'Open a person:' links to the Person page, for plain logins only."""
+def person_links(logins: Iterable[str], query: str = "") -> str:
+    """'Open a person:' links to the Person page, for plain logins only.
+
+    Args:
+        query: the page's filters as a URL query (``as_of=…&team=…``), kept by each link.
+    """
     safe = [x for x in logins if x.replace("-", "").replace("_", "").isalnum()]
-    return "Open a person: " + " · ".join(f"[{login}](person?person={login})" for login in safe)
+    keep = f"{query}&" if query else ""
+    links = (f"[{page_text(login)}](person?{keep}{urlencode({'person': login})})" for login in safe)
+    return "Open a person: " + " · ".join(links)
 
 
 def level_lines(competency: Competency, distribution: pd.DataFrame, fw: Framework) -> list[str]:

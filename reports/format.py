@@ -64,11 +64,11 @@ def day_text(day: date | None) -> str:
     return f"{day:%d %b %Y}" if day else "—"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
 
 
 def md(text: object) -> str:
-    """Untrusted text made inert in Markdown: no markup, no HTML, one line."""
+    """Untrusted text made inert in Markdown: no markup, no HTML, no LaTeX ($), one line."""
     flat = " ".join(str(text or "").split())
     return _MD_SPECIAL.sub(r"\\\1", flat)
 

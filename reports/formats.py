@@ -9,9 +9,10 @@ fpdf2, python-pptx and kaleido cost nothing to a command that writes Markdown.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from reports.document import Document
+from metrics.cells import formula_safe
+from reports.document import Block, Document, Row, Table
 from settings import InputError
 
 
@@ -29,9 +30,10 @@ class Format:
     kinds: tuple[str, ...] | None = None
 
     def render(self, document: Document, *, with_charts: bool = True) -> bytes:
-        """The document in this format."""
+        """The document in this format; its table cells safe for a spreadsheet they are
+        pasted into (:func:`spreadsheet_safe`)."""
         renderer = importlib.import_module(self.module)
-        return renderer.render(document, with_charts=with_charts)
+        return renderer.render(spreadsheet_safe(document), with_charts=with_charts)
 
     def lays_out(self, kind: str) -> bool:
         return self.kinds is None or kind in self.kinds
@@ -49,6 +51,24 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format(".md", "Markdown", "text/markdown", "reports.markdown"),
 )
+
+
+def spreadsheet_safe(document: Document) -> Document:
+    """The document with every table cell a spreadsheet would run as a formula (``=…``,
+    ``+…``, ``-…``, ``@…``) written after a ``'`` (:func:`metrics.cells.formula_safe`):
+    a table copied from an export into a spreadsheet stays text."""
+
+    def clean(block: Block) -> Block:
+        if isinstance(block, Table):
+            rows = tuple(tuple(formula_safe(c) for c in row) for row in block.rows)
+            header = tuple(str(formula_safe(h)) for h in block.header)
+            return replace(block, header=header, rows=rows)
+        if isinstance(block, Row):
+            columns = tuple(tuple(clean(b) for b in column) for column in block.columns)
+            return replace(block, columns=columns)
+        return block
+
+    return replace(document, blocks=tuple(clean(b) for b in document.blocks))
 
 
 def for_kind(kind: str) -> tuple[Format, ...]:

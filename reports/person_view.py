@@ -23,6 +23,7 @@ from metrics.competency import (
     Phases,
     steady_label,
 )
+from reports.markdown import page_text
 from reports.tables import GOAL_SCOPE, goal_target
 from settings import Settings, settings
 
@@ -53,8 +54,8 @@ TRANSPARENCY = (
 def headline(who: Person, level: DeveloperLevel | None) -> str:
     """Name (bold) · team · level · start date."""
     facts = [
-        f"**{who.name or who.login}**",
-        f"team {who.team}" if who.team else "no team",
+        f"**{page_text(who.name or who.login)}**",
+        f"team {page_text(who.team)}" if who.team else "no team",
         level.name if level else "level not set",
         f"started {who.started_on:%d %b %Y}" if who.started_on else "start date not recorded",
     ]

@@ -126,47 +126,46 @@ def build_demo(
     db: store.DbPath = None,
     *,
     seed: int = 7,
-    force: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Build the demo organization into ``db`` in one transaction; return a summary.
 
-    Replaces any earlier demo rows (a rebuild with the same seed gives identical rows), and
-    never touches rows of other sources.
+    Replaces any earlier demo rows (a rebuild with the same seed gives identical rows). It
+    never writes into a store that holds rows of another source: synthetic people beside
+    real ones would be read as real.
 
     Args:
         db: the database (default: ``$TEAMLENS_DB``, else the checkout's
             data/teamlens.duckdb); created if missing.
         seed: the random seed of the organization.
-        force: build even if the database holds data from other sources (they stay).
         progress: called with one-line progress messages (the CLI prints them on stderr).
 
     Returns:
         ``{"dataset", "seed", "database", "counts": {table: rows}, "teams", "date_range"}``.
 
     Raises:
-        RealDataPresent: the database holds other sources' data and ``force`` is false.
+        RealDataPresent: the database holds other sources' data (nothing is written).
         store.StoreError: the database cannot be used.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     data = generate(seed)
-    say(
-        f"demo: generated {len(data['pull_requests']):,} pull requests in "
-        f"{time.perf_counter() - started:.1f} s; writing"
-    )
     provenance = {"source": SOURCE, "source_url": None, "fetched_at": org.FETCHED_AT}
     path = store.resolve_db(db)
     with store.write_transaction(path) as conn:
         others = _other_sources(conn)
-        if others and not force:
+        if others:
             named = ", ".join(
                 f"{source}: {count:,} rows" for source, count in sorted(others.items())
             )
             raise RealDataPresent(
-                f"{path} already holds data from other sources ({named}); the demo would mix "
-                "with it: use another --db, or --force to build the demo beside it"
+                f"{path} already holds data from other sources ({named}); the demo never "
+                "mixes with real data: build it in another database (--db demo.duckdb)"
             )
+        say(
+            f"demo: generated {len(data['pull_requests']):,} pull requests in "
+            f"{time.perf_counter() - started:.1f} s; writing"
+        )
         for table in SOURCED_TABLES:
             conn.execute(f"delete from {table} where source = ?", [SOURCE])  # noqa: S608
         for table in ("repositories", "teams", "team_repositories", "people", "team_memberships"):

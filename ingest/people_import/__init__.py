@@ -14,11 +14,13 @@ One module per responsibility; this package re-exports their public names:
 * :mod:`~ingest.people_import.rows` — reading and checking rows, the refusal error;
 * :mod:`~ingest.people_import.people` — the people and teams files;
 * :mod:`~ingest.people_import.history` — the assessments and recognitions files;
-* :mod:`~ingest.people_import.forms` — the app's forms.
+* :mod:`~ingest.people_import.forms` — the app's forms;
+* :mod:`~ingest.people_import.uploads` — a CSV uploaded in the app (tracker defects too).
 """
 
 from collections.abc import Callable
 
+from ingest.bad_rows import BadRow, RowsRefusedError
 from ingest.people_import.forms import record_assessment, record_recognition
 from ingest.people_import.history import import_assessments, import_recognitions
 from ingest.people_import.people import import_people, import_teams
@@ -34,6 +36,7 @@ from ingest.people_import.rows import (
     stable_id,
     utc_today,
 )
+from ingest.people_import.uploads import UPLOADS, UploadResult, import_upload
 
 # The file importers by the kind `teamlens import KIND FILE` names.
 IMPORTERS: dict[str, Callable[..., ImportResult]] = {
@@ -51,12 +54,17 @@ __all__ = [
     "PEOPLE",
     "RECOGNITIONS",
     "TEAMS",
+    "UPLOADS",
+    "BadRow",
     "ImportRefusedError",
     "ImportResult",
+    "RowsRefusedError",
+    "UploadResult",
     "import_assessments",
     "import_people",
     "import_recognitions",
     "import_teams",
+    "import_upload",
     "record_assessment",
     "record_recognition",
     "stable_id",

@@ -8,7 +8,6 @@ first data row is row 2. Computes no metric and writes nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
@@ -22,7 +21,7 @@ import duckdb
 
 from ingest import writer
 from ingest.bad_rows import BadRow, RowsRefusedError
-from settings import InputError
+from ingest.csv_files import cells, normalized, open_csv
 
 LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -79,52 +78,83 @@ def stable_id(prefix: str, *parts: object) -> str:
 
 
 def read_csv(path: str | os.PathLike[str], spec: Spec) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {column: stripped value}) for each data row; refuses a bad header."""
+    """(row number, {column: stripped value}) for each data row; refuses a bad header.
+
+    Read through :mod:`ingest.csv_files`, like the tracker imports, so these files meet
+    real spreadsheets the same way: a BOM, CRLF, a sniffed delimiter (``;`` from a
+    European Excel), UTF-16, quoted multi-line cells; a binary or non-UTF-8 file is refused
+    in one line (:class:`~ingest.csv_files.CsvFileError`). Column names match whatever
+    their case and spacing. A column written more than once is read in every place: the
+    copies must agree (or be empty). Columns without a name (a trailing delimiter) are
+    ignored while they are empty. A row shorter than the header is a bad row; cells past
+    the header's width must be empty.
+    """
     file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{file}: no such file")
-    try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            records = list(reader)
-    except UnicodeDecodeError:
-        raise InputError(f"{file}: not UTF-8 text; save the CSV as UTF-8") from None
-    except csv.Error as exc:
-        raise InputError(f"{file}: not a readable CSV file ({exc})") from None
-    if not records:
-        raise ImportRefusedError(str(file), [BadRow(1, "header", "", ", ".join(spec.columns))])
-    header = [h.strip().lower() for h in records[0]]
-    problems = [
-        BadRow(1, column, "", f"a column named {column}")
-        for column in spec.required
-        if column not in header
-    ]
-    problems += [
-        BadRow(1, name or "(empty)", name, f"only the columns {', '.join(spec.columns)}")
-        for name in header
-        if name not in spec.columns
-    ]
-    seen = set()
-    for name in header:
-        if name in seen:
-            problems.append(BadRow(1, name, name, "each column once"))
-        seen.add(name)
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # a blank line
-        if len(record) != len(header):
-            problems.append(
-                BadRow(number, "(row)", ",".join(record), f"{len(header)} fields like the header")
-            )
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, record, strict=True)}
-        rows.append((number, {c: values.get(c, "") for c in spec.columns}))
+    with open_csv(file) as table:
+        names = table.header.names
+        problems = _header_problems(names, spec)
+        positions = {column: table.header.positions(column) for column in spec.columns}
+        unnamed = [i for i, name in enumerate(names) if not name]
+        rows: list[tuple[int, dict[str, str]]] = []
+        for number, record in table.records():
+            bad = _record_problem(number, record, names, unnamed)
+            if bad is not None:
+                problems.append(bad)
+                continue
+            values: dict[str, str] = {}
+            for column in spec.columns:
+                found = [v for v in dict.fromkeys(cells(record, positions[column])) if v]
+                if len(found) > 1:
+                    problems.append(
+                        BadRow(
+                            number,
+                            column,
+                            " | ".join(found),
+                            f"one value (the column {column} is written "
+                            f"{len(positions[column])} times and its copies differ)",
+                        )
+                    )
+                values[column] = found[0] if found else ""
+            rows.append((number, values))
     if problems:
         raise ImportRefusedError(str(file), problems)
     if not rows:
         raise ImportRefusedError(str(file), [BadRow(2, "(row)", "", "at least one data row")])
     return rows
+
+
+def _header_problems(names: tuple[str, ...], spec: Spec) -> list[BadRow]:
+    """A required column missing, or a named column the file kind does not have."""
+    present = {normalized(name) for name in names if name}
+    problems = [
+        BadRow(1, column, "", f"a column named {column}")
+        for column in spec.required
+        if column not in present
+    ]
+    problems += [
+        BadRow(1, name, name, f"only the columns {', '.join(spec.columns)}")
+        for name in dict.fromkeys(names)
+        if name and normalized(name) not in spec.columns
+    ]
+    return problems
+
+
+def _record_problem(
+    number: int, record: list[str], names: tuple[str, ...], unnamed: list[int]
+) -> BadRow | None:
+    """A record that does not fit the header: too short, or text where no column is."""
+    shown = ",".join(record)
+    if len(record) < len(names):
+        return BadRow(number, "(row)", shown, f"{len(names)} fields like the header")
+    extra = [i for i in [*unnamed, *range(len(names), len(record))] if record[i].strip()]
+    if extra:
+        return BadRow(
+            number,
+            f"(column {extra[0] + 1})",
+            record[extra[0]].strip(),
+            "nothing in a column the header does not name",
+        )
+    return None
 
 
 # --- checking values ------------------------------------------------------------------

@@ -216,3 +216,96 @@ def test_every_page_by_url_and_by_navigation(server: str, browser) -> None:
         by_nav = _check(page, title, "nav", path)
         assert by_nav == by_url[title], f"{title} shows different content by navigation"
     context.close()
+
+
+# --- hostile text in a real browser ------------------------------------------------------
+# A store whose team and person names, PR and defect titles, evidence and notes are
+# Markdown, HTML, LaTeX and an image link (tests/hostile.py): each page shows them as the
+# very characters, and the browser never asks for the image.
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.hostile import build_hostile_store
+
+    folder = tmp_path_factory.mktemp("e2e-hostile")
+    db = build_hostile_store(folder / "teamlens.duckdb", folder / "files")
+    port = _free_port()
+    log = folder / "streamlit.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                "--server.headless=true", "--server.address=127.0.0.1",
+                f"--server.port={port}", "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT, env={**os.environ, "TEAMLENS_DB": str(db)}, stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_hostile_names_and_titles_show_literally_and_fetch_nothing(
+    hostile_server: str, browser
+) -> None:
+    import re
+    from urllib.parse import urlencode
+
+    from tests.hostile import IMAGE_URL, NAME, PAYLOAD, TEAM
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))
+    day = {"as_of": "2026-06-11"}
+    visits = (
+        # (page, its link, a text the page must show as written)
+        ("person", {**day, "person": "ana"}, NAME),
+        ("quarterly_review", {**day, "person": "ana", "quarter": "2026Q2"}, TEAM),
+        ("team_trends", {**day, "team": TEAM, "from": "2026-03-01"}, TEAM),
+        ("competencies", {**day, "team": TEAM}, TEAM),
+        # the same text typed into a link: ignored, and quoted as written in the notice
+        ("person", {**day, "person": PAYLOAD}, PAYLOAD),
+    )
+    for path, params, literal in visits:
+        page = context.new_page()
+        page.goto(f"{hostile_server}/{path}?{urlencode(params)}", timeout=60_000)
+        _settle(page)
+        page.wait_for_timeout(1500)  # let lazily loaded elements (and any image) load
+        main = page.locator("[data-testid=stMain]")
+        where = f"{path}?{urlencode(params)}"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"hostile-{len(asked)}-{path}.png"), full_page=True)
+        assert page.locator("[data-testid=stException]").count() == 0, where
+        # as a reader sees it: the invisible word joiners that keep URLs unlinked left out
+        text = " ".join(main.inner_text().replace("\u2060", "").split())
+        assert literal in text, f"{where}: {literal!r} is not shown as written"
+        # nothing of it became markup: no image, link, bold "x", raw HTML or LaTeX
+        # (the app's own links are relative: they may carry the name in their query)
+        outside = "img[src*='127.0.0.1:9'], a[href^='http://127.0.0.1:9'], a[href^='http://127']"
+        assert main.locator(outside).count() == 0, where
+        assert main.locator("b, .katex, .katex-display").count() == 0, where
+        bold = main.locator("strong, em", has_text=re.compile(r"^\s*bold\s*$"))
+        assert bold.count() == 0, f"{where}: **bold** became bold"
+        page.close()
+    context.close()
+    assert not [u for u in asked if u.startswith(IMAGE_URL.rsplit("/", 1)[0])], asked

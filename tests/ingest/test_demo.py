@@ -156,7 +156,7 @@ def test_rebuild_with_another_seed_leaves_no_old_demo_rows(tmp_path: Path) -> No
     assert snapshot(path) == snapshot(fresh)
 
 
-def test_refuses_a_database_with_real_data_unless_forced(tmp_path: Path) -> None:
+def test_refuses_a_database_with_real_data(tmp_path: Path) -> None:
     path = tmp_path / "real.duckdb"
     with store.write_transaction(path) as conn:
         writer.upsert(
@@ -165,13 +165,10 @@ def test_refuses_a_database_with_real_data_unless_forced(tmp_path: Path) -> None
             [{"repo": "octo/real", "owner": "octo", "name": "real"}],
             {"source": "github", "fetched_at": pd.Timestamp("2026-11-01", tz="UTC")},
         )
-    with pytest.raises(demo.RealDataPresent, match=r"github: 1 rows.*--force"):
+    with pytest.raises(demo.RealDataPresent, match=r"github: 1 rows.*another database"):
         demo.build_demo(path)
     assert query(path, "select count(*) n from pull_requests")["n"][0] == 0
     assert query(path, "select count(*) n from meta where key = 'dataset'")["n"][0] == 0
-
-    summary = demo.build_demo(path, force=True)
-    assert summary["counts"]["pull_requests"] > 0
     kept = query(path, "select repo from repositories where source = 'github'")
     assert kept["repo"].tolist() == ["octo/real"]
 

@@ -109,3 +109,78 @@ def test_the_overview_links_every_page(small_db: Path) -> None:
     app = run("app.py")
     links = [link.proto.label for link in app.get("page_link")]
     assert links == [f"{e.title} — {e.blurb}" for e in ui.PAGES]
+
+
+# --- uploading a file (ui_forms.upload_form: the importers of `teamlens import`) -------
+
+
+def upload(app: AppTest, kind: str, name: str, content: bytes) -> AppTest:
+    app.selectbox(key="ds_kind").set_value(kind)
+    app.file_uploader(key="ds_file").set_value((name, content, "text/csv"))
+    return app.button(key="FormSubmitter:upload_form-Import the file").click().run()
+
+
+def count(db: Path, sql: str) -> int:
+    from store import read_connection
+
+    with read_connection(db) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def test_upload_people_then_an_assessment(small_db: Path) -> None:
+    app = run("pages/data_sources.py")
+    assert app.selectbox(key="ds_kind").options[:2] == [
+        "People (login, name, team, level, started_on)",
+        "Teams (team, ai_adoption_date, repos)",
+    ]
+    # Excel in a semicolon locale: a BOM, CRLF, ';'
+    people = "\ufefflogin;name;team;level\r\ndee;Dee 🙂;Beta;mid\r\n".encode()
+    app = upload(app, "people", "people.csv", people)
+    assert not app.exception and not app.error
+    assert [s.value for s in app.success] == ["Done: imported 1 person from people.csv."]
+    assert count(small_db, "select count(*) from people where login = 'dee'") == 1
+    assessments = (
+        b"login,competency,level,assessed_on,assessor,evidence\ndee,debugging,2,2026-05-01,ana,\n"
+    )
+    app = upload(app, "assessments", "a.csv", assessments)
+    assert [s.value for s in app.success] == ["Done: imported 1 assessment from a.csv."]
+
+
+def test_upload_refuses_the_whole_file_listing_every_bad_row(small_db: Path) -> None:
+    app = run("pages/data_sources.py")
+    bad = b"login,level,team\nzoe,wizard,Beta\nyan,mid,Nowhere\nxi,mid,Beta\n"
+    app = upload(app, "people", "team.csv", bad)
+    assert not app.exception and not app.success
+    said = [t.value for t in app.text]
+    assert "team.csv was not imported: nothing was written. Bad rows: 2." in said
+    errors = [e.value for e in app.error]
+    assert len(errors) == 2
+    assert errors[0].startswith("Row 2, column level: “wizard” — expected a level")
+    assert errors[1].startswith("Row 3, column team: “Nowhere” — expected a known team")
+    assert "/tmp" not in " ".join(errors)  # the file the user chose, not where it was kept
+    assert count(small_db, "select count(*) from people where login in ('zoe', 'yan', 'xi')") == 0
+
+
+def test_upload_of_a_binary_file_or_no_file_says_so_in_one_line(small_db: Path) -> None:
+    app = run("pages/data_sources.py")
+    app = upload(app, "teams", "logo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert not app.exception
+    [error] = [e.value for e in app.error]
+    assert error == "logo.csv was not imported: logo.csv is a binary file, not CSV text"
+    app.file_uploader(key="ds_file").set_value(None)
+    app = app.button(key="FormSubmitter:upload_form-Import the file").click().run()
+    assert [e.value for e in app.error] == ["Choose a file to import first."]
+
+
+def test_upload_tracker_defects(small_db: Path) -> None:
+    app = run("pages/data_sources.py")
+    github = (
+        b"number,title,state,labels,createdAt,closedAt,url\n"
+        b"41,Crash on login,closed,bug,2026-05-20T10:00:00Z,2026-05-21T10:00:00Z,"
+        b"https://github.com/o/r/issues/41\n"
+        b"42,New logo,open,design,2026-05-22T10:00:00Z,,https://github.com/o/r/issues/42\n"
+    )
+    app = upload(app, "defects", "issues.csv", github)
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    [done] = [s.value for s in app.success]
+    assert "imported 1 defect from issues.csv" in done and "skipped 1" in done
