@@ -160,6 +160,9 @@ def test_every_summary_is_declared_like_a_metric_and_carried_by_its_dataclass() 
 
 def test_text_that_quotes_the_tolerance_reads_it() -> None:
     assert f"{compare.TOLERANCE:.0%}" in SUMMARY_BY_ID["direction"].meaning
+    assert "1 percentage point" in SUMMARY_BY_ID["direction"].meaning
+    assert "2% of the earlier value" in compare.tolerance_rule()
+    assert "1 percentage point" in compare.tolerance_rule()
 
 
 # --- change and direction -------------------------------------------------------------
@@ -182,6 +185,32 @@ def test_compare(now, then, better, change, direction) -> None:
     moved = compare.compare(now, then, better)
     assert moved.direction == direction
     assert moved.change == (pytest.approx(change) if change is not None else None)
+    # only a change beyond the tolerance is printed beside the figure
+    shown = direction in ("improved", "worsened", "up")
+    assert moved.shown_change == (moved.change if shown else None)
+
+
+@pytest.mark.parametrize(
+    ("now", "then", "change", "direction"),
+    [
+        # a percentage moves in points: 8.3% -> 8.8% is +0.5 pt, unchanged (under 1 point)
+        # although it is 6% of the earlier value
+        (0.088, 0.083, 0.005, "unchanged"),
+        # 3.0% -> 4.2%: +1.2 pts, beyond 1 point: worsened
+        (0.042, 0.030, 0.012, "worsened"),
+        # taken as shown to 0.1 pt: +0.96 pt rounds to +1.0 pt, which is not under 1 point
+        (0.0496, 0.04, 0.010, "worsened"),
+        # +0.94 pt rounds to +0.9 pt: unchanged
+        (0.0494, 0.04, 0.009, "unchanged"),
+        # 40% -> 39.5%: -0.5 pt, unchanged (a relative 2% would call -0.8 pt a change)
+        (0.395, 0.40, -0.005, "unchanged"),
+    ],
+)
+def test_compare_percentages_in_points(now, then, change, direction) -> None:
+    moved = compare.compare(now, then, "lower", unit="share")
+    assert moved.direction == direction
+    assert moved.change == pytest.approx(change)
+    assert compare.compare(now, then, "lower", unit="ratio").direction == direction
 
 
 # --- skill growth ---------------------------------------------------------------------
