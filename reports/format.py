@@ -54,7 +54,7 @@ def change_text(change: float | None, unit: str) -> str:
 
 def count_text(count: int, singular: str, plural: str = "") -> str:
     """'1 merged PR', '3 merged PRs': a count with its noun, never 'PR(s)'."""
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
 
 
 ARROWS = {
