@@ -220,8 +220,9 @@ SUMMARIES: tuple[Summary, ...] = (
         "Team red flags not involving the person",
         "count",
         "neither",
-        "Red flags of the person's team in the quarter whose evidence names none of the "
-        "person's PRs or defects.",
+        "Red flags of the person's team in the quarter that none of the person's PRs of the "
+        "quarter meets (read from all of them, not from the flag's shortened evidence list); "
+        "flags on the team's AI-assisted code are team-only and not counted.",
         "person, quarter",
         PersonQuarter,
     ),
