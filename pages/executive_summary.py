@@ -14,6 +14,7 @@ import ui
 import ui_document
 from metrics.calendar import parse_quarter, recent
 from reports import board, formats
+from reports import quarters as quarters_view
 from reports.document import Document
 
 f = ui.page("Executive summary", icon="🏛️")
@@ -33,8 +34,16 @@ def export(db: str, version: tuple[int, int], quarter: str, as_of: datetime, suf
 quarters = [q.label for q in recent(f.as_of)]
 if st.session_state.get("board_quarter") not in quarters:
     asked = (st.query_params.get("quarter") or "").upper()
-    st.session_state["board_quarter"] = asked if asked in quarters else quarters[0]
-label = st.selectbox("Quarter", quarters, key="board_quarter", help="Defaults to 'As of'.")
+    fallback = quarters_view.default_quarter(f.as_of).label
+    st.session_state["board_quarter"] = asked if asked in quarters else fallback
+label = st.selectbox(
+    "Quarter",
+    quarters,
+    key="board_quarter",
+    format_func=lambda q: quarters_view.quarter_choice_label(parse_quarter(q), f.as_of),
+    help="Defaults to the last complete quarter before 'As of'; a quarter still running is "
+    "partial.",
+)
 st.query_params["quarter"] = label
 if f.teams:
     st.caption("The executive summary always covers the whole organization.")

@@ -13,7 +13,9 @@ import ui
 import ui_document
 from metrics.calendar import parse_quarter, recent
 from reports import formats, review
+from reports import quarters as quarters_view
 from reports.document import Document
+from reports.format import md
 
 f = ui.page("Quarterly review", icon="🗂️")
 
@@ -46,20 +48,25 @@ if "review_login" not in st.session_state:
     wanted = (st.query_params.get("person") or "").lower()
     match = [login for login in logins if login.lower() == wanted]
     if wanted and not match:
-        st.warning(f"No person with the login {wanted!r} in this selection.")
+        st.warning(f"No person with the login “{md(wanted)}” in this selection.")
     st.session_state["review_login"] = match[0] if match else logins[0]
 elif st.session_state["review_login"] not in people:
     st.session_state["review_login"] = logins[0]
 if st.session_state.get("review_quarter") not in quarters:
     asked = (st.query_params.get("quarter") or "").upper()
-    st.session_state["review_quarter"] = asked if asked in quarters else quarters[0]
+    fallback = quarters_view.default_quarter(f.as_of).label
+    st.session_state["review_quarter"] = asked if asked in quarters else fallback
 
 left, right = st.columns([2, 1])
 login = left.selectbox(
     "Person", logins, key="review_login", format_func=people.get, help="Listed alphabetically."
 )
 label = right.selectbox(
-    "Quarter", quarters, key="review_quarter", help="Defaults to the quarter of 'As of'."
+    "Quarter",
+    quarters,
+    key="review_quarter",
+    format_func=lambda q: quarters_view.quarter_choice_label(parse_quarter(q), f.as_of),
+    help="Defaults to the last complete quarter before 'As of'.",
 )
 st.query_params["person"] = login
 st.query_params["quarter"] = label
