@@ -251,18 +251,20 @@ def pick_from_url(
     *,
     what: str = "person",
     fold: Any = str.lower,
+    default: str | None = None,
 ) -> None:
     """Seed a picker's session state once from the URL's ``param`` (matched after
-    ``fold``, case-insensitive by default), else the first choice; a value not in
-    ``choices`` is ignored with a plain notice."""
+    ``fold``, case-insensitive by default), else ``default`` (the first choice when not
+    given or not a choice); a value not in ``choices`` is ignored with a plain notice."""
+    fallback = default if default in choices else choices[0]
     if key not in st.session_state:
         asked = st.query_params.get(param) or ""
         match = [c for c in choices if fold(c) == fold(asked)]
         if asked and not match:
             notice(f"Ignored from the link: {param}={asked!r} (no such {what} in this selection).")
-        st.session_state[key] = match[0] if match else choices[0]
+        st.session_state[key] = match[0] if match else fallback
     elif st.session_state[key] not in choices:
-        st.session_state[key] = choices[0]
+        st.session_state[key] = fallback
 
 
 def filter_query(**extra: str) -> str:

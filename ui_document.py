@@ -28,6 +28,7 @@ from reports.document import (
     Paragraph,
     Row,
     Table,
+    Tile,
     Tiles,
 )
 from reports.format import ARROWS
@@ -37,23 +38,38 @@ TILES_PER_ROW = 4
 DELTA_COLOUR = {"improved": "green", "worsened": "red"}
 
 
+def _tile(tile: Tile, previous_label: str) -> None:
+    """One figure in a bordered box: its label in full (a metric's own label is cut to
+    one line), the value, and the change only when there is one."""
+    with st.container(border=True):
+        st.markdown(f"**{page_text(tile.label)}**")
+        arrow = "down" if tile.change.startswith("-") else "up"
+        st.metric(
+            tile.label,
+            tile.value,
+            delta=tile.change or None,
+            delta_color=DELTA_COLOUR.get(tile.direction, "off"),
+            delta_arrow=arrow if tile.change else "off",
+            label_visibility="collapsed",
+        )
+        arrow_text = ARROWS.get(tile.direction, tile.direction)
+        lines = [f"{arrow_text} · {previous_label}: {page_text(tile.previous)}"]
+        lines += [page_text(x) for x in (tile.detail, tile.coverage) if x]
+        st.caption("  \n".join(lines))
+        if tile.note:
+            st.caption(f"⚠️ {page_text(tile.note)}")
+
+
 def _tiles(block: Tiles) -> None:
-    tiles = list(block.tiles)
-    for start in range(0, len(tiles), TILES_PER_ROW):
-        for column, tile in zip(
-            st.columns(TILES_PER_ROW), tiles[start : start + TILES_PER_ROW], strict=False
-        ):
-            help_text = f"{block.previous_label}: {tile.previous}. {tile.detail}".strip()
-            column.metric(
-                page_text(tile.label),
-                tile.value,
-                delta=tile.change or None,
-                delta_color=DELTA_COLOUR.get(tile.direction, "off"),
-                help=page_text(help_text),
-                border=True,
-            )
-            arrow = ARROWS.get(tile.direction, tile.direction)
-            column.caption(f"{page_text(arrow)} · {page_text(tile.coverage)}")
+    per_row = block.per_row or TILES_PER_ROW
+    for row in block.rows() if block.per_row else [block.tiles]:
+        for start in range(0, len(row), per_row):
+            part = row[start : start + per_row]
+            for column, tile in zip(st.columns(per_row), part, strict=False):
+                with column:
+                    _tile(tile, block.previous_label)
+    if block.coverage:
+        st.caption(page_text(block.coverage))
 
 
 def _table(block: Table) -> None:

@@ -71,40 +71,69 @@ def _suffixes(kind: str) -> str:
     return ", ".join(f"FILE{f.suffix}" for f in formats.for_kind(kind))
 
 
+QUARTER_HELP = (
+    "The quarter, like 2026Q3 (default: the last complete quarter before --as-of; a quarter "
+    "still running is labelled partial)."
+)
+AS_OF_HELP = "Figures as of this ISO date or date-time (default: now)."
+
+
+def _quarter_and_moment(quarter: str | None, as_of: str | None) -> tuple[Any, Any]:
+    """The quarter asked for (or the default) and the instant of the report."""
+    import metrics
+    from metrics.calendar import parse_quarter
+    from reports.quarters import default_quarter
+
+    moment = metrics.parse_as_of(as_of)
+    chosen = parse_quarter(quarter, now=moment) if quarter else default_quarter(moment)
+    return chosen, moment
+
+
 @report_group.command("review", short_help="A person's quarterly review packet.")
 @db_option
 @click.option("--person", "login", required=True, help="The person's login.")
-@click.option("--quarter", required=True, help="The quarter, like 2026Q3.")
+@click.option("--quarter", default=None, help=QUARTER_HELP)
+@click.option("--as-of", "as_of", default=None, help=AS_OF_HELP)
 @click.option(
     "--out",
     default=None,
     help=f"Write to {_suffixes('review')} (by the suffix); without it, Markdown goes to stdout.",
 )
 @click.option("--force", is_flag=True, help=_FORCE_HELP)
-def report_review(db: str | None, login: str, quarter: str, out: str | None, force: bool) -> None:
+def report_review(
+    db: str | None,
+    login: str,
+    quarter: str | None,
+    as_of: str | None,
+    out: str | None,
+    force: bool,
+) -> None:
     """A person's quarterly review packet: levels, the six dimensions with evidence, the
     review cycle, the conversation guide, and what is not evaluated and why."""
-    from metrics.calendar import parse_quarter
     from reports import review
 
     fmt = _out_format(out, "review", force)
-    _write_report(review.build_packet(db, login, parse_quarter(quarter)), fmt, out)
+    chosen, moment = _quarter_and_moment(quarter, as_of)
+    _write_report(review.build_packet(db, login, chosen, as_of=moment), fmt, out)
 
 
 @report_group.command("board", short_help="The board-ready executive summary.")
 @db_option
-@click.option("--quarter", required=True, help="The quarter, like 2026Q3.")
+@click.option("--quarter", default=None, help=QUARTER_HELP)
+@click.option("--as-of", "as_of", default=None, help=AS_OF_HELP)
 @click.option(
     "--out",
     default=None,
     help=f"Write to {_suffixes('board')} (by the suffix); without it, Markdown goes to stdout.",
 )
 @click.option("--force", is_flag=True, help=_FORCE_HELP)
-def report_board(db: str | None, quarter: str, out: str | None, force: bool) -> None:
+def report_board(
+    db: str | None, quarter: str | None, as_of: str | None, out: str | None, force: bool
+) -> None:
     """The board-ready executive summary of a quarter: organization figures with their
-    direction and coverage, skill growth, groups big enough to show, a narrative."""
-    from metrics.calendar import parse_quarter
+    direction and coverage, groups big enough to show, skill growth, a narrative."""
     from reports import board
 
     fmt = _out_format(out, "board", force)
-    _write_report(board.build_board(db, parse_quarter(quarter)), fmt, out)
+    chosen, moment = _quarter_and_moment(quarter, as_of)
+    _write_report(board.build_board(db, chosen, as_of=moment), fmt, out)

@@ -36,6 +36,7 @@ class Competency:
     name: str
     definition: str
     indicators: tuple[tuple[int, str], ...]  # (level number, what that level looks like)
+    dimension: str = ""  # the evaluation dimension its assessments are evidence of ('': none)
 
     def indicator(self, level: int) -> str:
         """What ``level`` looks like for this competency ('' when the file says nothing)."""
@@ -44,10 +45,15 @@ class Competency:
 
 @dataclass(frozen=True)
 class Dimension:
+    """An evaluation dimension, and which evidence of the data informs it in a review."""
+
     id: str
     name: str
     good: str
     red_flags: tuple[str, ...]
+    metrics: tuple[str, ...] = ()  # registered metric ids shown beside the team median
+    evidence: tuple[str, ...] = ()  # kinds of PR / defect evidence listed by name
+    flags: tuple[str, ...] = ()  # the red-flag rules (kinds) that belong to it
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ class ReviewRules:
     dip_weeks_min: int
     dip_weeks_max: int
     ai_competencies_from_first_cycle: bool
+    # the dimensions put first, and weighted higher, while growth counts for more than output
+    learning_weighted_dimensions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,7 @@ class Behaviour:
     id: str
     name: str
     description: str
+    dimension: str = ""  # the evaluation dimension its recognitions are evidence of
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,12 @@ class Framework:
             if behaviour.id == behaviour_id:
                 return behaviour
         raise KeyError(behaviour_id)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for dimension in self.dimensions:
+            if dimension.id == dimension_id:
+                return dimension
+        raise KeyError(dimension_id)
 
     def format(self, format_id: str) -> RecognitionFormat:
         for fmt in self.formats:

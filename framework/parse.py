@@ -80,6 +80,16 @@ class _Reader:
             return ()
         return tuple(v.strip() for v in value)
 
+    def idents(self, raw: dict[str, Any], key: str, field: str) -> tuple[str, ...]:
+        """A list of lower_snake_case ids, each listed once."""
+        values = self.strings(raw, key, field)
+        for value in values:
+            if not _ID.match(value):
+                self.bad(f"{field}.{key}", f"{value!r} must be lower_snake_case (a-z, 0-9, _)")
+        if len(set(values)) != len(values):
+            self.bad(f"{field}.{key}", "lists an id twice")
+        return values
+
     def array(self, raw: dict[str, Any], key: str) -> list[Any]:
         value = raw.get(key, [])
         if not isinstance(value, list) or not value:
@@ -113,7 +123,14 @@ def _levels(r: _Reader, raw: dict[str, Any]) -> tuple[Level, ...]:
 
 def _competencies(r: _Reader, raw: dict[str, Any], numbers: set[int]) -> tuple[Competency, ...]:
     out = []
-    keys = {"id": True, "group": True, "name": True, "definition": False, "indicators": True}
+    keys = {
+        "id": True,
+        "group": True,
+        "name": True,
+        "definition": False,
+        "indicators": True,
+        "dimension": False,
+    }
     for index, item in enumerate(r.array(raw, "competencies")):
         field = f"competencies[{index}]"
         t = r.table(item, field, keys)
@@ -144,6 +161,7 @@ def _competencies(r: _Reader, raw: dict[str, Any], numbers: set[int]) -> tuple[C
                 name=r.text(t, "name", field),
                 definition=r.text(t, "definition", field, empty=True),
                 indicators=tuple(sorted(indicators)),
+                dimension=r.ident(t, "dimension", field) if "dimension" in t else "",
             )
         )
     r.unique([c.id for c in out], "competencies")
@@ -152,7 +170,15 @@ def _competencies(r: _Reader, raw: dict[str, Any], numbers: set[int]) -> tuple[C
 
 def _dimensions(r: _Reader, raw: dict[str, Any]) -> tuple[Dimension, ...]:
     out = []
-    keys = {"id": True, "name": True, "good": True, "red_flags": True}
+    keys = {
+        "id": True,
+        "name": True,
+        "good": True,
+        "red_flags": True,
+        "metrics": False,
+        "evidence": False,
+        "flags": False,
+    }
     for index, item in enumerate(r.array(raw, "dimensions")):
         field = f"dimensions[{index}]"
         t = r.table(item, field, keys)
@@ -164,6 +190,9 @@ def _dimensions(r: _Reader, raw: dict[str, Any]) -> tuple[Dimension, ...]:
                 name=r.text(t, "name", field),
                 good=r.text(t, "good", field),
                 red_flags=r.strings(t, "red_flags", field),
+                metrics=r.idents(t, "metrics", field),
+                evidence=r.idents(t, "evidence", field),
+                flags=r.idents(t, "flags", field),
             )
         )
     r.unique([d.id for d in out], "dimensions")
@@ -239,6 +268,7 @@ def _review(r: _Reader, raw: dict[str, Any]) -> ReviewRules:
         "learning_weighted_months": True,
         "transition_dip_weeks": True,
         "ai_competencies_from_first_cycle_after_adoption": False,
+        "learning_weighted_dimensions": False,
     }
     if "review" not in raw:  # reported as missing by the top-level check
         return ReviewRules(6, 3, 3, 2, 4, True)
@@ -265,14 +295,16 @@ def _review(r: _Reader, raw: dict[str, Any]) -> ReviewRules:
     if not isinstance(first, bool):
         r.bad("review.ai_competencies_from_first_cycle_after_adoption", "must be true or false")
         first = True
-    return ReviewRules(monthly, steady, learning, dip[0], dip[1], first)
+    weighted = r.idents(t, "learning_weighted_dimensions", "review")
+    return ReviewRules(monthly, steady, learning, dip[0], dip[1], first, weighted)
 
 
 def _behaviours(r: _Reader, raw: dict[str, Any]) -> tuple[Behaviour, ...]:
     out = []
     for index, item in enumerate(r.array(raw, "recognition_behaviours")):
         field = f"recognition_behaviours[{index}]"
-        t = r.table(item, field, {"id": True, "name": True, "description": False})
+        keys = {"id": True, "name": True, "description": False, "dimension": False}
+        t = r.table(item, field, keys)
         if t is None:
             continue
         out.append(
@@ -280,6 +312,7 @@ def _behaviours(r: _Reader, raw: dict[str, Any]) -> tuple[Behaviour, ...]:
                 r.ident(t, "id", field),
                 r.text(t, "name", field),
                 r.text(t, "description", field, empty=True),
+                r.ident(t, "dimension", field) if "dimension" in t else "",
             )
         )
     r.unique([b.id for b in out], "recognition_behaviours")
@@ -304,6 +337,37 @@ def _formats(r: _Reader, raw: dict[str, Any]) -> tuple[RecognitionFormat, ...]:
         )
     r.unique([f.id for f in out], "recognition_formats")
     return tuple(out)
+
+
+def _references(r: _Reader, fw: Framework) -> None:
+    """Every dimension named elsewhere in the file is one of the file's dimensions, so a
+    renamed dimension is refused where it is still named, never silently emptied."""
+    known = {d.id for d in fw.dimensions}
+    if not known:
+        return
+    names = ", ".join(sorted(known))
+    for key, items in (
+        ("competencies", fw.competencies),
+        ("recognition_behaviours", fw.behaviours),
+    ):
+        for index, item in enumerate(items):
+            if item.dimension and item.dimension not in known:
+                r.bad(
+                    f"{key}[{index}].dimension",
+                    f"{item.dimension!r} is not a dimension of this file ({names})",
+                )
+    for value in fw.review.learning_weighted_dimensions:
+        if value not in known:
+            r.bad(
+                "review.learning_weighted_dimensions",
+                f"{value!r} is not a dimension of this file ({names})",
+            )
+    owners: dict[str, str] = {}
+    for index, dimension in enumerate(fw.dimensions):
+        for flag in dimension.flags:
+            if flag in owners:
+                r.bad(f"dimensions[{index}].flags", f"{flag!r} already belongs to {owners[flag]}")
+            owners[flag] = dimension.id
 
 
 _SECTIONS = {
@@ -340,6 +404,7 @@ def parse_framework(raw: dict[str, Any], path: str = "<framework>") -> Framework
         behaviours=_behaviours(r, raw),
         formats=_formats(r, raw),
     )
+    _references(r, framework)
     if r.problems:
         # A field named ".x" comes from the top-level table; show it as "x".
         raise FrameworkError(path, [(f.lstrip("."), why) for f, why in r.problems])

@@ -171,6 +171,10 @@ class Quarter:
         end = self.end_instant
         return min(end, cap) if cap is not None else end
 
+    def is_complete(self, moment: datetime) -> bool:
+        """Whether the quarter had ended by ``moment`` (its last second included)."""
+        return moment >= self.end_instant
+
     def __str__(self) -> str:
         return self.label
 
@@ -198,6 +202,13 @@ def parse_quarter(text: str, *, now: datetime | None = None) -> Quarter:
     if quarter.start > today:
         raise BadQuarterError(f"quarter {quarter.label} has not started yet (today is {today})")
     return quarter
+
+
+def last_complete_quarter(moment: datetime) -> Quarter:
+    """The latest quarter that had ended by ``moment``: what a review or a board summary
+    shows by default (a quarter still running has half its volume and its defects open)."""
+    current = quarter_of(moment)
+    return current if current.is_complete(moment) else current.previous()
 
 
 def recent(moment: date | datetime, count: int = 8) -> list[Quarter]:

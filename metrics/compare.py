@@ -19,7 +19,15 @@ import pandas as pd
 # (where any share is tiny) a change within NEAR_ZERO does.
 TOLERANCE = 0.02
 NEAR_ZERO = 0.005
+# Figures shown as percentages (shares, ratios) change in percentage points, and are read
+# in points: a change under POINTS_TOLERANCE (1 point), taken as shown to POINTS_DIGITS
+# decimals of a fraction (0.1 point), is unchanged. So "+0.6 pts" never reads as a worsening
+# and "+1.4 pts" never as no change, whatever the earlier value.
+PERCENT_UNITS = ("share", "ratio")
+POINTS_TOLERANCE = 0.01
+POINTS_DIGITS = 3
 DIRECTIONS = ("improved", "worsened", "unchanged", "no comparison", "up", "down")
+MOVED = ("improved", "worsened", "up", "down")  # directions that show their change
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,12 @@ class Comparison:
     previous: float | None
     change: float | None  # None when either side has no value
     direction: str  # one of DIRECTIONS ("up"/"down" for a figure with no better side)
+
+    @property
+    def shown_change(self) -> float | None:
+        """The change to print beside the figure: None when it is within the tolerance
+        (an unchanged figure shows no "+0.0"), or when there is nothing to compare."""
+        return self.change if self.direction in MOVED else None
 
 
 def number(value: Any) -> float | None:
@@ -43,18 +57,27 @@ def number(value: Any) -> float | None:
     return None if math.isnan(out) else out
 
 
-def compare(value: Any, previous: Any, better: str, tolerance: float = TOLERANCE) -> Comparison:
+def compare(
+    value: Any, previous: Any, better: str, unit: str = "", tolerance: float = TOLERANCE
+) -> Comparison:
     """``value`` against ``previous`` for a figure whose ``better`` side is lower, higher or
-    neither.
+    neither, in ``unit`` (a registry unit).
 
-    No comparison when a side has no value. Within ``tolerance`` of the earlier value
-    (relative; absolute :data:`NEAR_ZERO` for values near 0) the figure is unchanged.
+    No comparison when a side has no value. A percentage (``unit`` share or ratio) is
+    unchanged within :data:`POINTS_TOLERANCE` points, its change taken to 0.1 point; any
+    other figure within ``tolerance`` of the earlier value (relative; absolute
+    :data:`NEAR_ZERO` for values near 0).
     """
     now, then = number(value), number(previous)
     if now is None or then is None:
         return Comparison(now, then, None, "no comparison")
     delta = now - then
-    if abs(delta) <= max(abs(then) * tolerance, NEAR_ZERO):
+    if unit in PERCENT_UNITS:
+        delta = round(delta, POINTS_DIGITS)
+        unchanged = abs(delta) < POINTS_TOLERANCE
+    else:
+        unchanged = abs(delta) <= max(abs(then) * tolerance, NEAR_ZERO)
+    if unchanged:
         direction = "unchanged"
     elif better == "neither":
         direction = "up" if delta > 0 else "down"
@@ -62,6 +85,14 @@ def compare(value: Any, previous: Any, better: str, tolerance: float = TOLERANCE
         good = delta < 0 if better == "lower" else delta > 0
         direction = "improved" if good else "worsened"
     return Comparison(now, then, delta, direction)
+
+
+def tolerance_rule() -> str:
+    """The rule in words, for every page and export that shows a direction."""
+    return (
+        f"a change smaller than {TOLERANCE:.0%} of the earlier value (for a percentage: "
+        f"smaller than {POINTS_TOLERANCE * 100:.0f} percentage point) reads as unchanged"
+    )
 
 
 def period_values(

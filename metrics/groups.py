@@ -54,6 +54,13 @@ class ShownGroups:
     small_people: int  # their members
     small_authors: int  # distinct authors of their PRs in the period
     other_shown: bool  # whether they are shown merged as "Other"
+    # Teams big enough on their own but merged into "Other" too: without them "Other"
+    # would be too small, and leaving the small teams out would let anyone work their
+    # figures out by subtracting the shown teams from the organization's.
+    folded: tuple[str, ...] = ()
+    is_org_shown: bool = True  # the organization itself is big enough for any figure
+    org_people: int = 0
+    org_authors: int = 0
 
 
 def is_shown(people: int, authors: int, min_people: int | None = None) -> bool:
@@ -113,8 +120,17 @@ def shown_groups(
     min_people: int | None = None,
     config: Settings | None = None,
 ) -> ShownGroups:
-    """One row per team that may be shown, then "Other" (the rest merged, when it may be
-    shown itself), each with ``metric_ids`` for the period ``period_label``.
+    """One row per team that may be shown, then "Other" (the rest merged), each with
+    ``metric_ids`` for the period ``period_label``. No group under ``min_people`` can be
+    seen or worked out:
+
+    * an organization under ``min_people`` (people, or authors in the period) shows no
+      group and no figure at all (``is_org_shown`` False);
+    * the small teams are merged into "Other" when it is big enough; when it is not, the
+      smallest shown teams are merged in with them (``folded``) until it is, because the
+      organization's figures minus the shown teams' would otherwise be the small teams';
+    * when every team ends up merged, "Other" would be the organization again: no group
+      row is shown.
 
     Args:
         period, period_label: the :func:`metrics.compute` period and the row's label.
@@ -128,10 +144,29 @@ def shown_groups(
     sizes = group_sizes(db, moment)
     authors = group_authors(db, moment, merged_on, config)
     teams = sorted(set(sizes) | set(authors))
+
+    def people_of(chosen: Iterable[str]) -> int:
+        return sum(sizes.get(t, 0) for t in chosen)
+
+    def authors_of(chosen: list[str]) -> int:
+        return _author_logins(db, moment, merged_on, chosen, config)
+
+    org_people, org_authors = people_of(teams), authors_of(teams)
+    if not is_shown(org_people, org_authors, least):
+        return ShownGroups((), least, 0, 0, 0, False, (), False, org_people, org_authors)
     big = [
         t for t in teams if t != UNASSIGNED and is_shown(sizes.get(t, 0), authors.get(t, 0), least)
     ]
-    small = [t for t in teams if t not in big]
+    small = [t for t in teams if t not in big and (sizes.get(t, 0) or authors.get(t, 0))]
+    folded: list[str] = []
+    while (
+        small and big and not is_shown(people_of(small + folded), authors_of(small + folded), least)
+    ):
+        smallest = min(big, key=lambda t: (sizes.get(t, 0), authors.get(t, 0), t))
+        big.remove(smallest)
+        folded.append(smallest)
+    hidden = sorted(small + folded)
+    other_shown = bool(small) and bool(big)
     by_team = compute(db, as_of=moment, period=period, by="team", metric_ids=ids, config=config)
     rows = [
         GroupFigures(
@@ -142,9 +177,6 @@ def shown_groups(
         )
         for t in big
     ]
-    small_people = sum(sizes.get(t, 0) for t in small)
-    small_authors = _author_logins(db, moment, merged_on, small, config)
-    other_shown = bool(small) and is_shown(small_people, small_authors, least)
     if other_shown:
         merged = compute(
             db,
@@ -152,9 +184,20 @@ def shown_groups(
             period=period,
             by="org",
             metric_ids=ids,
-            teams=small,
+            teams=hidden,
             config=config,
         )
         figures = values_of(period_values(merged, ORG_GROUP, period_label), ids)
-        rows.append(GroupFigures(OTHER, small_people, small_authors, figures))
-    return ShownGroups(tuple(rows), least, len(small), small_people, small_authors, other_shown)
+        rows.append(GroupFigures(OTHER, people_of(hidden), authors_of(hidden), figures))
+    return ShownGroups(
+        tuple(rows),
+        least,
+        len(small),
+        people_of(small),
+        authors_of(small),
+        other_shown,
+        tuple(sorted(folded)),
+        True,
+        org_people,
+        org_authors,
+    )

@@ -68,14 +68,35 @@ class EvidenceList:
     evidence_more: int  # how many more there are beyond those listed
 
 
+# A red flag of metrics.flags involves a person's changes when one of their PRs of the
+# quarter meets the rule's own criterion: (per-PR fact column, the value that meets it).
+# Their whole quarter is read, never the flag's evidence list (which stops at its first
+# few PRs), so "does not involve their changes" is never said of a flag that does.
+FLAG_CRITERIA: dict[str, tuple[str, bool]] = {
+    "rubber_stamping": ("is_rubber_stamp", True),
+    "volume_over_quality": ("is_failed", True),
+    "unreviewed_merges": ("is_reviewed", False),
+    "dismissed_review_merges": ("has_dismissed_change_request", True),
+    "security_bypass_merges": ("is_security_bypass", True),
+}
+# Flags about the team's AI-assisted code: a team-level check of code quality. They are
+# never tied to a person's own PRs, which would show which of their changes were
+# AI-assisted (a per-person AI figure, which the framework forbids).
+TEAM_ONLY_FLAGS: tuple[str, ...] = ("ai_defect_rate_above_team",)
+
+
 @dataclass(frozen=True)
 class PersonFlag:
-    """A red flag of the person's team whose evidence includes their own PRs or defects."""
+    """A red flag of the person's team: one that involves their own PRs (with those PRs),
+    or a team-only flag (never tied to anyone's PRs)."""
 
+    kind: str  # the rule (metrics.flags: RedFlag.kind)
     dimension: str  # as the flag names it ("Responsibility", …)
     title: str
     sentence: str
-    links: tuple[EvidenceItem, ...]  # the person's own items among its evidence
+    links: tuple[EvidenceItem, ...]  # the person's own PRs that meet the rule (first few)
+    links_more: int = 0  # how many more of their PRs meet it
+    is_team_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,28 +235,50 @@ def person_evidence(
 def person_flags(
     db: DbPath,
     team: str | None,
-    own: set[str],
+    prs: pd.DataFrame,
+    own_defects: set[str],
     as_of: datetime,
     period_label: str,
     since: date,
+    limit: int,
 ) -> tuple[tuple[PersonFlag, ...], tuple[str, ...], int]:
-    """The team's red flags of the quarter whose evidence includes ``own`` PR or defect ids
-    (with those items), the team's transition dips, and how many flags involve none of
-    them. Flags are raised per team, never per person."""
+    """The team's red flags of the quarter that involve the person's ``prs`` of the quarter
+    (with the first ``limit`` of them) and its team-only flags, the team's transition dips,
+    and how many flags involve none of their PRs. Flags are raised per team, never per
+    person."""
     if not team:
         return (), (), 0
     flags, dips, elsewhere = [], [], 0
+    own = set(prs["pr_id"]) | own_defects
     for flag in red_flags(db, as_of, "quarter", [team], since=since):
         if flag.period != period_label:
             continue
         if flag.is_transition_dip:
             dips.append(flag.sentence)
             continue
-        links = tuple(EvidenceItem(e.id, e.title, e.url) for e in flag.evidence if e.id in own)
-        if not links:
+        if flag.kind in TEAM_ONLY_FLAGS:
+            flags.append(
+                PersonFlag(flag.kind, flag.dimension, flag.title, flag.sentence, (), 0, True)
+            )
+            continue
+        if flag.kind in FLAG_CRITERIA:
+            column, meets = FLAG_CRITERIA[flag.kind]
+            mine = _items(prs[prs[column].astype(bool) == meets], "pr_id")
+        else:  # a rule this module does not know yet: read its evidence list
+            mine = [EvidenceItem(e.id, e.title, e.url) for e in flag.evidence if e.id in own]
+        if not mine:
             elsewhere += 1
             continue
-        flags.append(PersonFlag(flag.dimension, flag.title, flag.sentence, links))
+        flags.append(
+            PersonFlag(
+                flag.kind,
+                flag.dimension,
+                flag.title,
+                flag.sentence,
+                tuple(mine[:limit]),
+                max(0, len(mine) - limit),
+            )
+        )
     return tuple(flags), tuple(dips), elsewhere
 
 
@@ -365,8 +408,16 @@ def person_quarter(
     days = (first_day, last_day)
     prs = pr_facts(db, moment, authors=[who.login], merged_on=days)
     defects = defect_facts(db, moment, authors=[who.login], reported_on=days)
-    own = set(prs["pr_id"]) | set(defects["defect_id"])
-    flags, dips, elsewhere = person_flags(db, who.team, own, moment, periods[-1], first_day)
+    flags, dips, elsewhere = person_flags(
+        db,
+        who.team,
+        prs,
+        set(defects["defect_id"]),
+        moment,
+        periods[-1],
+        first_day,
+        evidence_limit,
+    )
     goal = competency.growth_goal(db, who.login, moment, fw)
     assessed, recognised = judged_evidence(db, who.login, first_day, last_day, moment, fw)
     return PersonQuarter(

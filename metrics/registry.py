@@ -30,6 +30,8 @@ class Metric:
     about: str  # its meaning; {name} quotes a setting (see :meth:`describe`)
     dimension: str = "Productivity"  # the framework's evaluation dimension it informs
     is_phase: bool = False  # a median of a cycle-time phase (the per-PR fields of METRICS.md)
+    # A part of a contract metric (the parts sum to it): declared here, not in the contract.
+    part_of: str = ""
 
     def describe(self, config: Settings | None = None) -> str:
         """The metric's meaning in words, quoting the settings in force (or ``config``)."""
@@ -109,6 +111,30 @@ REGISTRY: tuple[Metric, ...] = (
         "- 1 over the period's merged PRs. 0 means no rework; 0.25 means a quarter more "
         "time went into fixing and reverting.",
         "Code Quality",
+    ),
+    Metric(
+        "quality_tax_follow_up",
+        "Quality tax from follow-up PRs",
+        "ratio",
+        "lower",
+        "The part of the quality tax spent in follow-up PRs — the earliest fix of each "
+        "attributed defect and every revert, each counted once per PR they follow up: "
+        "Σ their cycle time / Σ cycle time. With quality_tax_open_defects it sums to the "
+        "quality tax.",
+        "Code Quality",
+        part_of="quality_tax",
+    ),
+    Metric(
+        "quality_tax_open_defects",
+        "Quality tax from defects without a fix PR",
+        "ratio",
+        "lower",
+        "The part of the quality tax that attributed defects with no merged fix PR carry: "
+        "their repair time so far (to the as-of time while still open, to their resolution "
+        "if closed without a PR) / Σ cycle time. A few defects left open for months can "
+        "make most of the tax.",
+        "Code Quality",
+        part_of="quality_tax",
     ),
     Metric(
         "defect_rate",
@@ -290,8 +316,9 @@ REFUSED_ALIASES: dict[str, str] = {
     "ai_usage": "ai_usage_frequency",
     "ai_usage_count": "ai_usage_frequency",
 }
-# The metrics METRICS.md names as aggregates (the phase medians are extra, for the charts).
-CONTRACT_IDS: tuple[str, ...] = tuple(m.id for m in REGISTRY if not m.is_phase)
+# The metrics METRICS.md names as aggregates (the phase medians are extra, for the charts;
+# the parts of a contract metric are extra, to show what it is made of).
+CONTRACT_IDS: tuple[str, ...] = tuple(m.id for m in REGISTRY if not m.is_phase and not m.part_of)
 
 
 def refuse_if_refused(ids: Iterable[str]) -> None:

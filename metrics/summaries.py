@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics.compare import NEAR_ZERO, TOLERANCE, Comparison
+from metrics.compare import NEAR_ZERO, POINTS_TOLERANCE, TOLERANCE, Comparison
 from metrics.groups import GroupFigures
 from metrics.person_review import EvidenceList, MetricHistory, PersonQuarter, ReviewWindows
 from metrics.registry import METRICS, Better, Metric
@@ -52,8 +52,9 @@ SUMMARIES: tuple[Summary, ...] = (
         "improved, worsened, unchanged or no comparison",
         "neither",
         f"Whether a change went the figure's better way. Within {TOLERANCE:.0%} of the "
-        f"earlier value (or {NEAR_ZERO} for values near 0) it is unchanged; a figure with "
-        "no better side goes up or down.",
+        f"earlier value (or {NEAR_ZERO} for values near 0) it is unchanged; a percentage "
+        f"is unchanged within {POINTS_TOLERANCE * 100:.0f} percentage point (its change "
+        "taken to 0.1 point); a figure with no better side goes up or down.",
         "any figure, two periods",
         Comparison,
     ),
@@ -219,8 +220,9 @@ SUMMARIES: tuple[Summary, ...] = (
         "Team red flags not involving the person",
         "count",
         "neither",
-        "Red flags of the person's team in the quarter whose evidence names none of the "
-        "person's PRs or defects.",
+        "Red flags of the person's team in the quarter that none of the person's PRs of the "
+        "quarter meets (read from all of them, not from the flag's shortened evidence list); "
+        "flags on the team's AI-assisted code are team-only and not counted.",
         "person, quarter",
         PersonQuarter,
     ),

@@ -14,6 +14,7 @@ import ui
 import ui_document
 from metrics.calendar import parse_quarter, recent
 from reports import board, formats
+from reports import quarters as quarters_view
 from reports.document import Document
 
 f = ui.page("Executive summary", icon="🏛️")
@@ -31,8 +32,18 @@ def export(db: str, version: tuple[int, int], quarter: str, as_of: datetime, suf
 
 
 quarters = [q.label for q in recent(f.as_of)]
-ui.pick_from_url("board_quarter", "quarter", quarters, what="quarter", fold=str.upper)
-label = st.selectbox("Quarter", quarters, key="board_quarter", help="Defaults to 'As of'.")
+fallback = quarters_view.default_quarter(f.as_of).label
+ui.pick_from_url(
+    "board_quarter", "quarter", quarters, what="quarter", fold=str.upper, default=fallback
+)
+label = st.selectbox(
+    "Quarter",
+    quarters,
+    key="board_quarter",
+    format_func=lambda q: quarters_view.quarter_choice_label(parse_quarter(q), f.as_of),
+    help="Defaults to the last complete quarter before 'As of'; a quarter still running is "
+    "partial.",
+)
 st.query_params["quarter"] = label
 if f.teams:
     st.caption("The executive summary always covers the whole organization.")

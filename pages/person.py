@@ -105,10 +105,10 @@ else:
     cols = st.columns(3)
     cols[0].metric("Status", goal.status)
     cols[1].metric("Deadline", f"{goal.deadline:%d %b %Y}" if goal.deadline else "none set")
-    cols[2].metric("Days left", goal.days_left if goal.days_left is not None else "—")
+    cols[2].metric("Days left", view.days_left_text(goal))
     st.dataframe(tables.goal_table(goal, fw), hide_index=True, width="stretch")
     if goal.actions:
-        st.markdown("Also part of the goal: " + "; ".join(goal.actions) + ".")
+        st.markdown(view.goal_actions(goal))
     if goal.deadline is None and goal.status != "met":
         st.caption("The framework sets no deadline for this level's goal.")
 
@@ -144,5 +144,4 @@ else:
 
 if level is not None:
     with st.expander(f"Conversation guide for {level.name.lower()} developers"):
-        st.markdown(f"**Career focus:** {level.career_focus}")
-        st.markdown("\n".join(f"- {point}" for point in level.conversation))
+        st.markdown(view.conversation_guide(level))

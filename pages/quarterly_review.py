@@ -13,6 +13,7 @@ import ui
 import ui_document
 from metrics.calendar import parse_quarter, recent
 from reports import formats, review
+from reports import quarters as quarters_view
 from reports.document import Document
 
 f = ui.page("Quarterly review", icon="🗂️")
@@ -43,14 +44,25 @@ if not people:
 logins = list(people)  # alphabetical by login
 quarters = [q.label for q in recent(f.as_of)]
 ui.pick_from_url("review_login", "person", logins)
-ui.pick_from_url("review_quarter", "quarter", quarters, what="quarter", fold=str.upper)
+ui.pick_from_url(
+    "review_quarter",
+    "quarter",
+    quarters,
+    what="quarter",
+    fold=str.upper,
+    default=quarters_view.default_quarter(f.as_of).label,
+)
 
 left, right = st.columns([2, 1])
 login = left.selectbox(
     "Person", logins, key="review_login", format_func=people.get, help="Listed alphabetically."
 )
 label = right.selectbox(
-    "Quarter", quarters, key="review_quarter", help="Defaults to the quarter of 'As of'."
+    "Quarter",
+    quarters,
+    key="review_quarter",
+    format_func=lambda q: quarters_view.quarter_choice_label(parse_quarter(q), f.as_of),
+    help="Defaults to the last complete quarter before 'As of'.",
 )
 st.query_params["person"] = login
 st.query_params["quarter"] = label

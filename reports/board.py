@@ -1,16 +1,19 @@
 """Reports layer: the board-ready executive summary of one quarter, as a document of blocks.
 
-Organization-level figures with their quarter-over-quarter direction and data coverage,
-skill growth, groups, and a short narrative written only from those figures. Groups
-only: no person is named anywhere, and any team smaller than
-``settings.small_group_min_people`` is merged into "Other" (itself shown only when it is
-that big). Quality stands next to every speed figure. The builder reads one snapshot
+A deck an executive can present unchanged, one page (slide) per message: the headline
+figures with their direction, the quarter in brief beside delivery over time, the groups
+with speed beside quality and review health, where the quality tax comes from, skill
+growth, and how to read it all. Groups only: no person is named anywhere, no group under
+``settings.small_group_min_people`` is shown or can be worked out (:mod:`metrics.groups`),
+and an organization that small shows no figure at all. A quarter still running is
+labelled partial on every figure and in the narrative. The builder reads one snapshot
 (:func:`metrics.snapshot`) and takes every number from ``metrics``; it only chooses,
-orders and phrases. Page 1 is the summary, page 2 the details a board member may ask for.
+orders and phrases (:mod:`reports.board_text`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,10 +22,12 @@ from framework import Framework
 from framework import framework as load_framework
 from metrics import compare, groups, skills
 from metrics.calendar import Quarter
-from reports import charts
+from reports import board_text, charts
+from reports.board_text import method_notes
 from reports.document import (
     Block,
     Bullets,
+    Callout,
     Chart,
     Document,
     Heading,
@@ -35,231 +40,220 @@ from reports.document import (
     Tiles,
 )
 from reports.format import change_text, value_text
+from reports.quarters import QuarterShown, report_instant
 from settings import Settings, settings
 from store import DbPath
 
-TREND_QUARTERS = 4
+__all__ = ["GROUP_FIGURES", "TILE_FIGURES", "build_board", "method_notes"]
 
-# The organization figures: (metric id, title on the board, companion metric shown with it)
-METRIC_FIGURES: tuple[tuple[str, str, str | None], ...] = (
-    ("qact_p50_h", "Time to deliver a change correctly (QACT, median)", "cycle_time_p50_h"),
-    ("quality_tax", "Quality tax (extra time spent on rework)", None),
-    ("defect_rate", "Defect rate (defects per merged change)", None),
+TREND_QUARTERS = 4
+# The headline figures: (figure id, label, companion shown with it). Quality beside speed.
+TILE_FIGURES: tuple[tuple[str, str, str | None], ...] = (
+    ("qact_p50_h", "Time to deliver (QACT)", "cycle_time_p50_h"),
+    ("quality_tax", "Quality tax (rework)", None),
     ("change_failure_rate", "Change failure rate", None),
-    ("unreviewed_merge_rate", "Review health: changes merged without review", "rubber_stamp_rate"),
+    ("defect_rate", "Defects per change", None),
+    ("unreviewed_merge_rate", "Merged without review", None),
+    ("rubber_stamp_rate", "Rubber-stamp rate", None),
 )
 ORG_METRICS: tuple[str, ...] = (
     "merged_prs",
     "qact_p50_h",
     "cycle_time_p50_h",
     "quality_tax",
+    "quality_tax_follow_up",
+    "quality_tax_open_defects",
     "defect_rate",
     "change_failure_rate",
     "unreviewed_merge_rate",
     "rubber_stamp_rate",
 )
-# The by-group table: (header, metric id); "People" is group_people.
+# The by-group table: (header, metric id); "People" is group_people. Speed (QACT) stands
+# beside the quality tax and its parts, failures and defects, then review health.
 GROUP_FIGURES: tuple[tuple[str, str], ...] = (
     ("QACT median", "qact_p50_h"),
+    ("Quality tax", "quality_tax"),
+    ("of it: follow-ups", "quality_tax_follow_up"),
+    ("of it: open defects", "quality_tax_open_defects"),
     ("Change failure", "change_failure_rate"),
-    ("Defect rate", "defect_rate"),
+    ("Defects per change", "defect_rate"),
     ("Unreviewed", "unreviewed_merge_rate"),
+    ("Rubber stamps", "rubber_stamp_rate"),
 )
 
 
-def method_notes(config: Settings | None = None) -> tuple[str, ...]:
-    """How to read the summary; the thresholds it quotes are read from where they live."""
-    least = (config or settings()).small_group_min_people
-    return (
-        "QACT (quality-adjusted cycle time) is the time from first commit to merge plus the "
-        "time spent fixing or reverting that change: speed the team paid for later is not "
-        "rewarded.",
-        "Quality tax: extra delivery time spent on rework (0% = none).",
-        "Direction compares with the previous quarter; changes under "
-        f"{compare.TOLERANCE:.0%} read as unchanged.",
-        "Groups only: no individual appears in this summary, and teams under "
-        f"{least} people are merged.",
-        "Not measured, by design: lines of code, AI usage frequency, AI suggestions "
-        "accepted, speed of AI-assisted tasks, AI users versus non-users.",
-    )
-
-
-def _coverage(row: dict[str, Any]) -> str:
-    if not row:
-        return "no merged changes"
-    text = f"{value_text(row.get('n_prs'), 'count')} merged changes"
-    defects = row.get("n_defects") or 0
-    if defects:
-        rate = row.get("defect_attribution_rate")
-        traced = f", {value_text(rate, 'share')} traced to a change" if rate is not None else ""
-        plural = "s" if defects != 1 else ""
-        text += f"; {value_text(defects, 'count')} defect{plural} reported{traced}"
-    if row.get("is_low_data"):
-        text += " (too little data)"
-    return text
+def _cell(value: float | None, unit: str) -> str:
+    """A table cell: the figure without a unit its header already names."""
+    return value_text(value, unit).removesuffix(" per PR")
 
 
 def _tile(
     figure_id: str,
-    title: str,
+    label: str,
     now: float | None,
     then: float | None,
-    coverage: str,
+    note: str,
+    coverage: str = "",
     detail: str = "",
 ) -> tuple[Tile, compare.Comparison]:
     definition = metrics.definition(figure_id)
-    moved = compare.compare(now, then, definition.better)
+    moved = compare.compare(now, then, definition.better, definition.unit)
     tile = Tile(
-        label=title,
-        value=value_text(moved.value, definition.unit),
-        previous=value_text(moved.previous, definition.unit),
-        change=change_text(moved.change, definition.unit),
+        label=label,
+        value=_cell(moved.value, definition.unit),
+        previous=_cell(moved.previous, definition.unit),
+        change=change_text(moved.shown_change, definition.unit),
         direction=moved.direction,
         coverage=coverage,
         detail=detail,
         name=figure_id,
+        note=note,
     )
     return tile, moved
 
 
+def _detail(figure_id: str, now: Mapping[str, Any]) -> str:
+    if figure_id == "qact_p50_h":
+        return f"median; cycle time alone {value_text(now.get('cycle_time_p50_h'), 'hours')}"
+    if figure_id == "quality_tax":
+        follow = value_text(now.get("quality_tax_follow_up"), "ratio")
+        waiting = value_text(now.get("quality_tax_open_defects"), "ratio")
+        return f"{follow} in fixes and reverts · {waiting} in open defects"
+    if figure_id == "rubber_stamp_rate":
+        return "of reviewed changes"
+    return ""
+
+
 def _figures(
-    now: dict[str, Any],
-    then: dict[str, Any],
+    now: Mapping[str, Any],
+    then: Mapping[str, Any],
     shares: skills.SkillShares,
     goals: skills.GoalsOnTrack,
     goals_before: skills.GoalsOnTrack,
+    note: str,
 ) -> tuple[list[Tile], dict[str, compare.Comparison]]:
     tiles, moves = [], {}
-    for metric_id, title, companion_id in METRIC_FIGURES:
-        detail = ""
-        if companion_id:
-            other = metrics.METRICS[companion_id]
-            detail = (
-                f"{other.title}: {value_text(now.get(companion_id), other.unit)} "
-                f"(previous {value_text(then.get(companion_id), other.unit)})"
-            )
-        tile, moves[metric_id] = _tile(
-            metric_id, title, now.get(metric_id), then.get(metric_id), _coverage(now), detail
+    for figure_id, label, _ in TILE_FIGURES:
+        tile, moves[figure_id] = _tile(
+            figure_id,
+            label,
+            now.get(figure_id),
+            then.get(figure_id),
+            note,
+            detail=_detail(figure_id, now),
         )
         tiles.append(tile)
     tile, moves["ai_level_2_share"] = _tile(
         "ai_level_2_share",
-        metrics.definition("ai_level_2_share").title,
+        "AI skills at level 2+",
         shares.ai_level_2_share,
         shares.ai_level_2_share_before,
-        f"up to {shares.assessed_people_max} of {shares.engineers} engineers assessed",
+        note,
+        coverage=f"{shares.assessed_people_max} of {shares.engineers} engineers assessed",
     )
     tiles.append(tile)
     tile, moves["growth_goals_on_track"] = _tile(
         "growth_goals_on_track",
-        metrics.definition("growth_goals_on_track").title,
+        "Growth goals on track",
         goals.growth_goals_on_track,
         goals_before.growth_goals_on_track,
-        f"{goals.goal_people} engineers with a growth goal",
+        note,
+        coverage=f"{goals.on_track_people} of {goals.goal_people} engineers with a goal",
     )
     tiles.append(tile)
     return tiles, moves
 
 
-def _narrative(
-    tiles: list[Tile],
-    moves: dict[str, compare.Comparison],
-    shares: skills.SkillShares,
-    goals: skills.GoalsOnTrack,
-    quarter: Quarter,
-    now: dict[str, Any],
-) -> list[str]:
-    """Sentences that restate the figures; no cause, no forecast, no claim beyond them."""
-    if not now:
-        return [f"No change was merged in {quarter.label}: there are no delivery figures."]
-    by_id = {t.name: t for t in tiles}
-    prev = quarter.previous().label
-
-    def moved(figure_id: str) -> str:
-        tile, direction = by_id[figure_id], moves[figure_id].direction
-        if direction in ("improved", "worsened"):
-            return f"{direction} from {tile.previous} in {prev}"
-        if direction == "unchanged":
-            return f"unchanged from {tile.previous} in {prev}"
-        return f"no {prev} figure to compare"
-
-    def shown(figure_id: str) -> str:
-        return by_id[figure_id].value
-
-    out = [
-        f"{value_text(now.get('merged_prs'), 'count')} changes were merged in {quarter.label}. "
-        f"A typical change took {shown('qact_p50_h')} to deliver correctly, including rework "
-        f"(QACT median; {moved('qact_p50_h')}).",
-        f"Change failure rate was {shown('change_failure_rate')} "
-        f"({moved('change_failure_rate')}); defect rate {shown('defect_rate')} "
-        f"({moved('defect_rate')}); rework added {shown('quality_tax')} to delivery time.",
-        f"{shown('unreviewed_merge_rate')} of changes were merged without review "
-        f"({moved('unreviewed_merge_rate')}).",
-    ]
-    if shares.ai_level_2_share is not None:
-        text = (
-            f"{value_text(shares.ai_level_2_share, 'share')} of AI-competency assessments "
-            "stand at level 2 or above"
-        )
-        if shares.ai_skills_compared:
-            text += (
-                f"; the share rose in {shares.ai_skills_rising} of "
-                f"{shares.ai_skills_compared} competencies since {prev}"
-            )
-        out.append(text + ".")
-    if goals.goal_people:
-        out.append(
-            f"{goals.on_track_people} of {goals.goal_people} engineers with a growth goal are "
-            f"on track ({value_text(goals.growth_goals_on_track, 'share')})."
-        )
-    if now.get("is_low_data"):
-        out.append("The delivery figures rest on few changes this quarter; read them with care.")
-    rate = now.get("defect_attribution_rate")
-    if rate is not None and rate < 1:
-        out.append(
-            f"{value_text(rate, 'share')} of the quarter's defects were traced to the change "
-            "that caused them; untraced defects are not in the defect rate."
-        )
-    return out
-
-
-def _group_note(shown: groups.ShownGroups) -> str:
-    least = shown.min_people
-    rule = (
-        f"Teams with fewer than {least} people (or whose figures rest on fewer than {least} "
-        "authors)"
-    )
-    if shown.other_shown:
-        return (
-            f'{rule} are merged into "{groups.OTHER}" ({shown.small_groups} groups, '
-            f"{shown.small_people} people)."
-        )
-    if shown.small_groups:
-        return (
-            f"{rule} are too small to show even merged ({shown.small_people} people, "
-            f"{shown.small_authors} authors this quarter); they count in the organization "
-            "figures only."
-        )
-    return f"Every team has at least {least} people."
-
-
-def _details(quarter: Quarter, shown: groups.ShownGroups, shares: skills.SkillShares, notes):
-    previous = quarter.previous().label
-    group_table = Table(
+def _groups_page(shown: QuarterShown, rows: groups.ShownGroups, org: Mapping[str, Any]) -> list:
+    table = Table(
         ("Group", "People", *(header for header, _ in GROUP_FIGURES)),
         tuple(
             (
                 g.group,
                 g.group_people,
-                *(value_text(g.figures.get(m), metrics.METRICS[m].unit) for _, m in GROUP_FIGURES),
+                *(_cell(g.figures.get(m), metrics.METRICS[m].unit) for _, m in GROUP_FIGURES),
             )
-            for g in shown.rows
+            for g in rows.rows
         ),
-        ("label", "figure", "figure", "figure", "figure", "figure"),
+        ("label", "figure", *("figure" for _ in GROUP_FIGURES)),
         name="groups",
     )
-    skill_table = Table(
-        ("Competency", "Level 2+", "Level 3+", f"Level 2+ in {previous}", "Assessed"),
+    note = Paragraph(board_text.group_note(rows), "muted", name="group note")
+    blocks: list[Block] = [
+        Heading(f"By group, {shown.label}", name="by group"),
+        Paragraph(
+            "Speed (QACT) beside the quality tax, failures, defects and review health.",
+            "muted",
+            name="by group reading",
+        ),
+    ]
+    blocks += [table, note] if rows.rows else [note]
+    if rows.rows:
+        names = [g.group for g in rows.rows] + ["Organization"]
+        parts = [
+            [g.figures.get("quality_tax_follow_up") for g in rows.rows],
+            [g.figures.get("quality_tax_open_defects") for g in rows.rows],
+        ]
+        figure = charts.board_quality_tax(
+            names,
+            [*parts[0], org.get("quality_tax_follow_up")],
+            [*parts[1], org.get("quality_tax_open_defects")],
+        )
+        blocks += [
+            PageBreak(),
+            Heading(f"Quality tax by group, {shown.label}", name="tax"),
+            Row(
+                (
+                    (
+                        Chart(
+                            figure,
+                            "Each group's quality tax in two parts: follow-up PRs, and "
+                            "defects without a fix.",
+                            760,
+                            400,
+                            name="chart tax",
+                        ),
+                    ),
+                    (Bullets(_tax_reading(rows, org), name="tax reading"),),
+                ),
+                weights=(3, 2),
+            ),
+        ]
+    return blocks
+
+
+def _tax_reading(rows: groups.ShownGroups, org: Mapping[str, Any]) -> tuple[str, ...]:
+    out = [
+        "Follow-up PRs: the time spent in the PRs that fixed or reverted a change of the quarter.",
+        "Defects without a fix: the time attributed defects have waited so far with no fix "
+        "PR; it grows every day they stay open.",
+    ]
+    waiting = [g.group for g in rows.rows if _mostly_waiting(g.figures)]
+    if waiting:
+        out.append("Mostly defects waiting for a fix, not slow rework: " + ", ".join(waiting) + ".")
+    if _mostly_waiting(org):
+        out.append("Across the organization, most of the tax is defects waiting for a fix.")
+    return tuple(out)
+
+
+def _mostly_waiting(figures: Mapping[str, Any]) -> bool:
+    follow = compare.number(figures.get("quality_tax_follow_up"))
+    waiting = compare.number(figures.get("quality_tax_open_defects"))
+    return follow is not None and waiting is not None and waiting > follow
+
+
+def _skills_page(
+    shown: QuarterShown, previous: str, shares: skills.SkillShares, goals: skills.GoalsOnTrack
+) -> list:
+    figure = charts.board_skills(
+        [s.name for s in shares.skills],
+        [s.level_3_share for s in shares.skills],
+        [s.level_2_share for s in shares.skills],
+        [s.level_2_share_before for s in shares.skills],
+        previous,
+    )
+    table = Table(
+        ("Competency", "Level 2+", "Level 3+", f"2+ in {previous}", "Assessed"),
         tuple(
             (
                 s.name,
@@ -274,19 +268,29 @@ def _details(quarter: Quarter, shown: groups.ShownGroups, shares: skills.SkillSh
         name="skills",
     )
     return [
-        Heading(f"{quarter.label}: by group and skill growth", name="details"),
+        Heading(f"Skill growth, {shown.label}", name="skill growth"),
         Row(
             (
                 (
-                    Heading("By group (alphabetical)", level=3),
-                    group_table,
-                    Paragraph(_group_note(shown), "muted", name="group note"),
+                    Chart(
+                        figure,
+                        "Share of assessed engineers at level 2+ and 3+ per AI competency, "
+                        f"with the level 2+ share of {previous} marked.",
+                        760,
+                        560,
+                        name="chart skills",
+                    ),
                 ),
-                (Heading("Skill growth: AI-augmented competencies", level=3), skill_table),
+                (
+                    table,
+                    Bullets(
+                        tuple(board_text.skill_sentences(shares, goals, previous)),
+                        name="skill reading",
+                    ),
+                ),
             ),
+            weights=(11, 10),
         ),
-        Heading("How to read this", level=3),
-        Bullets(notes, "muted", name="method"),
     ]
 
 
@@ -299,93 +303,110 @@ def build_board(
     fw: Framework | None = None,
     config: Settings | None = None,
 ) -> Document:
-    """The executive summary of ``quarter`` (as of its end, or ``as_of`` if earlier)."""
+    """The executive summary of ``quarter`` as of its end, or ``as_of`` (default now) when
+    that is earlier: a quarter still running is labelled partial everywhere."""
     fw = fw or load_framework()
     config = config or settings()
-    moment = quarter.as_of(as_of)
+    moment = report_instant(quarter, as_of)
+    shown = QuarterShown(quarter, moment)
     previous = quarter.previous()
     with metrics.snapshot(db, moment, config) as snap:
         org = metrics.compute(
             snap, as_of=moment, period="quarter", by="org", metric_ids=list(ORG_METRICS)
         )
-        shares = skills.skill_shares(snap, moment, previous.as_of(), fw)
-        goals = skills.goals_on_track(snap, moment, fw)
-        goals_before = skills.goals_on_track(snap, previous.as_of(), fw)
-        shown = groups.shown_groups(
+        rows = groups.shown_groups(
             snap,
             moment,
             period="quarter",
             period_label=quarter.period_label,
             merged_on=(quarter.start, quarter.end),
-            metric_ids=[m for _, m in GROUP_FIGURES],
+            metric_ids=list(dict.fromkeys(m for _, m in GROUP_FIGURES)),
             config=config,
         )
+        if rows.is_org_shown:
+            shares = skills.skill_shares(snap, moment, previous.as_of(), fw)
+            goals = skills.goals_on_track(snap, moment, fw)
+            goals_before = skills.goals_on_track(snap, previous.as_of(), fw)
+    title = Heading(f"Executive summary {shown.label}", level=1, aside=organization, name="title")
+    when = (
+        f"{quarter.label} is still running: figures from {shown.span} only, compared with the "
+        f"whole of {previous.label}."
+        if shown.is_partial
+        else f"{shown.span}, compared with {previous.label}."
+    )
+    subtitle = Paragraph(
+        f"{when} Groups only: no individual appears in this summary.", "muted", name="subtitle"
+    )
+    notes = method_notes(config)
+    if not rows.is_org_shown:
+        blocks: tuple[Block, ...] = (
+            title,
+            subtitle,
+            Callout(board_text.group_note(rows), name="too small"),
+            Heading("How to read this", level=3),
+            Bullets(notes, "muted", name="method"),
+        )
+        return _document(quarter, shown, blocks)
     now = compare.period_values(org, metrics.ORG_GROUP, quarter.period_label)
     then = compare.period_values(org, metrics.ORG_GROUP, previous.period_label)
-    tiles, moves = _figures(now, then, shares, goals, goals_before)
-    narrative = tuple(_narrative(tiles, moves, shares, goals, quarter, now))
-    notes = method_notes(config)
-    trend = [
-        compare.period_values(org, metrics.ORG_GROUP, q.period_label)
-        for q in quarter.back(TREND_QUARTERS)
-    ]
+    tiles, moves = _figures(now, then, shares, goals, goals_before, shown.tag)
+    said = board_text.Moves({t.name: t for t in tiles}, moves, previous.label)
+    narrative = tuple(board_text.narrative(said, now, shown))
+    back = quarter.back(TREND_QUARTERS)
+    trend = [compare.period_values(org, metrics.ORG_GROUP, q.period_label) for q in back]
+    labels = [q.label for q in back[:-1]] + [shown.label]
     delivery = charts.board_delivery(
-        [q.label for q in quarter.back(TREND_QUARTERS)],
+        labels,
         [row.get("change_failure_rate") for row in trend],
         [row.get("qact_p50_h") for row in trend],
         [row.get("cycle_time_p50_h") for row in trend],
     )
-    skill_chart = charts.board_skills(
-        [s.name for s in shares.skills],
-        [s.level_3_share for s in shares.skills],
-        [s.level_2_share for s in shares.skills],
-        [s.level_2_share_before for s in shares.skills],
-        previous.label,
-    )
-    blocks: list[Block] = [
-        Heading(f"Executive summary {quarter.label}", level=1, aside=organization, name="title"),
-        Paragraph(
-            f"As of {moment:%d %b %Y}, compared with {previous.label}. Groups only: no "
-            f"individual appears; teams under {config.small_group_min_people} people are "
-            'merged into "Other".',
-            "muted",
-            name="subtitle",
+    blocks = (
+        title,
+        subtitle,
+        Tiles(
+            tuple(tiles),
+            shown.label,
+            previous.label,
+            per_row=4,
+            coverage=board_text.coverage_text(now),
         ),
-        Tiles(tuple(tiles), quarter.label, previous.label),
+        SpeakerNotes((*narrative, "", *notes)),
+        PageBreak(),
+        Heading(f"{shown.label} in brief", name="in brief"),
         Row(
             (
+                (Bullets(narrative, name="narrative"),),
                 (
                     Chart(
                         delivery,
                         "QACT and cycle time medians per quarter over the change failure rate.",
                         720,
-                        340,
+                        420,
                         name="chart delivery",
                     ),
                 ),
-                (
-                    Chart(
-                        skill_chart,
-                        "Share of assessed engineers at level 2+ and 3+ per AI competency, "
-                        f"with the level 2+ share of {previous.label} marked.",
-                        720,
-                        340,
-                        name="chart skills",
-                    ),
-                ),
-            )
+            ),
+            weights=(1, 1),
         ),
-        Heading("Summary"),
-        Bullets(narrative, name="narrative"),
-        SpeakerNotes((*narrative, "", *notes)),
+        SpeakerNotes(narrative),
         PageBreak(),
-        *_details(quarter, shown, shares, notes),
-    ]
+        *_groups_page(shown, rows, now),
+        PageBreak(),
+        *_skills_page(shown, previous.label, shares, goals),
+        PageBreak(),
+        Heading("How to read this", name="how to read"),
+        Bullets(notes, name="method"),
+    )
+    return _document(quarter, shown, blocks)
+
+
+def _document(quarter: Quarter, shown: QuarterShown, blocks: tuple[Block, ...]) -> Document:
     return Document(
         kind="board",
-        title=f"Executive summary {quarter.label}",
-        blocks=tuple(blocks),
-        footer=(f"teamlens · executive summary {quarter.label} · groups only, no individual shown"),
+        title=f"Executive summary {shown.label}",
+        blocks=blocks,
+        footer=f"teamlens · executive summary {shown.label} · groups only, no individual shown",
         file_stem=f"executive-summary-{quarter.label}",
         landscape=True,
     )

@@ -198,32 +198,72 @@ def board_skills(
     level_2_share_before: Sequence[float | None],
     previous_label: str,
 ) -> go.Figure:
-    """Share of assessed engineers at level 2+ and 3+ per AI competency (horizontal bars),
-    with last quarter's 2+ share marked."""
+    """Per AI competency, the share of assessed engineers at level 2+ (bars) with the part
+    at level 3+ drawn inside it, and last quarter's 2+ share marked."""
     order = slice(None, None, -1)  # framework order, top to bottom
     fig = go.Figure()
-    fig.add_bar(
-        y=list(names)[order],
-        x=list(level_3_share)[order],
-        orientation="h",
-        name="Level 3+",
-        marker_color="#08306b",
-    )
     fig.add_bar(
         y=list(names)[order],
         x=list(level_2_share)[order],
         orientation="h",
         name="Level 2+",
-        marker_color=BLUE,
+        marker_color="#9ecae1",
+    )
+    fig.add_bar(
+        y=list(names)[order],
+        x=list(level_3_share)[order],
+        orientation="h",
+        name="Level 3+",
+        marker_color="#08519c",
+        width=0.4,
     )
     fig.add_scatter(
         y=list(names)[order],
         x=list(level_2_share_before)[order],
         mode="markers",
-        name=f"Level 2+ in {previous_label}",
-        marker={"symbol": "line-ns", "size": 16, "line": {"width": 3, "color": ORANGE}},
+        name=f"2+ in {previous_label}",
+        marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": ORANGE}},
     )
-    _base(fig, "AI competencies: share of engineers at each level", 340)
-    fig.update_layout(barmode="group", bargap=0.25, margin={"l": 170})
+    _base(fig, "AI-augmented competencies: share of assessed engineers", 340)
+    fig.update_layout(
+        barmode="overlay",
+        bargap=0.35,
+        margin={"l": 170, "t": 50, "b": 80},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "traceorder": "normal"},
+    )
     fig.update_xaxes(tickformat=".0%", range=[0, 1.02], gridcolor="#eee")
+    return fig
+
+
+def board_quality_tax(
+    groups: Sequence[str],
+    follow_up: Sequence[float | None],
+    open_defects: Sequence[float | None],
+) -> go.Figure:
+    """Each group's quality tax as two stacked parts (horizontal bars): the follow-up PRs
+    that fixed or reverted a change, and the defects still without a fix."""
+    order = slice(None, None, -1)  # the table's order, top to bottom
+    fig = go.Figure()
+    fig.add_bar(
+        y=list(groups)[order],
+        x=list(follow_up)[order],
+        orientation="h",
+        name="Follow-up PRs (fixes, reverts)",
+        marker_color=BLUE,
+    )
+    fig.add_bar(
+        y=list(groups)[order],
+        x=list(open_defects)[order],
+        orientation="h",
+        name="Defects without a fix (time waiting)",
+        marker_color="#f4a3a3",
+    )
+    _base(fig, "Where the rework time went", 340)
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.3,
+        margin={"l": 120, "t": 90, "b": 60},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
+    )
+    fig.update_xaxes(title="Delivery time added by rework", tickformat=".0%", gridcolor="#eee")
     return fig

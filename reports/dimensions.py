@@ -1,84 +1,90 @@
-"""Reports layer: the six evaluation dimensions of a review packet, as blocks.
+"""Reports layer: the evaluation dimensions of a review packet, as blocks.
 
-Which evidence informs which dimension of the framework (metrics, red flags, PRs behind
-them, assessments, recognitions), in the packet's order; the numbers come from
-:func:`metrics.person_review.person_quarter`. Part of :mod:`reports.review`.
+Which evidence informs which dimension is the framework file's, and only the file's: a
+dimension lists its metrics, its kinds of PR and defect evidence and its red-flag rules;
+a competency and a recognition behaviour name their dimension. So an organization's own
+framework (its dimensions renamed, merged or added) fills its own sections. The numbers
+come from :func:`metrics.person_review.person_quarter`. Part of :mod:`reports.review`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import metrics
-from framework import Framework
+from framework import Dimension, Framework, FrameworkError
 from metrics.calendar import Quarter
-from metrics.person_review import EvidenceItem, EvidenceList, PersonQuarter
+from metrics.person_review import (
+    EVIDENCE_KINDS,
+    FLAG_CRITERIA,
+    TEAM_ONLY_FLAGS,
+    EvidenceItem,
+    EvidenceList,
+    PersonFlag,
+    PersonQuarter,
+)
 from reports import charts
 from reports.document import Block, Bullets, Chart, Heading, Paragraph, Span, Table, Text
-from reports.format import day_text, value_text
+from reports.format import count_text, day_text, value_text
 
-# Which metrics inform which evaluation dimension in the packet. Speed never stands
-# alone: Productivity shows cycle time beside QACT (the same change, delivered correctly).
-DIMENSION_METRICS: dict[str, tuple[str, ...]] = {
-    "code_quality": ("qact_p50_h", "quality_tax", "defect_rate", "change_failure_rate"),
-    "productivity": ("cycle_time_p50_h", "qact_p50_h"),
-    "responsibility": (
-        "unreviewed_merge_rate",
-        "dismissed_review_merges",
-        "failing_check_merges",
-        "security_bypass_merges",
-    ),
-}
-# Dimensions read from people's judgement (assessments, recognitions), not from metrics.
-JUDGED_DIMENSIONS = ("judgment", "collaboration", "growth")
-# Assessments of these competencies are the evidence of a dimension; the rest go to Growth.
-DIMENSION_COMPETENCIES: dict[str, tuple[str, ...]] = {
-    "judgment": (
-        "workflow_integration",
-        "ai_output_evaluation",
-        "tool_adaptability",
-        "prompt_effectiveness",
-    ),
-    "collaboration": ("knowledge_sharing",),
-}
-# Recognised behaviours as evidence of a dimension; unknown behaviours go to Growth.
-DIMENSION_BEHAVIOURS: dict[str, tuple[str, ...]] = {
-    "judgment": ("honest_limitation_discovery",),
-    "collaboration": ("knowledge_multiplication", "effective_mentoring"),
-    "growth": ("process_improvement",),
-    "responsibility": ("quality_catch",),
-}
-# The kinds of evidence (metrics.person_review.EVIDENCE_KINDS) each dimension lists.
-DIMENSION_EVIDENCE: dict[str, tuple[tuple[str, str], ...]] = {
-    "code_quality": (
-        ("failed", "Changes that later failed (a defect attributed, or reverted)"),
-        ("defects", "Defects reported this quarter that name their change"),
-    ),
-    "responsibility": (
-        ("unreviewed", "Merged without a review by someone else"),
-        ("dismissed_change_request", "Merged after a request for changes was dismissed"),
-        ("failing_check", "Merged over failing checks"),
-        ("security_bypass", "Merged over failing security checks"),
-    ),
+# The kinds of evidence a dimension may list, in words.
+EVIDENCE_TITLES: dict[str, str] = {
+    "failed": "Changes that later failed (a defect attributed, or reverted)",
+    "defects": "Defects reported this quarter that name their change",
+    "unreviewed": "Merged without a review by someone else",
+    "dismissed_change_request": "Merged after a request for changes was dismissed",
+    "failing_check": "Merged over failing checks",
+    "security_bypass": "Merged over failing security checks",
 }
 # The packet's small multiples: quality first, speed beside it, then review health.
 CHART_METRICS = ("qact_p50_h", "cycle_time_p50_h", "change_failure_rate", "unreviewed_merge_rate")
+SPEED = ("cycle_time_p50_h", "cycle_time_p90_h")  # shown only beside QACT
+QUALITY_OF_SPEED = ("qact_p50_h", "qact_p90_h")
 HISTORY_QUARTERS = 4  # the person's own history: this quarter and the three before
 MAX_EVIDENCE = 8  # PR links listed per kind of evidence (the rest are counted)
-ALL_METRIC_IDS: tuple[str, ...] = tuple(
-    dict.fromkeys(m for ids in DIMENSION_METRICS.values() for m in ids)
-)
-_SOURCES = {
-    "code_quality": "Metrics of the person's merged PRs this quarter, beside the team median.",
-    "productivity": "Cycle time beside quality-adjusted cycle time: speed never stands alone.",
-    "responsibility": "How the person's changes were reviewed and checked before merging.",
-    "judgment": "Assessments and recognitions: metrics cannot read judgment.",
-    "collaboration": "Assessments and recognitions: metrics cannot read collaboration.",
-    "growth": "Competency levels against last quarter and the growth goal; assessments and "
-    "recognitions.",
-}
+UNMAPPED = "unmapped"  # the part listing assessments and recognitions of no dimension
+
+
+def check(fw: Framework) -> None:
+    """Refuse a framework whose dimensions name what teamlens cannot read.
+
+    Raises:
+        FrameworkError: an unknown metric, kind of evidence or flag rule (naming the field),
+            or cycle time listed without QACT beside it.
+    """
+    problems = []
+    kinds = {kind for kind, _ in EVIDENCE_KINDS}
+    rules = set(FLAG_CRITERIA) | set(TEAM_ONLY_FLAGS)
+    for i, d in enumerate(fw.dimensions):
+        for metric_id in d.metrics:
+            if metric_id not in metrics.METRICS:
+                problems.append((f"dimensions[{i}].metrics", f"unknown metric {metric_id!r}"))
+        if any(m in SPEED for m in d.metrics) and not any(m in QUALITY_OF_SPEED for m in d.metrics):
+            problems.append(
+                (f"dimensions[{i}].metrics", "cycle time is shown only beside QACT: add qact_p50_h")
+            )
+        for kind in d.evidence:
+            if kind not in kinds:
+                known = ", ".join(sorted(kinds))
+                problems.append(
+                    (f"dimensions[{i}].evidence", f"unknown kind {kind!r} (known: {known})")
+                )
+        for rule in d.flags:
+            if rule not in rules:
+                known = ", ".join(sorted(rules))
+                problems.append((f"dimensions[{i}].flags", f"unknown rule {rule!r} ({known})"))
+    if problems:
+        raise FrameworkError(fw.path, problems)
+
+
+def metric_ids(fw: Framework) -> tuple[str, ...]:
+    """Every metric the packet shows: the dimensions', then the history chart's."""
+    listed = (m for d in fw.dimensions for m in d.metrics)
+    return tuple(dict.fromkeys([*listed, *CHART_METRICS]))
 
 
 def people_text(count: int) -> str:
-    return f"{count} person" if count == 1 else f"{count} people"
+    return count_text(count, "person", "people")
 
 
 def _link(item: EvidenceItem) -> Text:
@@ -111,10 +117,10 @@ def history_chart(facts: PersonQuarter, quarter: Quarter) -> Chart:
     )
 
 
-def _metric_table(facts: PersonQuarter, dimension: str, quarter: Quarter) -> Table:
+def _metric_table(facts: PersonQuarter, dimension: Dimension, quarter: Quarter) -> Table:
     shown = {q.period_label: q.label for q in quarter.back(HISTORY_QUARTERS)}
     rows = []
-    for metric_id in DIMENSION_METRICS[dimension]:
+    for metric_id in dimension.metrics:
         line, unit = facts.metrics[metric_id], metrics.METRICS[metric_id].unit
         earlier = ", ".join(f"{shown[p]}: {value_text(v, unit)}" for p, v in line.history[:-1])
         median = value_text(line.team_median, unit)
@@ -127,33 +133,71 @@ def _metric_table(facts: PersonQuarter, dimension: str, quarter: Quarter) -> Tab
         ("Metric", "This quarter", "Team median", "Earlier quarters (own)"),
         tuple(rows),
         ("label", "figure", "figure", "text"),
-        name=f"metrics {dimension}",
+        name=f"metrics {dimension.id}",
     )
 
 
-def dimension_key(value: str, fw: Framework) -> str:
-    text = str(value or "").strip().lower().replace(" ", "_")
+def _sources(dimension: Dimension) -> str:
+    if not dimension.metrics:
+        return f"Assessments and recognitions: metrics cannot read {dimension.name.lower()}."
+    text = "Metrics of the person's merged PRs this quarter, beside the team median"
+    if any(m in SPEED for m in dimension.metrics):
+        text += "; cycle time beside quality-adjusted cycle time, so speed never stands alone"
+    return text + "."
+
+
+def flag_dimension(flag: PersonFlag, fw: Framework) -> str:
+    """The framework dimension a flag belongs to: the one listing its rule, else the one
+    named like the flag's own dimension; '' when none."""
+    for dimension in fw.dimensions:
+        if flag.kind in dimension.flags:
+            return dimension.id
+    text = str(flag.dimension or "").strip().lower().replace(" ", "_")
     for dimension in fw.dimensions:
         if text in (dimension.id, dimension.name.lower().replace(" ", "_")):
             return dimension.id
-    return text
+    return ""
 
 
-def _judged(facts: PersonQuarter, dimension: str, fw: Framework) -> list[Block]:
+def _flag_blocks(flag: PersonFlag, dimension: str, team: str | None) -> list[Block]:
+    out: list[Block] = [Paragraph(f"Red flag: {flag.title}", "flag", name=f"flag {dimension}")]
+    if flag.is_team_only:
+        out.append(
+            Paragraph(
+                f"Team flag for {team}: {flag.sentence} It is a check of the team's "
+                "AI-assisted code: this packet shows no figure about the person's own "
+                "AI-assisted changes.",
+                "small",
+                name=f"flag detail {dimension}",
+            )
+        )
+        return out
+    more = (f"… and {flag.links_more} more",) if flag.links_more else ()
+    return [
+        *out,
+        Paragraph(
+            f"Team flag for {team}: {flag.sentence} Their changes that meet it:",
+            "small",
+            name=f"flag detail {dimension}",
+        ),
+        Bullets(
+            tuple(_link(e) for e in flag.links) + more, "small", name=f"flag links {dimension}"
+        ),
+    ]
+
+
+def _judged(facts: PersonQuarter, dimension: str, fw: Framework, judged: bool) -> list[Block]:
+    """The assessments and recognitions of the quarter that are evidence of ``dimension``
+    (or, for :data:`UNMAPPED`, of no dimension)."""
     names = {c.id: c.name for c in fw.competencies}
+    of_competency = {c.id: c.dimension or UNMAPPED for c in fw.competencies}
+    of_behaviour = {b.id: b.dimension or UNMAPPED for b in fw.behaviours}
     assessed = [
-        a
-        for a in facts.assessments
-        if next((d for d, ids in DIMENSION_COMPETENCIES.items() if a.competency in ids), "growth")
-        == dimension
+        a for a in facts.assessments if of_competency.get(a.competency, UNMAPPED) == dimension
     ]
     recognised = [
-        r
-        for r in facts.recognitions
-        if next((d for d, ids in DIMENSION_BEHAVIOURS.items() if r.behaviour in ids), "growth")
-        == dimension
+        r for r in facts.recognitions if of_behaviour.get(r.behaviour, UNMAPPED) == dimension
     ]
-    judged = dimension in JUDGED_DIMENSIONS
     out: list[Block] = []
     if assessed:
         out += [
@@ -193,13 +237,19 @@ def _judged(facts: PersonQuarter, dimension: str, fw: Framework) -> list[Block]:
     return out
 
 
+def _order(fw: Framework, weighted: bool) -> list[tuple[Dimension, bool]]:
+    """The dimensions in the file's order, the learning-weighted ones first while that
+    window covers most of the quarter: (dimension, weighted higher)."""
+    first = set(fw.review.learning_weighted_dimensions) if weighted else set()
+    ahead = [d for d in fw.dimensions if d.id in first]
+    return [(d, True) for d in ahead] + [(d, False) for d in fw.dimensions if d.id not in first]
+
+
 def dimension_blocks(facts: PersonQuarter, quarter: Quarter, fw: Framework) -> list[Block]:
+    check(fw)
     team = facts.person.team
-    weighted = facts.windows.is_learning_weighted
-    order = sorted(fw.dimensions, key=lambda d: weighted and d.id not in ("growth", "judgment"))
     out: list[Block] = [Heading("Evaluation dimensions"), history_chart(facts, quarter)]
-    for dimension in order:
-        first = weighted and dimension.id in ("growth", "judgment")
+    for dimension, first in _order(fw, facts.windows.is_learning_weighted):
         out += [
             Heading(
                 dimension.name + (" — weighted higher this cycle" if first else ""),
@@ -216,33 +266,36 @@ def dimension_blocks(facts: PersonQuarter, quarter: Quarter, fw: Framework) -> l
                 ),
                 "muted",
             ),
-            Paragraph(
-                "Evidence: " + _SOURCES.get(dimension.id, "Assessments and recognitions."),
-                "muted",
-            ),
+            Paragraph("Evidence: " + _sources(dimension), "muted"),
         ]
-        if dimension.id in DIMENSION_METRICS:
-            out.append(_metric_table(facts, dimension.id, quarter))
-        flags = [f for f in facts.flags if dimension_key(f.dimension, fw) == dimension.id]
+        if dimension.metrics:
+            out.append(_metric_table(facts, dimension, quarter))
+        flags = [f for f in facts.flags if flag_dimension(f, fw) == dimension.id]
         for flag in flags:
-            out += [
-                Paragraph(f"Red flag: {flag.title}", "flag", name=f"flag {dimension.id}"),
-                Paragraph(
-                    f"Team flag for {team}: {flag.sentence} Their changes among the evidence:",
-                    "small",
-                    name=f"flag detail {dimension.id}",
-                ),
-                Bullets(
-                    tuple(_link(e) for e in flag.links), "small", name=f"flag links {dimension.id}"
-                ),
-            ]
-        if dimension.id in DIMENSION_METRICS and not flags:
+            out += _flag_blocks(flag, dimension.id, team)
+        if (dimension.metrics or dimension.flags) and not flags:
             out.append(Paragraph("No red flag raised for this dimension this quarter.", "small"))
-        for kind, title in DIMENSION_EVIDENCE.get(dimension.id, ()):
+        for kind in dimension.evidence:
             if kind in facts.evidence:
                 out += [
-                    Paragraph(title, "strong"),
+                    Paragraph(EVIDENCE_TITLES[kind], "strong"),
                     Bullets(_links(facts.evidence[kind]), "small", name=f"evidence {kind}"),
                 ]
-        out += _judged(facts, dimension.id, fw)
+        out += _judged(facts, dimension.id, fw, judged=not dimension.metrics)
+    unmapped = _judged(facts, UNMAPPED, fw, judged=False)
+    if unmapped:
+        out += [
+            Heading("Evidence mapped to no dimension", level=3, name=f"dimension {UNMAPPED}"),
+            Paragraph(
+                "These competencies or behaviours name no dimension in the framework file "
+                "(the dimension field of each): read them where they belong.",
+                "muted",
+            ),
+            *unmapped,
+        ]
     return out
+
+
+def unmapped_flags(facts: PersonQuarter, fw: Framework) -> Iterable[PersonFlag]:
+    """The flags no dimension of the framework takes (shown among the packet's notes)."""
+    return (f for f in facts.flags if not flag_dimension(f, fw))

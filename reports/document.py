@@ -83,21 +83,29 @@ class Tile:
     label: str
     value: str
     previous: str
-    change: str  # '' when there is nothing to compare
+    change: str  # '' when there is nothing to show (no comparison, or unchanged)
     direction: str  # improved | worsened | unchanged | no comparison | up | down
-    coverage: str  # what the figure rests on
+    coverage: str = ""  # what the figure rests on, when not the Tiles' shared coverage
     detail: str = ""  # a figure read with this one (cycle time beside QACT)
     name: str = ""  # the figure's declared id
+    note: str = ""  # what no reader may miss ("partial quarter …", "not traceable …")
 
 
 @dataclass(frozen=True)
 class Tiles:
-    """A row of headline figures, compared between two periods."""
+    """Headline figures compared between two periods, ``per_row`` to a row (0: one row)."""
 
     tiles: tuple[Tile, ...]
     now_label: str
     previous_label: str
     name: str = "figures"
+    per_row: int = 0
+    coverage: str = ""  # what the figures without a coverage of their own rest on
+
+    def rows(self) -> list[tuple[Tile, ...]]:
+        """The tiles in rows of ``per_row``."""
+        step = self.per_row or len(self.tiles) or 1
+        return [self.tiles[i : i + step] for i in range(0, len(self.tiles), step)]
 
 
 Cell = str | int

@@ -42,12 +42,19 @@ def change_text(change: float | None, unit: str) -> str:
         return ""
     assert change is not None
     if unit in ("share", "ratio"):
-        return f"{change * 100:+.0f} pts"
+        points = change * 100
+        # to 0.1 point, as metrics.compare reads it (a 1-point change is the tolerance)
+        return f"{points:+.1f} pts" if abs(points) < 9.95 else f"{points:+.0f} pts"
     if unit == "hours":
         return f"{change:+.1f} h"
     if unit == "defects per PR":
         return f"{change:+.2f}"
     return f"{change:+.0f}"
+
+
+def count_text(count: int, singular: str, plural: str = "") -> str:
+    """'1 merged PR', '3 merged PRs': a count with its noun, never 'PR(s)'."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
 
 
 ARROWS = {

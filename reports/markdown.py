@@ -101,19 +101,21 @@ def heading(block: Heading, escape: Escape = md) -> str:
 
 
 def tiles(block: Tiles, escape: Escape = md) -> list[str]:
-    header = ["Figure", block.now_label, block.previous_label, "Change", "Direction", "Coverage"]
+    header = ["Figure", block.now_label, block.previous_label, "Change", "Direction"]
+    notes = any(t.coverage or t.note for t in block.tiles)
     rows = [
         [
             t.label + (f" — {t.detail}" if t.detail else ""),
             t.value,
             t.previous,
-            t.change,
+            t.change or "—",
             ARROWS.get(t.direction, t.direction),
-            t.coverage,
+            *(["; ".join(x for x in (t.note, t.coverage) if x)] if notes else []),
         ]
         for t in block.tiles
     ]
-    return table(header, rows, escape)
+    lines = table([*header, *(["Notes"] if notes else [])], rows, escape)
+    return [*lines, escape(block.coverage), ""] if block.coverage else lines
 
 
 def block_lines(block: Block, escape: Escape = md) -> list[str]:

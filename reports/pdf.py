@@ -52,15 +52,16 @@ HEAD_FILL = (232, 238, 246)
 DIRECTION_COLOUR = {"improved": (44, 160, 44), "worsened": RED}
 # Paragraph styles: (size pt, font style, colour)
 STYLES = {
-    "body": (9.0, "", INK),
-    "small": (8.5, "", INK),
-    "muted": (8.5, "", MUTED),
-    "strong": (9.0, "B", INK),
-    "flag": (9.0, "B", RED),
+    "body": (10.0, "", INK),
+    "small": (9.0, "", INK),
+    "muted": (9.0, "", MUTED),
+    "strong": (10.0, "B", INK),
+    "flag": (10.0, "B", RED),
 }
 HEADINGS = {2: 13.0, 3: 11.5}
 MAX_CHART_W = 175.0  # mm
-TILE_H = 42.0
+TILE_H = 38.0
+TILE_NOTE_H = 5.0  # a tile's note line (a partial quarter, a figure not traceable)
 GAP = 5.0  # between the columns of a Row
 # Latin-1 stand-ins for the few non-Latin-1 characters teamlens itself writes.
 _LATIN = str.maketrans(
@@ -236,43 +237,54 @@ class _Writer:
 
     def tiles(self, block: Tiles) -> None:
         doc = self.doc
-        if doc.room < TILE_H:
-            doc.add_page()
-        count = len(block.tiles)
-        gap = 2.5
-        width = (doc.epw - gap * (count - 1)) / count
-        top = doc.get_y() + 1
-        for i, tile in enumerate(block.tiles):
-            self.tile(tile, doc.l_margin + i * (width + gap), top, width, TILE_H)
-        doc.set_xy(doc.l_margin, top + TILE_H + 3)
+        gap = 3.0
+        for row in block.rows():
+            height = TILE_H + (TILE_NOTE_H if any(t.note for t in row) else 0)
+            if doc.room < height:
+                doc.add_page()
+            count = block.per_row or len(row)
+            width = (doc.epw - gap * (count - 1)) / count
+            top = doc.get_y() + 1
+            for i, tile in enumerate(row):
+                self.tile(
+                    tile, block.previous_label, doc.l_margin + i * (width + gap), top, width, height
+                )
+            doc.set_xy(doc.l_margin, top + height + gap)
+        if block.coverage:
+            self.rich(block.coverage, STYLES["muted"][0], "", MUTED)
+            doc.ln(1)
 
-    def tile(self, tile: Tile, x: float, y: float, w: float, h: float) -> None:
+    def tile(self, tile: Tile, previous_label: str, x: float, y: float, w: float, h: float) -> None:
+        """A figure at fixed heights inside its box, so the tiles of a row line up."""
         doc = self.doc
         doc.set_draw_color(210, 214, 220)
         doc.set_fill_color(248, 249, 251)
         doc.rect(x, y, w, h, style="DF")
-        inner = w - 4
-        doc.set_xy(x + 2, y + 2)
-        doc.font(7, "B")
-        doc.multi_cell(inner, 3.1, doc.t(tile.label), new_x="LEFT", new_y="NEXT", align="L")
-        doc.set_xy(x + 2, y + 12)
-        size = 16.0
+        inner = w - 5
+
+        def line(top: float, text: str, size: float, style: str = "", colour=INK) -> None:
+            doc.set_xy(x + 2.5, y + top)
+            doc.font(size, style, colour)
+            doc.multi_cell(inner, size * 0.45, doc.t(text), new_x="LEFT", new_y="NEXT", align="L")
+
+        line(2.5, tile.label, 10, "B")
+        size = 22.0
         doc.font(size, "B")
-        while size > 9 and doc.get_string_width(doc.t(tile.value)) > inner:
+        while size > 11 and doc.get_string_width(doc.t(tile.value)) > inner:
             size -= 1
             doc.font(size, "B")
-        doc.cell(inner, 7, doc.t(tile.value), new_x="LEFT", new_y="NEXT")
-        doc.font(7, "B", DIRECTION_COLOUR.get(tile.direction, MUTED))
-        doc.cell(inner, 3.6, doc.t(ARROWS.get(tile.direction, tile.direction)))
-        doc.set_xy(x + 2, y + 22.8)
-        doc.font(6.5, colour=MUTED)
-        previous = f"previous {tile.previous}" + (f" ({tile.change})" if tile.change else "")
-        doc.multi_cell(inner, 2.9, doc.t(previous), new_x="LEFT", new_y="NEXT", align="L")
-        if tile.detail:
-            doc.font(6.3, colour=INK)
-            doc.multi_cell(inner, 2.8, doc.t(tile.detail), new_x="LEFT", new_y="NEXT", align="L")
-        doc.font(6, "I", MUTED)
-        doc.multi_cell(inner, 2.7, doc.t(tile.coverage), new_x="LEFT", new_y="NEXT", align="L")
+        doc.set_xy(x + 2.5, y + 9)
+        doc.cell(inner, 10, doc.t(tile.value))
+        moved = ARROWS.get(tile.direction, tile.direction) + (
+            f"  {tile.change}" if tile.change else ""
+        )
+        line(20.5, moved, 9, "B", DIRECTION_COLOUR.get(tile.direction, MUTED))
+        line(25, f"{previous_label}: {tile.previous}", 8.5, colour=MUTED)
+        below = [text for text in (tile.detail, tile.coverage) if text]
+        if below:
+            line(29.5, " · ".join(below), 8.5)
+        if tile.note:
+            line(TILE_H - 1, tile.note, 8, "I", RED)
 
     def row(self, block: Row) -> None:
         doc = self.doc

@@ -23,18 +23,20 @@ from metrics.competency import (
     Phases,
     steady_label,
 )
+from reports.format import count_text
 from reports.markdown import page_text
 from reports.tables import GOAL_SCOPE, goal_target
 from settings import Settings, settings
 
 # The page's delivery figures, quality first (the metric picker's choices, in order).
+# No volume: a person's merged PRs beside the team's would read as output, which the
+# framework forbids (how many PRs a point rests on is in its hover).
 TREND_METRICS = (
     "qact_p50_h",
     "cycle_time_p50_h",
     "defect_rate",
     "change_failure_rate",
     "unreviewed_merge_rate",
-    "merged_prs",
 )
 TRANSPARENCY = (
     "This page is the same for the person and for their manager: everything a manager "
@@ -125,9 +127,21 @@ def goal_sentence(goal: GoalProgress, level: DeveloperLevel, fw: Framework) -> s
     """The level's goal in one sentence, with the career focus."""
     scope = GOAL_SCOPE[level.growth_goal.competencies]
     return (
-        f"**{level.name}** ({level.experience}): reach **{goal_target(goal, fw)}** on the "
-        f"{scope} competencies. Career focus: {level.career_focus}."
+        f"**{page_text(level.name)}** ({page_text(level.experience)}): reach "
+        f"**{page_text(goal_target(goal, fw))}** on the {scope} competencies. "
+        f"Career focus: {page_text(level.career_focus)}."
     )
+
+
+def goal_actions(goal: GoalProgress) -> str:
+    """'Also part of the goal: …' (the framework's words, as text)."""
+    return "Also part of the goal: " + "; ".join(page_text(a) for a in goal.actions) + "."
+
+
+def conversation_guide(level: DeveloperLevel) -> str:
+    """The level's career focus and conversation points, as text."""
+    points = "\n".join(f"- {page_text(point)}" for point in level.conversation)
+    return f"**Career focus:** {page_text(level.career_focus)}\n\n{points}"
 
 
 def goal_progress_text(goal: GoalProgress, fw: Framework) -> str:
@@ -156,14 +170,22 @@ def checkin_warnings(schedule: Sequence[CheckIn]) -> list[str]:
     if due:
         out.append(f"A check-in is due now (by {due[0].due_on:%d %b %Y}).")
     if overdue:
+        verb = "has" if len(overdue) == 1 else "have"
         out.append(
-            f"{len(overdue)} check-in(s) in the last {CALENDAR_MONTHS_BACK} months have no "
-            "conversation recorded."
+            f"{count_text(len(overdue), 'check-in')} in the last {CALENDAR_MONTHS_BACK} months "
+            f"{verb} no conversation recorded."
         )
     return out
 
 
 CHECKIN_RULE = (
-    "A check-in counts as held when a manager's assessment is recorded between a week after "
-    f"the previous due date and a week after this one ({GRACE_DAYS} days' grace)."
+    "A check-in counts as held by the manager's assessment recorded nearest to its due date, "
+    f"early or late; one with none more than {GRACE_DAYS} days after its due date is overdue."
 )
+
+
+def days_left_text(goal: GoalProgress) -> str:
+    """The goal's days left: none once it is met, none without a deadline."""
+    if goal.status == "met":
+        return "— (met)"
+    return str(goal.days_left) if goal.days_left is not None else "—"

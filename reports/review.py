@@ -23,11 +23,12 @@ from metrics.calendar import Quarter
 from metrics.person_review import PersonQuarter
 from reports import charts
 from reports.dimensions import (
-    ALL_METRIC_IDS,
     HISTORY_QUARTERS,
     MAX_EVIDENCE,
+    check,
     dimension_blocks,
-    dimension_key,
+    metric_ids,
+    unmapped_flags,
 )
 from reports.document import (
     Block,
@@ -41,8 +42,9 @@ from reports.document import (
     Table,
     Text,
 )
-from reports.format import day_text
-from settings import InputError
+from reports.format import count_text, day_text
+from reports.quarters import QuarterShown, report_instant
+from settings import InputError, settings
 from store import DbPath
 
 READING = (
@@ -268,18 +270,18 @@ def _notes(facts: PersonQuarter, fw: Framework) -> list[str]:
     team = facts.person.team
     notes = [f"Expected transition dip, not a red flag: {s}" for s in facts.transition_dips]
     if facts.team_flags_elsewhere:
+        flags = count_text(facts.team_flags_elsewhere, "red flag")
+        verb = "involves" if facts.team_flags_elsewhere == 1 else "involve"
         notes.append(
-            f"{facts.team_flags_elsewhere} red flag(s) of team {team} this quarter do not "
-            "involve their changes."
+            f"{flags} of team {team} this quarter {verb} none of their changes of the "
+            "quarter (all of them were read)."
         )
-    known = {d.id for d in fw.dimensions}
-    for flag in facts.flags:
-        if dimension_key(flag.dimension, fw) not in known:
-            notes.append(f"Red flag: {flag.title} Team flag for {team}: {flag.sentence}")
+    for flag in unmapped_flags(facts, fw):
+        notes.append(f"Red flag: {flag.title} Team flag for {team}: {flag.sentence}")
     if facts.is_low_data:
         notes.append(
-            f"{facts.merged_prs} merged PR(s) this quarter: the person's metrics rest on little "
-            "data; read them as context, not as a verdict."
+            f"Fewer than {settings().min_prs} merged PRs this quarter: the person's metrics rest "
+            "on little data; read them as context, not as a verdict."
         )
     return notes
 
@@ -301,7 +303,9 @@ def build_packet(
         UnknownPersonError: no such person (bots are not people here).
     """
     fw = fw or load_framework()
-    moment = quarter.as_of(as_of)
+    check(fw)
+    moment = report_instant(quarter, as_of)
+    shown = QuarterShown(quarter, moment)
     with metrics.snapshot(db, moment) as snap:
         facts = person_review.person_quarter(
             snap,
@@ -310,7 +314,7 @@ def build_packet(
             last_day=quarter.end,
             periods=[q.period_label for q in quarter.back(HISTORY_QUARTERS)],
             as_of=moment,
-            metric_ids=ALL_METRIC_IDS,
+            metric_ids=metric_ids(fw),
             fw=fw,
             evidence_limit=MAX_EVIDENCE,
         )
@@ -318,23 +322,20 @@ def build_packet(
         raise UnknownPersonError(f"person {login!r}: no such login in the store")
     who = facts.person
     blocks: list[Block] = [
-        Heading(who.name or who.login, level=1, kicker=f"Quarterly review {quarter.label}"),
+        Heading(who.name or who.login, level=1, kicker=f"Quarterly review {shown.label}"),
         Paragraph(
             (
                 Span(who.login, strong=True),
                 Span(
-                    f" · team {who.team or 'none'} · level {who.level or 'not set'} · as of "
-                    f"{moment:%Y-%m-%d %H:%M} UTC · {facts.merged_prs} merged PR(s) this "
-                    "quarter"
+                    f" · team {who.team or 'none'} · level {who.level or 'not set'} · "
+                    f"{shown.span} · as of {moment:%Y-%m-%d %H:%M} UTC"
                 ),
             ),
             name="meta",
         ),
     ]
-    if moment < quarter.end_instant:
-        blocks.append(
-            Callout(f"{quarter.label} is still running: figures as of {moment:%d %b %Y}.")
-        )
+    if shown.is_partial:
+        blocks.append(Callout(shown.note(), name="partial"))
     blocks.append(Callout(READING, name="reading"))
     blocks += [Callout(note, name="note") for note in _notes(facts, fw)]
     blocks += _competencies(facts, quarter, fw)
@@ -357,8 +358,8 @@ def build_packet(
     ]
     return Document(
         kind="review",
-        title=f"Quarterly review {quarter.label}: {who.name or who.login}",
+        title=f"Quarterly review {shown.label}: {who.name or who.login}",
         blocks=tuple(blocks),
-        footer=f"teamlens · review packet {quarter.label} · confidential",
+        footer=f"teamlens · review packet {shown.label} · confidential",
         file_stem=f"review-{who.login}-{quarter.label}",
     )

@@ -24,6 +24,11 @@ CHECKIN_STATUS = {
 GOAL_SCOPE = {"ai": "AI-augmented", "core": "core", "all": "all"}
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """Text cells with '—' where nothing was recorded (never a raw None)."""
+    return values.astype(object).where(values.notna() & (values.astype(str).str.strip() != ""), "—")
+
+
 def goal_target(goal: GoalProgress, fw: Framework) -> str:
     """The goal's target level in words ('3 Advanced', or '2 Proficient to 3 Advanced')."""
     if goal.target_min == goal.target_max:
@@ -54,7 +59,7 @@ def checkin_table(schedule: Sequence[CheckIn]) -> pd.DataFrame:
                 "Due": c.due_on,
                 "Cadence": c.cadence,
                 "Status": CHECKIN_STATUS[c.status],
-                "Held on": c.held_on,
+                "Held on": c.held_on.isoformat() if c.held_on else "—",
             }
             for c in schedule
         ]
@@ -63,7 +68,11 @@ def checkin_table(schedule: Sequence[CheckIn]) -> pd.DataFrame:
 
 def recognition_table(recognitions: pd.DataFrame) -> pd.DataFrame:
     """Recognitions (newest first, as :func:`metrics.competency.recognitions` orders them)."""
-    shown = recognitions.assign(recognized_on=pd.to_datetime(recognitions["recognized_on"]).dt.date)
+    shown = recognitions.assign(
+        recognized_on=pd.to_datetime(recognitions["recognized_on"]).dt.date,
+        note=_text(recognitions["note"]),
+        pr_url=recognitions["pr_url"].fillna(""),  # a link column shows nothing, not "None"
+    )
     return shown[["recognized_on", "behaviour_name", "format_name", "note", "pr_url"]].rename(
         columns={
             "recognized_on": "Date",
@@ -82,6 +91,8 @@ def assessment_table(history: pd.DataFrame, fw: Framework) -> pd.DataFrame:
         assessed_on=pd.to_datetime(history["assessed_on"]).dt.date,
         competency=history["competency"].map(names).fillna(history["competency"]),
         level=history["level"].map(fw.level_name),
+        assessor=_text(history["assessor"]),
+        evidence=_text(history["evidence"]),
     )
     columns = ["assessed_on", "competency", "level", "assessor_role", "assessor", "evidence"]
     return (

@@ -15,8 +15,8 @@ from metrics.competency.levels import assessments
 from metrics.competency.people import person
 from store import DbPath
 
-# A check-in held up to this many days after its due date still counts for it, and one
-# coming up within this many days is "due".
+# A check-in not held this many days after its due date is overdue, and one coming up
+# within this many days is "due".
 GRACE_DAYS = 7
 # The check-in calendar shows this many months back from the as-of date.
 CALENDAR_MONTHS_BACK = 12
@@ -26,8 +26,8 @@ CALENDAR_MONTHS_BACK = 12
 class CheckIn:
     due_on: date
     cadence: str  # monthly | quarterly (or "every N months": the steady cadence)
-    window_start: date  # a check-in held after this date …
-    window_end: date  # … and on or before this one counts for this due date
+    window_start: date  # a conversation on or after this day …
+    window_end: date  # … and before this one counts for this due date (the nearest)
     status: str  # held | overdue | due | upcoming
     held_on: date | None
 
@@ -87,29 +87,32 @@ def checkin_schedule(
 ) -> list[CheckIn]:
     """The check-in calendar around ``as_of``: the last 12 months and the next one due.
 
-    A check-in counts as held when a conversation (here: a manager's assessment) falls
-    after the previous due date + ``GRACE_DAYS`` and on or before this due date +
-    ``GRACE_DAYS``. Unheld and more than ``GRACE_DAYS`` past due: overdue; within
-    ``GRACE_DAYS`` either side of today: due; later: upcoming.
+    A conversation (here: a manager's assessment) counts for the due date nearest to it —
+    held late or early — so each window runs from halfway after the previous due date to
+    halfway before the next (a tie goes to the earlier). Unheld and more than
+    ``GRACE_DAYS`` past due: overdue (a late conversation can still hold it); within
+    ``GRACE_DAYS`` either side of today: due; later: upcoming. A check-in is never held by
+    a conversation after the as-of day, and never counted twice.
     """
     day = as_of_day(as_of)
     step = rules.steady_checkin_months
     horizon = add_months(day, max(step, 1))
     dates = checkin_dates(adoption_on, rules, horizon, started_on)
-    held_days = sorted(set(held))
+    held_days = sorted(h for h in set(held) if h <= day)
     grace = timedelta(days=GRACE_DAYS)
     anchor = adoption_on or (add_months(dates[0][0], -step) if dates else day)
+    dues = [due for due, _ in dates]
     out: list[CheckIn] = []
-    previous = anchor
     shown_upcoming = False
     earliest = add_months(day, -CALENDAR_MONTHS_BACK)
-    for due, cadence in dates:
-        start, end = previous + grace, due + grace
-        previous = due
-        inside = [h for h in held_days if start < h <= end and h <= day]
+    for i, (due, cadence) in enumerate(dates):
+        before = dues[i - 1] if i else anchor
+        start = _halfway(before, due) if i else anchor
+        end = _halfway(due, dues[i + 1]) if i + 1 < len(dues) else date.max
+        inside = [h for h in held_days if start <= h < end]
         if inside:
-            status, held_on = "held", inside[-1]
-        elif day > end:
+            status, held_on = "held", inside[0]
+        elif day > due + grace:
             status, held_on = "overdue", None
         elif day >= due - grace:
             status, held_on = "due", None
@@ -123,6 +126,11 @@ def checkin_schedule(
             shown_upcoming = True
         out.append(CheckIn(due, cadence, start, end, status, held_on))
     return out
+
+
+def _halfway(first: date, second: date) -> date:
+    """The first day closer to ``second`` than to ``first`` (a tie stays with ``first``)."""
+    return first + timedelta(days=(second - first).days // 2 + 1)
 
 
 def checkins(

@@ -27,7 +27,7 @@ class GoalProgress:
     actions: tuple[str, ...]
     starts_on: date | None  # when the clock started (the adoption start)
     deadline: date | None  # None: the framework sets no deadline (or it has not started)
-    days_left: int | None  # negative: past the deadline
+    days_left: int | None  # negative: past the deadline; None: no deadline, or goal met
     status: str  # met | in progress | past deadline | not started
 
     @property
@@ -74,7 +74,8 @@ def goal_progress(
         actions=goal.actions,
         starts_on=starts_on,
         deadline=deadline,
-        days_left=(deadline - day).days if deadline else None,
+        # a met goal has no days left to count (a met goal past its date is not late)
+        days_left=(deadline - day).days if deadline and status != "met" else None,
         status=status,
     )
 

@@ -43,6 +43,9 @@ pr_aggregates as (
         quantile_cont(qact_h, 0.5) as qact_p50_h,
         quantile_cont(qact_h, 0.9) as qact_p90_h,
         sum(qact_h) / nullif(sum(cycle_time_h), 0) - 1 as quality_tax,
+        -- its two parts, which sum to it: follow-up PRs, and defects without a fix PR
+        sum(follow_up_h) / nullif(sum(cycle_time_h), 0) as quality_tax_follow_up,
+        sum(open_defect_h) / nullif(sum(cycle_time_h), 0) as quality_tax_open_defects,
         sum(n_defects) / count(*) as defect_rate,
         avg(cast(is_failed as double)) as change_failure_rate,
         avg(cast(not is_reviewed as double)) as unreviewed_merge_rate,
@@ -108,6 +111,8 @@ final as (
         qact_p50_h,
         qact_p90_h,
         quality_tax,
+        quality_tax_follow_up,
+        quality_tax_open_defects,
         defect_rate,
         change_failure_rate,
         defects_reported,

@@ -58,7 +58,10 @@ final as (
         coalesce(dt.n_defects, 0) as n_defects,
         coalesce(rc.n_reverts, 0) as n_reverts,
         coalesce(ft.n_follow_ups, 0) as n_follow_ups,
-        coalesce(ft.follow_up_h, 0.0) + coalesce(dt.unfixed_h, 0.0) as added_h
+        coalesce(ft.follow_up_h, 0.0) + coalesce(dt.unfixed_h, 0.0) as added_h,
+        -- the two parts of added_h (quality_tax_follow_up, quality_tax_open_defects)
+        coalesce(ft.follow_up_h, 0.0) as follow_up_h,
+        coalesce(dt.unfixed_h, 0.0) as open_defect_h
     from with_any as w
     left join follow_up_time as ft on ft.pr_id = w.pr_id
     left join defect_time as dt on dt.pr_id = w.pr_id

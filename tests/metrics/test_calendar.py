@@ -61,3 +61,22 @@ def test_as_of_day_is_the_utc_date():
     assert cal.as_of_day("2026-03-01T23:30:00-05:00") == date(2026, 3, 2)
     naive = datetime(2026, 3, 1, 23, 30)  # noqa: DTZ001 - a naive as-of is UTC
     assert cal.as_of_day(naive) == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # mid-Q4: Q4 is still running, so the last complete quarter is Q3
+        (datetime(2026, 11, 20, 23, 59, 59, tzinfo=UTC), cal.Quarter(2026, 3)),
+        # the last second of Q3 is in Q3: Q3 is complete at that instant
+        (datetime(2026, 9, 30, 23, 59, 59, tzinfo=UTC), cal.Quarter(2026, 3)),
+        # one second earlier it is not
+        (datetime(2026, 9, 30, 23, 59, 58, tzinfo=UTC), cal.Quarter(2026, 2)),
+        # the first instant of a year: the year's Q1 is running, Q4 before it is complete
+        (datetime(2027, 1, 1, tzinfo=UTC), cal.Quarter(2026, 4)),
+    ],
+)
+def test_last_complete_quarter(moment, expected):
+    assert cal.last_complete_quarter(moment) == expected
+    assert expected.is_complete(moment)
+    assert not expected.next().is_complete(moment)

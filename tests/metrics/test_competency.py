@@ -137,6 +137,8 @@ def test_junior_goal_deadline_and_progress():
     assert (late.status, late.days_left) == ("past deadline", -1)
     done = mc.goal_progress("junior", dict.fromkeys(AI, 2), start, date(2026, 8, 1), FW)
     assert (done.status, done.progress) == ("met", 1.0)
+    # met, a day after the deadline: nothing is left to count, nothing is late
+    assert done.days_left is None and done.deadline == date(2026, 7, 31)
 
 
 def test_goals_without_a_deadline_or_before_adoption():
@@ -177,10 +179,10 @@ def test_checkin_dates_monthly_then_quarterly():
 
 
 def test_checkin_schedule_statuses():
-    # adopted 2026-01-31; one manager conversation on 2026-03-02.
-    # 28 Feb: window (7 Feb, 7 Mar] holds 2 Mar -> held
-    # 31 Mar: window (7 Mar, 7 Apr], nothing, 26 May is past 7 Apr -> overdue
-    # 30 Apr: window (7 Apr, 7 May], nothing -> overdue
+    # adopted 2026-01-31; one manager conversation on 2026-03-02 (nearest: 28 Feb).
+    # 28 Feb: window [31 Jan, 16 Mar) holds 2 Mar -> held
+    # 31 Mar: nothing, and 26 May is more than 7 days past it -> overdue
+    # 30 Apr: nothing -> overdue
     # 31 May: 26 May is within 7 days before it -> due
     # 30 Jun: later -> upcoming (only the first upcoming one is listed)
     schedule = mc.checkin_schedule(
@@ -192,6 +194,35 @@ def test_checkin_schedule_statuses():
         (date(2026, 4, 30), "monthly", "overdue", None),
         (date(2026, 5, 31), "monthly", "due", None),
         (date(2026, 6, 30), "monthly", "upcoming", None),
+    ]
+
+
+def test_a_late_conversation_holds_the_check_in_it_was_late_for():
+    # adopted 2026-03-02: monthly on the 2nd until 2 Sep, then quarterly (2 Dec). The
+    # 2 Sep check-in was held nine days late, on 11 Sep: it is the nearest due date
+    # (2 Dec is 82 days away), so 2 Sep is held and 2 Dec, still ahead, is not.
+    schedule = mc.checkin_schedule(
+        date(2026, 3, 2),
+        date(2026, 11, 20),
+        RULES,
+        held=[date(2026, 3, 13), date(2026, 6, 12), date(2026, 9, 11)],
+    )
+    assert [(c.due_on, c.status, c.held_on) for c in schedule] == [
+        (date(2026, 4, 2), "held", date(2026, 3, 13)),  # early: nearer 2 Apr than anything
+        (date(2026, 5, 2), "overdue", None),
+        (date(2026, 6, 2), "held", date(2026, 6, 12)),
+        (date(2026, 7, 2), "overdue", None),
+        (date(2026, 8, 2), "overdue", None),
+        (date(2026, 9, 2), "held", date(2026, 9, 11)),
+        (date(2026, 12, 2), "upcoming", None),
+    ]
+    # a conversation after the as-of day holds nothing yet
+    before = mc.checkin_schedule(
+        date(2026, 3, 2), date(2026, 9, 5), RULES, held=[date(2026, 9, 11)]
+    )
+    assert [(c.due_on, c.status) for c in before][-2:] == [
+        (date(2026, 9, 2), "due"),
+        (date(2026, 12, 2), "upcoming"),
     ]
 
 
@@ -210,8 +241,8 @@ def test_checkin_schedule_without_adoption_is_quarterly_on_calendar_quarters():
 def test_checkins_from_the_store_count_manager_assessments(db):
     schedule = mc.checkins(db, "alice", date(2026, 7, 20), FW)
     # alice's clock starts 2026-03-10: monthly on 10 Apr .. 10 Sep.
-    # manager assessments on 1 Apr (window (17 Mar, 17 Apr] -> 10 Apr held),
-    # 1 Jun (window (17 May, 17 Jun] -> 10 Jun held), 1 Jul (-> 10 Jul held);
+    # manager assessments on 1 Apr (nearest 10 Apr: window [10 Mar, 26 Apr) -> held),
+    # 1 Jun (window [26 May, 26 Jun) -> 10 Jun held), 1 Jul (-> 10 Jul held);
     # her self-assessment never counts.
     assert [(c.due_on, c.status) for c in schedule] == [
         (date(2026, 4, 10), "held"),

@@ -153,6 +153,10 @@ def test_qact_is_never_below_cycle_time(tmp_path_factory, data):
     with_prs = rows[rows["merged_prs"] > 0]
     assert (with_prs["qact_p50_h"] >= with_prs["cycle_time_p50_h"] - 1e-9).all()
     assert (with_prs["quality_tax"].dropna() >= -1e-9).all()
+    # the quality tax is exactly its two parts: follow-up PRs and defects without a fix PR
+    taxed = with_prs.dropna(subset=["quality_tax"])
+    parts = taxed["quality_tax_follow_up"] + taxed["quality_tax_open_defects"]
+    assert ((parts - taxed["quality_tax"]).abs() < 1e-9).all()
 
 
 @PROPERTY

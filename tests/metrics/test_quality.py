@@ -81,6 +81,28 @@ def test_aggregates_of_the_story(store):
     assert row["defect_attribution_rate"] == pytest.approx(2 / 3)
 
 
+def test_quality_tax_split_into_follow_ups_and_defects_without_a_fix(store):
+    path = build_story(store)
+    f = metrics.pr_facts(path, AS_OF).set_index("pr_id")
+    # PR 1: follow-ups fix PR 2 (3h) + revert PR 3 (1h) = 4h; open defect 11: 162h
+    assert (f.loc["acme/app#1", "follow_up_h"], f.loc["acme/app#1", "open_defect_h"]) == (4, 162)
+    # PR 4: no follow-up (defect 11 has no fix PR); open defect 11: 162h
+    assert (f.loc["acme/app#4", "follow_up_h"], f.loc["acme/app#4", "open_defect_h"]) == (0, 162)
+    assert (f["qact_h"] == f["cycle_time_h"] + f["follow_up_h"] + f["open_defect_h"]).all()
+    row = metrics.compute(
+        path,
+        as_of=AS_OF,
+        metric_ids=["quality_tax", "quality_tax_follow_up", "quality_tax_open_defects"],
+    ).iloc[0]
+    # Σ follow-ups 4h / Σ cycle 18h; Σ open repair 162h + 162h = 324h / 18h
+    assert row["quality_tax_follow_up"] == pytest.approx(4 / 18)
+    assert row["quality_tax_open_defects"] == pytest.approx(324 / 18)
+    # the parts sum to the tax: (4 + 324) / 18 = 346 / 18 - 1
+    assert row["quality_tax_follow_up"] + row["quality_tax_open_defects"] == pytest.approx(
+        row["quality_tax"]
+    )
+
+
 def test_an_earlier_as_of_sees_less(store):
     path = build_story(store)
     # 3 March 03:00: PR 1 merged, defect 10 reported, PR 2 (its fix) not yet merged:

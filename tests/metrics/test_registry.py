@@ -63,6 +63,15 @@ def test_registry_ids_are_the_contract_both_ways():
     assert not set(metrics.METRICS) & REFUSED_MD_IDS
 
 
+def test_a_part_of_a_metric_names_a_contract_metric_of_its_unit():
+    parts = [m for m in metrics.REGISTRY if m.part_of]
+    assert {m.id for m in parts} == {"quality_tax_follow_up", "quality_tax_open_defects"}
+    for part in parts:
+        whole = metrics.METRICS[part.part_of]
+        assert whole.id in CONTRACT_IDS and part.id not in CONTRACT_IDS
+        assert (part.unit, part.better) == (whole.unit, whole.better)
+
+
 def test_every_metric_has_a_meaning_unit_and_a_golden_test():
     golden = "".join(p.read_text() for p in TESTS.glob("test_*.py") if p.name != "test_registry.py")
     for metric in metrics.REGISTRY:

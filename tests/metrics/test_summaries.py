@@ -160,6 +160,9 @@ def test_every_summary_is_declared_like_a_metric_and_carried_by_its_dataclass() 
 
 def test_text_that_quotes_the_tolerance_reads_it() -> None:
     assert f"{compare.TOLERANCE:.0%}" in SUMMARY_BY_ID["direction"].meaning
+    assert "1 percentage point" in SUMMARY_BY_ID["direction"].meaning
+    assert "2% of the earlier value" in compare.tolerance_rule()
+    assert "1 percentage point" in compare.tolerance_rule()
 
 
 # --- change and direction -------------------------------------------------------------
@@ -182,6 +185,32 @@ def test_compare(now, then, better, change, direction) -> None:
     moved = compare.compare(now, then, better)
     assert moved.direction == direction
     assert moved.change == (pytest.approx(change) if change is not None else None)
+    # only a change beyond the tolerance is printed beside the figure
+    shown = direction in ("improved", "worsened", "up")
+    assert moved.shown_change == (moved.change if shown else None)
+
+
+@pytest.mark.parametrize(
+    ("now", "then", "change", "direction"),
+    [
+        # a percentage moves in points: 8.3% -> 8.8% is +0.5 pt, unchanged (under 1 point)
+        # although it is 6% of the earlier value
+        (0.088, 0.083, 0.005, "unchanged"),
+        # 3.0% -> 4.2%: +1.2 pts, beyond 1 point: worsened
+        (0.042, 0.030, 0.012, "worsened"),
+        # taken as shown to 0.1 pt: +0.96 pt rounds to +1.0 pt, which is not under 1 point
+        (0.0496, 0.04, 0.010, "worsened"),
+        # +0.94 pt rounds to +0.9 pt: unchanged
+        (0.0494, 0.04, 0.009, "unchanged"),
+        # 40% -> 39.5%: -0.5 pt, unchanged (a relative 2% would call -0.8 pt a change)
+        (0.395, 0.40, -0.005, "unchanged"),
+    ],
+)
+def test_compare_percentages_in_points(now, then, change, direction) -> None:
+    moved = compare.compare(now, then, "lower", unit="share")
+    assert moved.direction == direction
+    assert moved.change == pytest.approx(change)
+    assert compare.compare(now, then, "lower", unit="ratio").direction == direction
 
 
 # --- skill growth ---------------------------------------------------------------------
@@ -263,22 +292,34 @@ def test_shown_groups_merge_small_teams_into_other(db: Path) -> None:
             min_people=least,
         )
 
-    two = shown(2)
-    # T: 3 people, 2 authors -> shown; U (1) + Unassigned (1): 2 people but 1 author -> not
-    assert [(g.group, g.group_people, g.group_authors) for g in two.rows] == [("T", 3, 2)]
+    one = shown(1)
+    # T: 3 people, 2 authors; U: d alone. Unassigned (c, no PR) is never a group of its own:
+    # it is "Other", 1 person and no author
+    assert [(g.group, g.group_people, g.group_authors) for g in one.rows] == [
+        ("T", 3, 2),
+        ("U", 1, 1),
+        ("Other", 1, 0),
+    ]
     # T's Q3: 4 merged PRs, 2 of them unreviewed (#2, #6)
-    assert two.rows[0].figures == {"merged_prs": 4.0, "unreviewed_merge_rate": 0.5}
-    assert (two.small_groups, two.small_people, two.small_authors, two.other_shown) == (
-        2,
-        2,
-        1,
-        False,
-    )
+    assert one.rows[0].figures == {"merged_prs": 4.0, "unreviewed_merge_rate": 0.5}
+    assert (one.org_people, one.org_authors, one.is_org_shown) == (5, 3, True)
+
+    two = shown(2)
+    # T (3 people, 2 authors) could be shown, but U + Unassigned (2 people, 1 author: d)
+    # cannot even merged: the organization minus T would be d's own figures. So T is
+    # merged in too, and "Other" would then be the whole organization: no group row
+    assert two.rows == () and two.folded == ("T",) and not two.other_shown
+    assert (two.small_groups, two.small_people, two.small_authors) == (2, 2, 1)
+    assert two.is_org_shown  # 5 people, 3 authors: the organization's figures stand
+
     three = shown(3)
-    # T is padded (3 people, 2 authors): all three merge; Other 5 people, 3 authors (a, b, d)
-    assert [(g.group, g.group_people, g.group_authors) for g in three.rows] == [("Other", 5, 3)]
-    assert three.rows[0].figures["merged_prs"] == 5.0  # 4 of T + 1 of U
-    assert three.other_shown and three.min_people == 3
+    # T is padded (3 people, 2 authors): every team is small, "Other" is the organization
+    assert three.rows == () and three.folded == () and not three.other_shown
+    assert three.small_groups == 3 and three.min_people == 3
+
+    six = shown(6)
+    # the organization itself has 5 people: no figure of it may be shown
+    assert not six.is_org_shown and six.rows == ()
 
 
 # --- a person's quarter ---------------------------------------------------------------
@@ -328,7 +369,8 @@ def test_person_flags_and_flags_elsewhere(db: Path, quarter_of_a) -> None:
     # T's Q3: 2 of 4 merged PRs unreviewed (>= 2 and >= 10%): a flag naming #2 and #6
     [flag] = quarter_of_a.flags
     assert flag.title == "Code merged without review"
-    assert [link.id for link in flag.links] == ["acme/app#2", "acme/app#6"]
+    # both are a's; one listed (limit 1), one more
+    assert [link.id for link in flag.links] == ["acme/app#2"] and flag.links_more == 1
     assert quarter_of_a.team_flags_elsewhere == 0
     b = person_review.person_quarter(
         db,
@@ -341,6 +383,49 @@ def test_person_flags_and_flags_elsewhere(db: Path, quarter_of_a) -> None:
         fw=FW,
     )
     assert b is not None and not b.flags and b.team_flags_elsewhere == 1  # not b's changes
+
+
+def test_a_flag_involves_a_person_beyond_its_shortened_evidence(tmp_path: Path) -> None:
+    # T merges 14 unreviewed PRs in Q3: x's 13 first, then y's one. The flag lists only
+    # its first 12 PRs (all x's), but y's PR meets the rule: the flag involves y
+    s = StoreBuilder(tmp_path / "cut.duckdb")
+    s.person("x", "T").person("y", "T")
+    for n in range(1, 14):
+        s.pr(n, created=at(7, n), merged=at(7, n, 12), author="x")
+    s.pr(14, created=at(9, 1), merged=at(9, 1, 12), author="y")
+    db = s.write()
+    y = person_review.person_quarter(
+        db, "y", first_day=Q3[0], last_day=Q3[1], periods=["2026-Q3"], as_of=NOW,
+        metric_ids=["unreviewed_merge_rate"], fw=FW,
+    )  # fmt: skip
+    assert y is not None
+    [flag] = y.flags
+    assert flag.kind == "unreviewed_merges" and [e.id for e in flag.links] == ["acme/app#14"]
+    assert y.team_flags_elsewhere == 0
+
+
+def test_a_flag_on_ai_assisted_code_is_never_tied_to_a_person(db: Path, monkeypatch) -> None:
+    from metrics.flags import Evidence, RedFlag
+
+    flag = RedFlag(
+        "Code Quality",
+        "ai_defect_rate_above_team",
+        "T",
+        "2026-Q3",
+        "AI-assisted code has more defects than the team's own, two periods running",
+        "In 2026-Q2 and 2026-Q3, AI-assisted PRs of T had more defects than the team.",
+        (Evidence("pr", "acme/app#1", "a's change", None),),  # a's own PR among its evidence
+        1,
+    )
+    monkeypatch.setattr(person_review, "red_flags", lambda *a, **k: [flag])
+    facts = person_review.person_quarter(
+        db, "a", first_day=Q3[0], last_day=Q3[1], periods=["2026-Q3"], as_of=NOW,
+        metric_ids=["defect_rate"], fw=FW,
+    )  # fmt: skip
+    assert facts is not None
+    [shown] = facts.flags
+    assert shown.is_team_only and shown.links == () and shown.links_more == 0
+    assert facts.team_flags_elsewhere == 0  # neither "involves" nor "does not involve" a
 
 
 def test_person_levels_goal_and_judged_evidence(quarter_of_a) -> None:

@@ -34,12 +34,15 @@ def page_text(app: AppTest) -> str:
 
 
 def test_figures_charts_and_downloads(app: AppTest) -> None:
+    app.query_params["as_of"] = "2026-10-05"
     app.run()
     assert not app.exception
     assert app.selectbox[0].value == "2026Q3"
-    assert len(app.metric) == 7
-    assert app.metric[0].label.startswith("Time to deliver a change correctly")
-    assert len(app.get("plotly_chart")) == 2
+    assert len(app.metric) == 8
+    # the full label above each figure (a metric's own label is cut to one line)
+    labels = [m.value for m in app.markdown if m.value.startswith("**")]
+    assert labels[:2] == ["**Time to deliver (QACT)**", "**Quality tax (rework)**"]
+    assert len(app.get("plotly_chart")) == 3
     labels = [b.proto.label for b in app.get("download_button")]
     # one button per format of the format table that lays out a board
     assert labels == [
@@ -49,7 +52,33 @@ def test_figures_charts_and_downloads(app: AppTest) -> None:
     ]
 
 
+def test_the_default_quarter_is_the_last_complete_one(app: AppTest) -> None:
+    # 'As of' is the last day with activity (21 Sep 2026): Q3 is still running
+    app.run()
+    assert not app.exception
+    quarter = app.selectbox[0]
+    assert quarter.value == "2026Q2"
+    assert quarter.options[:2] == ["2026Q3 (partial)", "2026Q2"]
+    assert not any("partial" in c.value for c in app.caption)
+    # chosen, the running quarter says it is partial on every figure and in the narrative
+    quarter.set_value("2026Q3").run()
+    assert not app.exception
+    notes = [c.value for c in app.caption if c.value.startswith("⚠️")]
+    assert notes == ["⚠️ partial quarter, to 21 Sep"] * 8
+    body = "\n".join(m.value for m in app.markdown)
+    assert "2026Q3 is still running: figures from 1 Jul to 21 Sep 2026 only." in body
+
+
+def test_an_unchanged_figure_shows_no_arrow(app: AppTest) -> None:
+    app.query_params["as_of"] = "2026-10-05"
+    app.run()
+    unchanged = [m for m in app.metric if m.proto.delta == ""]
+    assert unchanged, "the fixture has figures that did not move"
+    assert any("● unchanged" in c.value for c in app.caption)
+
+
 def test_groups_only_small_teams_merged_no_names(app: AppTest) -> None:
+    app.query_params["as_of"] = "2026-10-05"
     app.run()
     groups = app.table[0].value
     assert list(groups["Group"]) == ["Alpha", "Other"]
@@ -74,10 +103,13 @@ def test_small_group_minimum_is_read_from_the_settings(org: Path, tmp_path, monk
     try:
         app = AppTest.from_file(PAGE, default_timeout=60)
         monkeypatch.setenv("TEAMLENS_DB", str(org))
+        app.query_params["as_of"] = "2026-10-05"
         app.run()
         assert not app.exception
-        assert list(app.table[0].value["Group"]) == ["Alpha", "Beta"]
-        assert any("teams under 3 people" in c.value for c in app.caption)
+        # Beta (3) may be shown, but then Gamma (2) could be worked out: Beta goes into
+        # Other with it
+        assert list(app.table[0].value["Group"]) == ["Alpha", "Other"]
+        assert any("fewer than 3 people" in c.value for c in app.caption)
     finally:
         settings.settings.cache_clear()
         st.cache_data.clear()

@@ -113,11 +113,31 @@ def test_growth_goal_and_checkins(db):
     assert metrics["Deadline"] == "none set"
     assert "Monthly check-ins until **01 Sep 2026**, then quarterly." in texts(app)
     calendar = app.dataframe[1].value
-    # adopted 2026-03-01, as of 11 Jun: 1 Apr (window (8 Mar, 8 Apr] holds the manager's
-    # 15 Mar assessment: held), 1 May (window (8 Apr, 8 May]: nothing, overdue),
-    # 1 Jun (window (8 May, 8 Jun] holds 20 May: held), 1 Jul next
+    # adopted 2026-03-01, as of 11 Jun: 1 Apr (the manager's 15 Mar assessment is nearest
+    # to it: held), 1 May (nothing: overdue), 1 Jun (20 May: held), 1 Jul next
     assert calendar["Status"].tolist() == ["✅ held", "⚠️ overdue", "✅ held", "🗓️ next"]
-    assert any("1 check-in(s)" in w.value for w in app.warning)
+    assert calendar["Held on"].tolist() == ["2026-03-15", "—", "2026-05-20", "—"]
+    assert any(
+        "1 check-in in the last 12 months has no conversation recorded." in w.value
+        for w in app.warning
+    )
+    assert not any("(s)" in w.value for w in app.warning)
+
+
+def test_a_met_goal_counts_no_days_left(db, tmp_path):
+    # cy (junior; Beta has not adopted, so no deadline) reaches level 2 in every AI competency
+    rows = ["login,competency,level,assessed_on,assessor,evidence"]
+    for competency in (
+        "prompt_effectiveness", "ai_output_evaluation", "workflow_integration",
+        "security_vigilance", "knowledge_sharing", "tool_adaptability",
+    ):  # fmt: skip
+        rows.append(f"cy,{competency},2,2026-06-01,lead,")
+    file = tmp_path / "cy.csv"
+    file.write_text("\n".join(rows) + "\n")
+    pi.import_assessments(file, db, today=TODAY)
+    app = run("cy")
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["Status"], metrics["Days left"]) == ("met", "— (met)")
 
 
 def test_junior_goal_waits_for_adoption(db):
@@ -131,8 +151,13 @@ def test_recognitions_history_and_transparency(db):
     app = run("ana")
     recognitions = app.dataframe[2].value
     assert recognitions["Behaviour"].tolist() == ["Quality catches"]
+    assert recognitions["Pull request"].tolist() == ["https://github.com/o/r/pull/1"]
     history = app.dataframe[3].value
     assert len(history) == 4
+    # nothing recorded reads as a dash, never as None
+    assert history["Evidence"].tolist().count("—") == 3
+    for frame in (recognitions, history, app.dataframe[1].value):
+        assert not frame.isna().any().any()
     assert history["Date"].tolist()[0] == date(2026, 5, 20)  # newest first
     text = texts(app)
     assert "**Never uses:** lines of code" in text

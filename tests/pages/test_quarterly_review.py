@@ -35,16 +35,30 @@ def test_packet_of_the_person_in_the_url(app: AppTest) -> None:
         "Bo Quintaverde (bo)",
         "Cai Zephyrine (cai)",
     ]
-    # the quarter of 'As of' (the last day with activity: 21 Sep 2026) is the default
-    assert (quarter.label, quarter.value) == ("Quarter", "2026Q3")
+    # 'As of' is the last day with activity, 21 Sep 2026: Q3 is still running, so the
+    # last complete quarter, Q2, is the default; Q3 is offered, labelled partial
+    assert (quarter.label, quarter.value) == ("Quarter", "2026Q2")
+    assert quarter.options[:2] == ["2026Q3 (partial)", "2026Q2"]
+    app.selectbox[1].set_value("2026Q3").run()
     assert len(app.get("plotly_chart")) == 2
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels == ["⬇️ Review packet (PDF)", "⬇️ Review packet (Markdown)"]
     body = "\n".join(m.value for m in app.markdown)
     assert "## What is not evaluated, and why" in body
     assert "Code merged without review" in body
+    assert "2026Q3 is still running: these figures cover 1 Jul to 21 Sep 2026 only." in "\n".join(
+        i.value for i in app.info
+    )
     assert app.query_params["person"] == "ana"
     assert app.query_params["quarter"] == "2026Q3"
+
+
+def test_after_the_quarter_its_packet_is_the_default(app: AppTest) -> None:
+    app.query_params["as_of"] = "2026-10-05"
+    app.run()
+    assert not app.exception
+    assert app.selectbox[1].value == "2026Q3" and app.selectbox[1].options[0] == "2026Q4 (partial)"
+    assert not any("still running" in i.value for i in app.info)
 
 
 def test_picking_another_person_and_quarter(app: AppTest) -> None:
@@ -63,4 +77,13 @@ def test_unknown_person_in_the_url_is_explained(app: AppTest) -> None:
     app.run()
     assert not app.exception
     assert any("nobody" in w.value for w in app.warning)
+
+
+def test_a_login_in_the_url_is_shown_as_text(app: AppTest) -> None:
+    app.query_params["person"] = "![x](http://example.invalid/p.png) **bold**"
+    app.run()
+    assert not app.exception
+    [warning] = [w.value for w in app.warning if "No person" in w.value]
+    # escaped: Markdown shows the characters, never an image or bold text
+    assert "\\[x\\]" in warning and "\\*\\*bold\\*\\*" in warning
     assert app.selectbox[0].value == "ana"

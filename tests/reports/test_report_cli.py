@@ -51,3 +51,42 @@ def test_bad_input_exits_2_with_one_line(org_db: Path, capsys, args, message) ->
     assert code == 2
     assert out == ""
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        # mid-Q4: the last complete quarter is Q3
+        (("--as-of", "2026-10-05"), "# Executive summary 2026Q3 — Engineering organization"),
+        # mid-Q3: Q2 is the last complete one; Q3 itself only when asked, labelled partial
+        (("--as-of", "2026-08-15"), "# Executive summary 2026Q2 — Engineering organization"),
+        (
+            ("--as-of", "2026-08-15", "--quarter", "2026Q3"),
+            "# Executive summary 2026Q3 (partial) — Engineering organization",
+        ),
+    ],
+)
+def test_board_defaults_to_the_last_complete_quarter(org_db: Path, capsys, args, title) -> None:
+    code, out, err = run(capsys, "report", "board", "--db", str(org_db), *args)
+    assert code == 0, err
+    assert out.splitlines()[0] == title
+
+
+def test_without_as_of_the_default_is_the_last_quarter_complete_now(org_db: Path, capsys) -> None:
+    from datetime import UTC, datetime
+
+    from metrics.calendar import last_complete_quarter
+
+    code, out, err = run(capsys, "report", "board", "--db", str(org_db))
+    assert code == 0, err
+    expected = last_complete_quarter(datetime.now(UTC)).label
+    assert out.startswith(f"# Executive summary {expected} — ")
+    assert "(partial)" not in out
+
+
+def test_review_defaults_to_the_last_complete_quarter(org_db: Path, capsys) -> None:
+    code, out, err = run(
+        capsys, "report", "review", "--db", str(org_db), "--person", "ana", "--as-of", "2026-10-05"
+    )
+    assert code == 0, err
+    assert out.startswith("# Quarterly review 2026Q3: Ana Ångström")

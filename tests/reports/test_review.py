@@ -61,9 +61,10 @@ def test_quarters_parse_and_refuse() -> None:
 def test_one_document_with_the_title_and_what_it_rests_on(packet: Document) -> None:
     assert (packet.kind, packet.title) == ("review", "Quarterly review 2026Q3: Ana Ångström")
     assert packet.file_stem == "review-ana-2026Q3"
-    meta = text(packet, "meta")
-    assert meta.startswith("ana · team Alpha · level mid · as of 2026-09-30 23:59 UTC")
-    assert meta.endswith("8 merged PR(s) this quarter")
+    # no volume beside the person's name: the framework reads value, not output
+    assert text(packet, "meta") == (
+        "ana · team Alpha · level mid · 1 Jul to 30 Sep 2026 · as of 2026-09-30 23:59 UTC"
+    )
     charts = packet.of_type(Chart)
     assert [c.name for c in charts] == ["chart levels", "chart history"]
     assert all(c.alt for c in charts)
@@ -137,7 +138,11 @@ def test_assessments_and_recognitions_by_dimension(packet: Document) -> None:
         "Tool Adaptability",
     }
     assert competencies("collaboration") == {"Knowledge Sharing"}
-    assert competencies("growth") == {"Security Vigilance", "Software design and architecture"}
+    assert competencies("growth") == {"Software design and architecture"}
+    # the framework file maps security vigilance to Responsibility ("follows security
+    # practices"); nothing is mapped in code
+    assert competencies("responsibility") == {"Security Vigilance"}
+    assert not packet.named("dimension unmapped")
     [judgment] = items(packet, "recognitions judgment")
     assert "Honest limitation discovery" in judgment and judgment.endswith("(PR)")
     assert "Effective mentoring" in items(packet, "recognitions collaboration")[0]
@@ -176,7 +181,7 @@ def test_review_cycle_and_conversation(packet: Document, org_db: Path) -> None:
 
 def test_a_quarter_without_data_still_has_every_section(org_db: Path) -> None:
     empty = review.build_packet(org_db, "ana", Quarter(2025, 4))
-    assert text(empty, "meta").endswith(" 0 merged PR(s) this quarter")
+    assert "merged PR" not in text(empty, "meta")
     assert not empty.named("flag ") and not empty.named("recognitions ")
     out = markdown.render_text(empty)
     for heading in (
@@ -187,12 +192,16 @@ def test_a_quarter_without_data_still_has_every_section(org_db: Path) -> None:
         "## What is not evaluated, and why",
     ):
         assert heading in out
-    assert "rest on little data" in out
+    assert "Fewer than 5 merged PRs this quarter: the person's metrics rest on little data" in out
+    assert "(s)" not in out
 
 
 def test_a_running_quarter_says_so(org_db: Path) -> None:
     running = review.build_packet(org_db, "ana", Q3, as_of=datetime(2026, 8, 15, tzinfo=UTC))
-    assert "2026Q3 is still running: figures as of 15 Aug 2026." in markdown.render_text(running)
+    assert running.title == "Quarterly review 2026Q3 (partial): Ana Ångström"
+    out = markdown.render_text(running)
+    assert "2026Q3 is still running: these figures cover 1 Jul to 15 Aug 2026 only." in out
+    assert "1 Jul to 15 Aug 2026 · as of 2026-08-15 00:00 UTC" in out
 
 
 def test_unknown_person(org_db: Path) -> None:
@@ -219,3 +228,93 @@ def test_markdown_sections_and_untrusted_text(packet: Document) -> None:
             while j < len(lines) and lines[j].startswith("| "):
                 assert lines[j].replace("\\|", "").count(" | ") == columns, lines[j]
                 j += 1
+
+
+# --- the framework file is the one source of the packet's mapping ----------------------
+
+RENAMES = {
+    # dimension ids and names, as an organization might write its own ladder
+    '"code_quality"': '"quality_of_code"',
+    '"Code Quality"': '"Quality of code"',
+    '"judgment"': '"judgement"',
+    '"Judgment"': '"Judgement"',
+    '"responsibility"': '"ownership"',
+    '"Responsibility"': '"Ownership"',
+}
+
+
+def framework_copy(tmp_path: Path, renames: dict[str, str]) -> Path:
+    """The default framework file with ``renames`` made (each must be found)."""
+    text = (Path(__file__).resolve().parents[2] / "data" / "framework.toml").read_text()
+    for old, new in renames.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "framework.toml"
+    path.write_text(text)
+    return path
+
+
+def test_renamed_dimensions_keep_their_sections_filled(
+    org_db: Path, tmp_path: Path, packet
+) -> None:
+    from framework import load_framework
+
+    fw = load_framework(framework_copy(tmp_path, RENAMES))
+    renamed = review.build_packet(org_db, "ana", Q3, fw=fw)
+    assert [h.name.split()[1] for h in dimensions(renamed)] == [
+        "quality_of_code", "productivity", "judgement", "collaboration", "growth", "ownership",
+    ]  # fmt: skip
+    assert "### Quality of code" in markdown.render_text(renamed)
+    # every section holds what the default file's does
+    assert rows(renamed, "metrics quality_of_code") == rows(packet, "metrics code_quality")
+    assert rows(renamed, "metrics ownership") == rows(packet, "metrics responsibility")
+    assert [plain(p.text) for p in renamed.named("flag ownership")] == [
+        "Red flag: Code merged without review"
+    ]
+    assert items(renamed, "flag links ownership") == items(packet, "flag links responsibility")
+    assert renamed.find("assessments judgement").rows == packet.find("assessments judgment").rows
+    assert items(renamed, "recognitions judgement") == items(packet, "recognitions judgment")
+    assert items(renamed, "evidence unreviewed") == items(packet, "evidence unreviewed")
+    assert not renamed.named("dimension unmapped")
+
+
+def test_evidence_of_no_dimension_is_listed_apart(org_db: Path, tmp_path: Path) -> None:
+    from framework import load_framework
+
+    # Knowledge Sharing loses its dimension: its assessment is listed apart, not lost
+    unmapped = {
+        'name = "Knowledge Sharing"\ndimension = "collaboration"\n': (
+            'name = "Knowledge Sharing"\n'
+        )
+    }
+    packet = review.build_packet(
+        org_db, "ana", Q3, fw=load_framework(framework_copy(tmp_path, unmapped))
+    )
+    assert not packet.named("assessments collaboration")
+    assert set(packet.find("assessments unmapped").column("Competency")) == {"Knowledge Sharing"}
+    assert "Effective mentoring" in items(packet, "recognitions collaboration")[0]
+
+
+def test_a_renamed_dimension_still_named_elsewhere_is_refused(tmp_path: Path) -> None:
+    from framework import FrameworkError, load_framework
+
+    # the dimension renamed in its table only: the competencies still name the old id
+    half = {'id = "judgment"': 'id = "judgement"'}
+    with pytest.raises(FrameworkError, match=r"competencies\[5\]\.dimension: 'judgment' is not"):
+        load_framework(framework_copy(tmp_path, half))
+
+
+def test_a_dimension_naming_what_teamlens_cannot_read_is_refused(org_db, tmp_path) -> None:
+    from framework import FrameworkError, load_framework
+
+    bad = {
+        '["cycle_time_p50_h", "qact_p50_h"]': '["cycle_time_p50_h", "velocity"]',
+        'evidence = ["failed", "defects"]': 'evidence = ["failed", "hotfixes"]',
+    }
+    fw = load_framework(framework_copy(tmp_path, bad))
+    with pytest.raises(FrameworkError) as refused:
+        review.build_packet(org_db, "ana", Q3, fw=fw)
+    message = str(refused.value)
+    assert "dimensions[0].evidence: unknown kind 'hotfixes'" in message
+    assert "dimensions[1].metrics: unknown metric 'velocity'" in message
+    assert "cycle time is shown only beside QACT" in message
