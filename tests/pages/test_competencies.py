@@ -145,7 +145,7 @@ def test_recognition_form_success_and_error(db):
     app.button[1].click().run()
     assert [e.value for e in app.error] == [
         "Pull request link: “not a link” is not accepted; expected an http(s) link, like "
-        "https\\://github.com/owner/repo/pull/12."
+        "https\u2060://github.com/owner/repo/pull/12."
     ]
     assert count(db, "select count(*) from recognitions") == 0
     app.text_input(key="rc_pr_url").set_value("https://github.com/o/r/pull/1")

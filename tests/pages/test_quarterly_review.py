@@ -83,7 +83,8 @@ def test_a_login_in_the_url_is_shown_as_text(app: AppTest) -> None:
     app.query_params["person"] = "![x](http://example.invalid/p.png) **bold**"
     app.run()
     assert not app.exception
-    [warning] = [w.value for w in app.warning if "No person" in w.value]
-    # escaped: Markdown shows the characters, never an image or bold text
+    [warning] = [w.value for w in app.warning if "Ignored from the link" in w.value]
+    # escaped: Markdown shows the characters, never an image, a link or bold text
     assert "\\[x\\]" in warning and "\\*\\*bold\\*\\*" in warning
+    assert "http\u2060://example.invalid" in warning
     assert app.selectbox[0].value == "ana"
