@@ -5,6 +5,7 @@
 # root or through sudo; otherwise this names them and stops):
 #   chromium                 the browser test, and kaleido's chart rendering in PDF/PPTX exports
 #   poppler-utils            pdftotext, pdfinfo and pdftoppm read the PDF exports back
+#   libreoffice-impress      renders the PPTX deck as a viewer shows it (tests/reports/test_slides.py)
 #   fonts-dejavu-core        the PDF exports' Unicode font
 #   fonts-noto-color-emoji   the page icons in the browser test's screenshots
 #   libatomic1               Playwright's own Node.js (its driver) links against it
@@ -21,6 +22,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 for tool in pdftotext pdfinfo pdftoppm; do
   command -v "$tool" >/dev/null || { missing+=(poppler-utils) && break; }
 done
+command -v soffice >/dev/null || command -v libreoffice >/dev/null || missing+=(libreoffice-impress)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 libraries=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true)
