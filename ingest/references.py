@@ -11,8 +11,10 @@ This is the one place where METRICS.md's attribution phrasing is parsed:
 
 A reference is ``#N`` (same repository), ``owner/repo#N``, or a GitHub URL
 ``https://HOST/owner/repo/pull/N`` (``/issues/N`` too). Phrases and keywords match whole
-words, case-insensitively, an optional ``:`` may follow, and a list (``#1, #2 and #3``)
-names every item.
+words, case-insensitively, and an optional ``:`` may follow. An attribution phrase's list
+(``#1, #2 and #3``) names every item; a fix keyword closes only the one reference right
+after it, as GitHub does (METRICS.md, "Edge rules"): ``Closes #1 #2`` and ``Closes #1,
+#2`` close #1 only, ``Closes #1, closes #2`` closes both.
 
 Decisions (documented in docs/how-we-measure.md and tested):
 
@@ -85,17 +87,20 @@ FIX_KEYWORDS = (
 )
 
 
-def _phrase_pattern(phrases: tuple[str, ...], ref: str) -> re.Pattern[str]:
+def _phrase_pattern(phrases: tuple[str, ...], ref: str, *, lists: bool = True) -> re.Pattern[str]:
+    """``phrase [:] [noun] REF`` — followed by more references when ``lists``."""
     ref = re.sub(r"\(\?P<\w+>", "(?:", ref)  # the item pattern below names the parts
     words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    more = rf"(?:{_SEP}{ref})*" if lists else ""
     return re.compile(
-        rf"\b(?:{words})\b\s*:?\s*{_NOUN}(?P<refs>{ref}(?:{_SEP}{ref})*)",
+        rf"\b(?:{words})\b\s*:?\s*{_NOUN}(?P<refs>{ref}{more})",
         re.IGNORECASE,
     )
 
 
 _INTRODUCED = _phrase_pattern(INTRODUCED_PHRASES, _ONE_REF)
-_FIXES = _phrase_pattern(FIX_KEYWORDS, _ONE_REF_OR_KEY)
+# A fix keyword closes the one reference right after it (GitHub's rule), never a list.
+_FIXES = _phrase_pattern(FIX_KEYWORDS, _ONE_REF_OR_KEY, lists=False)
 _REVERTS = _phrase_pattern(("reverts",), _ONE_REF)
 _ITEM = re.compile(_ONE_REF_OR_KEY)
 _URL_ONLY = re.compile(_URL)
