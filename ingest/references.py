@@ -26,6 +26,9 @@ Decisions (documented in docs/how-we-measure.md and tested):
   (``…/pull/12/files``) name the PR.
 * A tracker key (``PAY-12``) is read only after a fix keyword, upper case; a look-alike
   (``UTF-8``) is harmless because the metrics layer resolves keys against defects only.
+  METRICS.md's "Tracker keys" rule (a key anywhere in a PR's title, head branch or commit
+  messages) is applied by the metrics layer against the imported defects' keys;
+  :func:`has_key_token` only says whether a text may carry one (so its message is kept).
 * Negation is not interpreted: "not caused by #5" still names #5 after "caused by", as
   METRICS.md's rule is textual. Teams that write such sentences should reword them.
 """
@@ -105,6 +108,12 @@ _REVERTS = _phrase_pattern(("reverts",), _ONE_REF)
 _ITEM = re.compile(_ONE_REF_OR_KEY)
 _URL_ONLY = re.compile(_URL)
 _REVERT_TITLE = re.compile(r'^Revert "(?P<title>.*)"$', re.DOTALL)
+# A whole word shaped like a tracker key as trackers write them: upper-case letters (digits
+# may follow the first, as Jira allows), a hyphen, digits; no letter or digit on either
+# side ('feature/PAY-142-totals' and 'fix_PAY-142' carry PAY-142, 'XPAY-142' and
+# 'PAY-1420' do not). The metrics layer tokenizes the same way (metrics/sql/fixes.sql) and
+# compares the words with the imported keys, case-sensitively.
+KEY_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]*-\d+(?![A-Za-z0-9])")
 
 
 def strip_code(text: str | None) -> str:
@@ -163,6 +172,11 @@ def introduced_by(title: str | None, body: str | None, repo: str | None) -> list
 def fixes(title: str | None, body: str | None, repo: str) -> list[Ref]:
     """The defects a PR says it closes (GitHub references and tracker keys)."""
     return _scan(_FIXES, (title, body), repo, keys=True)
+
+
+def has_key_token(text: str | None) -> bool:
+    """Whether ``text`` holds a word shaped like a tracker key (``PAY-142``)."""
+    return bool(text) and KEY_TOKEN.search(text) is not None
 
 
 def reverts(body: str | None, repo: str) -> list[Ref]:

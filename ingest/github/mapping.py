@@ -11,8 +11,10 @@ Decisions (tested in tests/ingest/github/test_github_mapping.py):
 * ``check_state`` is the head commit's ``statusCheckRollup.state`` as fetched. For a merged
   PR that is the state of its last commit, which is the state at merge unless checks were
   re-run after the merge (an approximation, documented on "How we measure").
-* A commit message is kept only when it carries an AI trailer/footer or a reference
-  (fixes, reverts, introduced by); other messages are read for AI detection and dropped.
+* A commit message is kept only when it carries an AI trailer/footer, a reference
+  (fixes, reverts, introduced by) or a word shaped like a tracker key (``PAY-142``: the
+  metrics layer matches it against imported defects); other messages are read for AI
+  detection and dropped.
 * Fields the store refuses (acceptance or AI usage counts) are never copied, whatever a
   payload offers: rows are built field by field.
 """
@@ -194,7 +196,8 @@ def detect_ai(
 
 
 def keeps_message(message: str | None, repo: str, agents: tuple[str, ...]) -> bool:
-    """A commit message is stored only when it has a trailer/footer or a reference."""
+    """A commit message is stored only when it has a trailer/footer, a reference or a word
+    shaped like a tracker key."""
     if not message:
         return False
     if _CO_AUTHOR.search(message) or _ASSISTED.search(message):
@@ -202,7 +205,8 @@ def keeps_message(message: str | None, repo: str, agents: tuple[str, ...]) -> bo
     if ai_reason_in_text(message, agents):
         return True
     return bool(
-        references.fixes(None, message, repo)
+        references.has_key_token(message)
+        or references.fixes(None, message, repo)
         or references.reverts(message, repo)
         or references.introduced_by(None, message, repo)
     )

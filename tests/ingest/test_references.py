@@ -190,3 +190,39 @@ def test_revert_titles(title, expected):
 )
 def test_parse_ref(cell, expected):
     assert references.parse_ref(cell, REPO) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PAY-142: guard totals", True),
+        ("feature/PAY-142-totals", True),
+        ("fix_PAY-142", True),
+        ("Refs (PAY2-7)", True),
+        ("See PAY-142.", True),
+        ("wordPAY-142", False),  # not a whole word
+        ("PAY-142x", False),
+        ("pay-142", False),  # trackers write keys in upper case
+        ("PAY142", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_key_shaped_words(text, expected):
+    assert references.has_key_token(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("PAY-142 round once", True),  # a tracker key: the metrics layer may match it
+        ("Fixes #4", True),
+        ("Co-authored-by: Claude <noreply@anthropic.com>", True),
+        ("Round once", False),
+        ("Use UTF8 and sha256", False),
+    ],
+)
+def test_commit_messages_kept(message, kept):
+    from ingest.github import mapping
+
+    assert mapping.keeps_message(message, REPO, ("claude",)) is kept
