@@ -85,6 +85,22 @@ def upsert(
     return len(frame)
 
 
+def insert(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Sequence[Row] | pd.DataFrame,
+    provenance: Row | None = None,
+) -> int:
+    """Insert rows known to be new (no row with their primary key exists): cheaper than
+    :func:`upsert`, and a key that does exist fails the transaction rather than being
+    replaced silently."""
+    frame = _frame(rows, provenance)
+    if frame.empty:
+        return 0
+    conn.execute(f"insert into {table} by name select * from frame")  # noqa: S608
+    return len(frame)
+
+
 def delete_where_in(
     conn: duckdb.DuckDBPyConnection, table: str, column: str, values: Iterable[str]
 ) -> None:
