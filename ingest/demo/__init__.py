@@ -10,13 +10,21 @@ The organization (``org.py``): 40 people in Payments, Platform, Mobile, Data and
 (the team of 4), activity 2025-11-21 .. 2026-11-20 UTC, staggered AI adoption dates. Its
 stories (see ``curves.py``): the dip after each adoption, Mobile's volume up and quality
 down, Platform's rubber stamps, growth toward goals with two people stagnant.
+
+Its git history (``history.py``): every merged PR squash-merged as ``Title (#N)``, culprits
+writing the lines their defects' fixes change. Only some reports name their cause
+(:data:`P_NAMED`); the rest are traced by inference: ``build_demo`` writes the history with
+``git fast-import`` into a temporary folder and reads it with ``teamlens ingest git``'s own
+functions (commits, ties, SZZ), in the same transaction as the rest.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,7 +32,9 @@ import pandas as pd
 
 import store
 from ingest import writer
-from ingest.demo import activity, curves, frames, growth, org
+from ingest.demo import activity, curves, frames, growth, history, org
+from ingest.git.bulk import ingest_into
+from ingest.git.repo import Repo
 from settings import InputError
 from store.schema import GIT_TABLES, USER_TABLES
 
@@ -32,10 +42,14 @@ SOURCE = "demo"
 BASE_PRS = 6000  # merged PRs of the base organization (every kind)
 BASE_SHARE = 0.905  # of them, ordinary PRs by people (the rest: fixes, reverts, bots)
 MERGE_SHARE = 0.955  # ordinary PRs that end merged within the year
+# Of the reports with a cause, the share whose text names it ("Introduced by #N"); the
+# others are traced through the git history (drawn apart from the rest, so the
+# organization's other draws stay as they were).
+P_NAMED = 0.4
 
-# Tables written by the demo, in write order (parents before children): every user table
+# Tables generated as frames, in write order (parents before children): every user table
 # but the links (the writer reads them from text), sync state (written once at the end) and
-# the git history tables (the demo has no git history yet).
+# the git history tables (read from the demo's git history by teamlens ingest git's code).
 TABLES = tuple(t for t in USER_TABLES if t not in ("links", "sync_state", *GIT_TABLES))
 # Tables whose rows carry a provenance source (everything the store holds but meta).
 SOURCED_TABLES = (*TABLES, "links", "sync_state", *GIT_TABLES)
@@ -50,6 +64,10 @@ class DemoData:
     """The demo's rows: one DataFrame per store table (no provenance columns yet)."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    history: history.HistoryPlan | None = None  # the git history (demo size only)
+    # the truth the store does not hold: defect_id, pr_id (a PR that caused it), is_named
+    # (its report says so; the others only git can trace)
+    causes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
@@ -69,7 +87,8 @@ def generate(seed: int = 7, n_prs: int | None = None) -> DemoData:
             same five teams, so per-person activity stays realistic.
 
     Returns:
-        DemoData with a frame per table of ``TABLES``.
+        DemoData with a frame per table of ``TABLES``, and (at the demo's own size) the
+        plan of its git history.
     """
     target = BASE_PRS if n_prs is None else int(n_prs)
     if target < 100:
@@ -87,6 +106,13 @@ def generate(seed: int = 7, n_prs: int | None = None) -> DemoData:
         rng, activity.base_prs(rng, people, cv, target * BASE_SHARE / MERGE_SHARE, prop), cv
     )
     bugs = activity.defects(rng, base, cv)
+    with_history = n_prs is None  # at scale there is no git history: every cause is named
+    # which reports name their cause: a generator of its own, so the draws below stay
+    drawn = np.random.default_rng([seed, 1]).random(len(bugs["repo"])) < P_NAMED
+    bugs["named"] = (bugs["culprit"] >= 0) & (drawn | (not with_history))
+    bugs["body_variant"] = np.where(
+        (bugs["culprit"] >= 0) & ~bugs["named"], 5 + (bugs["symptom"] % 2), bugs["variant"]
+    )
     fix = activity.with_timeline(rng, activity.fixes(rng, people, cv, base, bugs, prop), cv)
     rev = activity.with_timeline(rng, activity.reverts(rng, people, cv, base), cv)
     bot = activity.with_timeline(rng, activity.bot_prs(rng, cv, copies), cv)
@@ -106,7 +132,31 @@ def generate(seed: int = 7, n_prs: int | None = None) -> DemoData:
     tables["defects"] = frames.defects(rng, prs, bugs, numbers, bug_numbers)
     tables["competency_assessments"] = growth.assessments(rng, people)
     tables["recognitions"] = growth.recognitions(rng, people, pull_requests, copies)
-    return DemoData({name: tables[name] for name in TABLES})
+    plan = None
+    if with_history:
+        names = dict(zip(people.login, people.name, strict=True))
+        plan = history.plan(prs, bugs, pull_requests, bug_numbers, names)
+    causes = _causes(bugs, pull_requests, tables["defects"])
+    return DemoData({name: tables[name] for name in TABLES}, plan, causes)
+
+
+def _causes(bugs: activity.Batch, prs: pd.DataFrame, defects: pd.DataFrame) -> pd.DataFrame:
+    """The demo's truth: each defect's causing PRs, and whether its report names them."""
+    pr_id = prs["pr_id"].to_numpy(dtype=object)
+    defect_id = defects["defect_id"].to_numpy(dtype=object)
+    parts = []
+    for column in ("culprit", "culprit2"):
+        rows = np.flatnonzero(bugs[column] >= 0)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "defect_id": defect_id[rows],
+                    "pr_id": pr_id[bugs[column][rows]],
+                    "is_named": bugs["named"][rows],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True).sort_values(["defect_id", "pr_id"])
 
 
 def _other_sources(conn: Any) -> dict[str, int]:
@@ -152,6 +202,54 @@ def build_demo(
     data = generate(seed)
     provenance = {"source": SOURCE, "source_url": None, "fetched_at": org.FETCHED_AT}
     path = store.resolve_db(db)
+    with tempfile.TemporaryDirectory(prefix="teamlens-demo-git-") as folder:
+        repos = _write_history(data, Path(folder))
+        say(f"demo: wrote its git history in {time.perf_counter() - started:.1f} s")
+        counts = _write(path, data, repos, seed, force, provenance, say, started)
+    say(f"demo: wrote {sum(counts.values()):,} rows in {time.perf_counter() - started:.1f} s")
+    return {
+        "dataset": SOURCE,
+        "seed": seed,
+        "database": str(path),
+        "counts": counts,
+        "teams": [
+            {
+                "team": t.name,
+                "ai_adoption_date": t.adoption.isoformat(),
+                "people": _team_size(t.name),
+            }
+            for t in org.TEAMS
+        ],
+        "date_range": {"start": org.START.date().isoformat(), "end": org.END.date().isoformat()},
+    }
+
+
+def _write_history(data: DemoData, folder: Path) -> dict[str, Path]:
+    """Build the git repositories; each merged PR's row gets its squash commit's sha."""
+    if data.history is None:
+        return {}
+    repos, shas = history.write(data.history, folder)
+    prs = data.tables["pull_requests"]
+    rows = np.fromiter(shas, dtype=int, count=len(shas))
+    sha = np.full(len(prs), None, dtype=object)
+    sha[rows] = np.array([shas[r] for r in rows], dtype=object)
+    prs["merge_commit_sha"] = sha
+    prs["head_ref"] = prs["author_login"] + "/change-" + prs["number"].astype(str)
+    return repos
+
+
+def _write(
+    path: Path,
+    data: DemoData,
+    repos: dict[str, Path],
+    seed: int,
+    force: bool,
+    provenance: dict[str, Any],
+    say: Callable[[str], None],
+    started: float,
+) -> dict[str, int]:
+    """Everything in one transaction: the frames, then the git history as teamlens ingest
+    git reads it (the app never sees half a demo)."""
     with store.write_transaction(path) as conn:
         others = _other_sources(conn)
         if others:
@@ -199,25 +297,22 @@ def build_demo(
         )
         writer.set_meta(conn, "dataset", SOURCE)
         writer.set_meta(conn, "demo_seed", str(seed))
-        links = conn.execute("select count(*) from links where source = ?", [SOURCE]).fetchall()
-    counts = data.counts()
-    counts["links"] = int(links[0][0])
-    say(f"demo: wrote {sum(counts.values()):,} rows in {time.perf_counter() - started:.1f} s")
-    return {
-        "dataset": SOURCE,
-        "seed": seed,
-        "database": str(path),
-        "counts": counts,
-        "teams": [
-            {
-                "team": t.name,
-                "ai_adoption_date": t.adoption.isoformat(),
-                "people": _team_size(t.name),
-            }
-            for t in org.TEAMS
-        ],
-        "date_range": {"start": org.START.date().isoformat(), "end": org.END.date().isoformat()},
-    }
+        say(f"demo: wrote the frames in {time.perf_counter() - started:.1f} s; reading git")
+        clones = {repo: Repo(git_dir) for repo, git_dir in repos.items()}
+        try:
+            # the PRs' own ties were written above: git can add only rebased ones
+            ingest_into(conn, clones, provenance=provenance, tie_methods=("rebased",))
+        finally:
+            for clone in clones.values():
+                clone.close()
+        counts = data.counts()
+        for table in ("links", *GIT_TABLES):
+            found = conn.execute(
+                f"select count(*) from {table} where source = ?",  # noqa: S608
+                [SOURCE],
+            ).fetchall()
+            counts[table] = int(found[0][0])
+    return counts
 
 
 def _team_size(team: str) -> int:

@@ -430,8 +430,10 @@ def defects(
     templates = text.ATTRIBUTED_BODIES + text.UNATTRIBUTED_BODIES
     culprit, culprit2 = bugs["culprit"], bugs["culprit2"]
     body = np.full(n, "", dtype=object)
+    # the body's template: most reports name their cause, some do not (git traces those)
+    body_variant = bugs.get("body_variant", bugs["variant"])
     for j, template in enumerate(templates):
-        rows = np.flatnonzero(bugs["variant"] == j)
+        rows = np.flatnonzero(body_variant == j)
         if rows.size:
             body[rows] = text.fill(
                 template,

@@ -72,6 +72,20 @@ def find_git_dir(path: str | os.PathLike[str]) -> Path:
     raise RepoError(f"{folder}: not a git repository (no .git folder, not a bare clone)")
 
 
+def init_bare(path: str | os.PathLike[str]) -> Path:
+    """Create an empty bare repository at ``path`` (for a history written by fast-import)."""
+    folder = Path(path)
+    env = {**os.environ, "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
+    env.pop("GIT_DIR", None)
+    subprocess.run(
+        ["git", *_CONFIG, "init", "--quiet", "--bare", str(folder)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    return folder
+
+
 class Repo:
     """A clone's object database, read through the git CLI (GitPython).
 
@@ -140,6 +154,36 @@ class Repo:
             check=False,
         )
         return proc.stdout
+
+    def fast_import(self, stream: bytes) -> dict[str, str]:
+        """Write history with ``git fast-import`` (its raw-date stream); marks -> shas.
+
+        Raises:
+            RepoError: git refused the stream (its message, one line).
+        """
+        marks = self.git_dir / "teamlens-fast-import.marks"
+        # no deltas, no compression: a history written once, then read at once
+        options = ("-c", "core.compression=0", "-c", "pack.compression=0", "fast-import")
+        proc = subprocess.run(
+            self.command(
+                *options, "--quiet", "--depth=0", "--date-format=raw", f"--export-marks={marks}"
+            ),
+            input=stream,
+            capture_output=True,
+            # glibc: grow the heap in large steps; fast-import otherwise spends more time
+            # in the kernel growing it page by page than in its own work
+            env={**self._process_env(), "MALLOC_TOP_PAD_": str(128 << 20)},
+            check=False,
+        )
+        if proc.returncode != 0:
+            first = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()[:1]
+            raise RepoError(f"git fast-import failed: {first[0] if first else proc.returncode}")
+        found = {}
+        for line in marks.read_text(encoding="ascii").splitlines():
+            mark, _, sha = line.partition(" ")
+            found[mark.lstrip(":")] = sha
+        marks.unlink()
+        return found
 
     def _process_env(self) -> dict[str, str]:
         env = {**os.environ, **self._env}

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ingest import references, writer
 from ingest.git import ties
@@ -34,14 +34,17 @@ from ingest.git.repo import Repo
 from ingest.git.szz import ALGORITHM, FixAnalysis, analyse_many
 from store import ensure_store, read_connection, write_transaction
 
+if TYPE_CHECKING:
+    import duckdb
+
 SOURCE = "git"
 COMMIT_BATCH = 500
 SZZ_BATCH = 25
-# A tracker key as trackers write it (PAY-142); METRICS.md "Tracker keys".
-TRACKER_KEY = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]+-\d+\b")
 _REMOTE = re.compile(
     r"^(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)[:/](?:\d+/)?(?P<path>[^?#]+?)(?:\.git)?/?$"
 )
+# references.KEY_TOKEN for DuckDB (RE2 has no look-arounds: the boundary is matched)
+_KEY_TOKEN_RE2 = r"(^|[^A-Za-z0-9])[A-Z][A-Z0-9]*-[0-9]+($|[^A-Za-z0-9])"
 _OWNER_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+$")
 
 T = TypeVar("T")
@@ -158,6 +161,20 @@ def commit_fix_links(name: str, commits: Iterable[Commit]) -> list[dict[str, Any
     return list({(r["from_id"], r["target"]): r for r in rows}.values())
 
 
+def write_commits(
+    conn: duckdb.DuckDBPyConnection, name: str, commits: Sequence[Commit], provenance: dict
+) -> None:
+    """Write a batch of commits the store does not hold, in the caller's transaction: the
+    commits, their changed line ranges, the ties their subjects make and the fixes their
+    messages state. The first three are keyed by the (new) commit: inserted as new."""
+    commit_rows, file_rows = _commit_rows(name, commits)
+    writer.insert(conn, "git_commits", commit_rows, provenance)
+    writer.insert(conn, "git_file_changes", file_rows, provenance)
+    writer.insert(conn, "commit_pull_requests", ties.text_ties(name, commits), provenance)
+    # an issue's timeline may already hold the same fix from the same commit
+    writer.upsert(conn, "links", commit_fix_links(name, commits), provenance)
+
+
 def _tips(repo: Repo) -> list[str]:
     out = repo.run("rev-parse", "--branches", "--tags", "--remotes", "HEAD", check=False)
     return sorted({line for line in out.decode().split() if re.fullmatch(r"[0-9a-f]{40,64}", line)})
@@ -187,14 +204,8 @@ def sync_commits(
     done = 0
     for batch in _chunks(new, batch_size):
         commits = list(read_commits(repo, batch))
-        commit_rows, file_rows = _commit_rows(name, commits)
-        tie_rows = ties.text_ties(name, commits)
-        link_rows = commit_fix_links(name, commits)
         with write_transaction(db) as conn:
-            writer.upsert(conn, "git_commits", commit_rows, provenance)
-            writer.upsert(conn, "git_file_changes", file_rows, provenance)
-            writer.upsert(conn, "commit_pull_requests", tie_rows, provenance)
-            writer.upsert(conn, "links", link_rows, provenance)
+            write_commits(conn, name, commits, provenance)
             writer.set_sync_state(
                 conn,
                 source=SOURCE,
@@ -228,12 +239,21 @@ _CANDIDATES_SQL = """
 with fix_prs as (
     select distinct from_id as pr_id from links where link_type = 'fixes'
 ),
+fix_commits as (
+    select distinct split_part(from_id, '@', 2) as sha from links
+    where link_type = 'fixes' and lower(split_part(from_id, '@', 1)) = lower($repo)
+),
 tied as (
     select t.sha, t.pr_id from commit_pull_requests t where t.repo = $repo
 ),
 keyed_prs as (
-    select pr_id, coalesce(title, '') || ' ' || coalesce(head_ref, '') as text
-    from pull_requests where lower(repo) = lower($repo)
+    select pr_id from pull_requests
+    where lower(repo) = lower($repo) and regexp_matches(
+        coalesce(title, '') || ' ' || coalesce(head_ref, ''), $key_token
+    )
+    union
+    select c.pr_id from pr_commits c join pull_requests p using (pr_id)
+    where lower(p.repo) = lower($repo) and regexp_matches(coalesce(c.message, ''), $key_token)
 ),
 analysed as (
     select fix_sha from szz_fixes where repo = $repo and algorithm = $algorithm
@@ -245,12 +265,9 @@ commits as (
 final as (
     select c.sha, c.message, c.committed_at,
         exists (select 1 from tied t join fix_prs f using (pr_id) where t.sha = c.sha)
-            as by_fix_pr,
-        exists (
-            select 1 from tied t join keyed_prs k using (pr_id)
-            where t.sha = c.sha
-                and regexp_matches(k.text, '(^|[^A-Za-z0-9_-])[A-Z][A-Z0-9]+-[0-9]+')
-        ) as by_keyed_pr
+            or c.sha in (select sha from fix_commits) as by_fix_link,
+        exists (select 1 from tied t join keyed_prs k using (pr_id) where t.sha = c.sha)
+            as by_keyed_pr
     from commits c
 )
 select * from final order by committed_at, sha
@@ -261,19 +278,27 @@ def fix_candidates(db: Path, name: str) -> list[str]:
     """Commits that may be fixes and have no analysis by the current algorithm, oldest first.
 
     A documented superset (docs/how-we-measure.md): commits tied to a PR that has a
-    ``fixes`` link; commits whose message has a fix keyword followed by a reference
-    (``Fixes #12``, ``closes PAY-142``); commits whose message, or whose PR's title or head
-    branch, carries a token shaped like a tracker key (``[A-Z][A-Z0-9]+-\\d+``).
+    ``fixes`` link; commits a ``fixes`` link starts from (a message's reference, or the
+    closer of an issue on GitHub); commits whose message has a fix keyword followed by a
+    reference (``Fixes #12``, ``closes PAY-142``); commits whose message, or whose PR's
+    title, head branch or commit messages, carry a word shaped like a tracker key
+    (:data:`ingest.references.KEY_TOKEN`).
     """
     with read_connection(db) as conn:
-        rows = conn.execute(_CANDIDATES_SQL, {"repo": name, "algorithm": ALGORITHM}).fetchall()
+        return fix_candidates_in(conn, name)
+
+
+def fix_candidates_in(conn: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """:func:`fix_candidates` read through ``conn`` (a transaction sees its own writes)."""
+    params = {"repo": name, "algorithm": ALGORITHM, "key_token": _KEY_TOKEN_RE2}
+    rows = conn.execute(_CANDIDATES_SQL, params).fetchall()
     found: list[str] = []
-    for sha, message, _when, by_fix_pr, by_keyed_pr in rows:
+    for sha, message, _when, by_fix_link, by_keyed_pr in rows:
         text = message or ""
         if (
-            by_fix_pr
+            by_fix_link
             or by_keyed_pr
-            or TRACKER_KEY.search(text)
+            or references.has_key_token(text)
             or references.fixes(text, None, name)
         ):
             found.append(sha)
@@ -329,6 +354,47 @@ def _analysis_rows(name: str, result: FixAnalysis, now: datetime) -> tuple[dict,
     return fix_row, line_rows, candidate_rows
 
 
+def known_commits(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, tuple[list, int]]:
+    """sha -> (parents, files changed) of the repository's stored commits (SZZ needs not
+    ask git for them again)."""
+    rows = conn.execute(
+        "select sha, parents, files_changed from git_commits where repo = ?", [name]
+    ).fetchall()
+    return {sha: (list(parents), int(files)) for sha, parents, files in rows}
+
+
+def write_analyses(
+    conn: duckdb.DuckDBPyConnection,
+    name: str,
+    results: Iterable[FixAnalysis | Exception],
+    provenance: dict,
+    summary: GitSyncSummary | None = None,
+) -> int:
+    """Write SZZ analyses in the caller's transaction, replacing earlier ones of the same
+    fixes; a fix that could not be read (an exception in its place) is left out."""
+    fixes, lines, candidates = [], [], []
+    for result in results:
+        if isinstance(result, Exception):
+            continue
+        fix_row, line_rows, candidate_rows = _analysis_rows(name, result, provenance["fetched_at"])
+        fixes.append(fix_row)
+        lines.extend(line_rows)
+        candidates.extend(candidate_rows)
+        if summary is not None:
+            summary.statuses[result.status] = summary.statuses.get(result.status, 0) + 1
+    shas = [row["fix_sha"] for row in fixes]
+    for table in ("szz_lines", "szz_candidates"):
+        conn.execute(
+            f"delete from {table} where repo = ? and fix_sha in "  # noqa: S608
+            "(select unnest(?::varchar[]))",
+            [name, shas],
+        )
+    writer.upsert(conn, "szz_fixes", fixes, provenance)
+    writer.upsert(conn, "szz_lines", lines, provenance)
+    writer.upsert(conn, "szz_candidates", candidates, provenance)
+    return len(fixes)
+
+
 def sync_szz(
     repo: Repo,
     name: str,
@@ -341,32 +407,14 @@ def sync_szz(
     """Analyse the fix candidates not analysed yet, one transaction per batch."""
     todo = fix_candidates(db, name)
     progress(f"git {name}: {len(todo):,} possible fixes to analyse")
+    with read_connection(db) as conn:
+        known = known_commits(conn, name)
     provenance = {"source": SOURCE, "source_url": None, "fetched_at": writer.utc_now()}
     done = 0
     for batch in _chunks(todo, batch_size):
-        results = analyse_many(repo, list(batch))
-        fixes, lines, candidates = [], [], []
-        for result in results:
-            if isinstance(result, Exception):
-                continue
-            fix_row, line_rows, candidate_rows = _analysis_rows(
-                name, result, provenance["fetched_at"]
-            )
-            fixes.append(fix_row)
-            lines.extend(line_rows)
-            candidates.extend(candidate_rows)
-            summary.statuses[result.status] = summary.statuses.get(result.status, 0) + 1
+        results = analyse_many(repo, list(batch), known=known)
         with write_transaction(db) as conn:
-            shas = [row["fix_sha"] for row in fixes]
-            for table in ("szz_lines", "szz_candidates"):
-                conn.execute(
-                    f"delete from {table} where repo = ? and fix_sha in "  # noqa: S608
-                    "(select unnest(?::varchar[]))",
-                    [name, shas],
-                )
-            writer.upsert(conn, "szz_fixes", fixes, provenance)
-            writer.upsert(conn, "szz_lines", lines, provenance)
-            writer.upsert(conn, "szz_candidates", candidates, provenance)
+            written = write_analyses(conn, name, results, provenance, summary)
             writer.set_sync_state(
                 conn,
                 source=SOURCE,
@@ -376,7 +424,7 @@ def sync_szz(
                 cursor=json.dumps({"algorithm": ALGORITHM, "analysed": done + len(batch)}),
             )
         done += len(batch)
-        summary.fixes_analysed += len(fixes)
+        summary.fixes_analysed += written
         progress(f"git {name}: analysed {done:,} of {len(todo):,} possible fixes")
     with write_transaction(db) as conn:
         writer.set_sync_state(

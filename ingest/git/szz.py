@@ -25,99 +25,27 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from ingest.git import lines as line_rules
 from ingest.git.blame import IgnoreRevs, Origin, blame_lines
+from ingest.git.candidates import (
+    Candidate,
+    FixAnalysis,
+    TracedLine,
+    mark_recency_window,
+    tangle_factor,
+)
 from ingest.git.history import DIFF_OPTIONS, HEADER, Commit, FileChange, parse_log_output
 from ingest.git.repo import Repo, RepoError
 
 ALGORITHM = "teamlens-szz-1"
 TOO_TANGLED_FILES = 60  # a fix spreading over more code files than this is not blamed
-FOCUSED_FILES = 8  # up to this many traced files, a fix is not down-weighted for its size
-FOCUSED_CANDIDATES = 10  # up to this many candidates, likewise
 MASS_CHANGE_FILES = 200  # a candidate that changed more files than this is a meta-change
-RECENCY_SLACK_S = 30 * 86400  # the recency window's allowance beyond twice the least lag
 
 STATUSES = ("traced", "adds_only", "nothing_to_trace", "too_tangled")
-
-
-@dataclass
-class TracedLine:
-    """A line the fix deleted or changed, at its parent, and where blame led it."""
-
-    path: str
-    line: int  # 0: the whole file was skipped
-    blamed_sha: str | None = None
-    blamed_path: str | None = None
-    blamed_line: int | None = None
-    skip_reason: str | None = None
-
-
-@dataclass
-class Candidate:
-    """A commit the fix's lines lead to."""
-
-    sha: str
-    lines: int
-    confidence: float
-    committed_at: datetime
-    authored_at: datetime
-    evidence: list[TracedLine] = field(default_factory=list)
-    in_window: bool = True  # within the recency window (see mark_recency_window)
-
-
-@dataclass
-class FixAnalysis:
-    """What SZZ found for one fix commit."""
-
-    fix: str
-    status: str  # one of STATUSES
-    reason: str
-    files_changed: int = 0
-    files_traced: int = 0
-    lines_traced: int = 0
-    tangle_factor: float = 1.0
-    all_candidates: list[Candidate] = field(default_factory=list)  # every commit, by
-    # confidence (after the reported-date filter); the blamed ones are `candidates`
-    lines: list[TracedLine] = field(default_factory=list)
-    dropped: dict[str, str] = field(default_factory=dict)  # sha -> why it is not a candidate
-    note: str = ""
-
-    @property
-    def candidates(self) -> list[Candidate]:
-        """The commits SZZ blames: every candidate inside the recency window."""
-        return [c for c in self.all_candidates if c.in_window]
-
-
-def tangle_factor(files_traced: int, candidates: int) -> float:
-    """1 for a focused fix; smaller as it spreads over more files or more candidate commits.
-
-    ``min(1, 8 / files) * min(1, 10 / candidates)``: a fix traced through 16 files to 20
-    commits weighs 0.5 * 0.5 = 0.25, so none of its candidates reads as certain.
-    """
-    f = min(1.0, FOCUSED_FILES / files_traced) if files_traced else 1.0
-    c = min(1.0, FOCUSED_CANDIDATES / candidates) if candidates else 1.0
-    return f * c
-
-
-def mark_recency_window(candidates: Sequence[Candidate], fix_time: datetime) -> None:
-    """Keep the candidates committed close to the fix's most recent one.
-
-    A candidate is in the window when its lag behind the fix is at most twice the
-    smallest lag among the fix's candidates, plus 30 days. R-SZZ (blame only the most
-    recent candidate) is the most precise single choice in Rosa et al. (ICSE 2021); the
-    window keeps its precision without dropping a second cause made the same weeks.
-    """
-    if not candidates:
-        return
-    lags = [max(0.0, (fix_time - c.committed_at).total_seconds()) for c in candidates]
-    limit = 2 * min(lags) + RECENCY_SLACK_S
-    for candidate, lag in zip(candidates, lags, strict=True):
-        candidate.in_window = lag <= limit
 
 
 class Analyzer:
@@ -139,6 +67,34 @@ class Analyzer:
         self._extra_ignores: list[IgnoreRevs] = []
         self._files_changed: dict[str, int] = {}
         self._parents: dict[str, list[str]] = {}
+        self._diffs: dict[str, Commit] = {}  # read ahead by prefetch()
+
+    def learn(self, known: Mapping[str, tuple[Sequence[str], int]]) -> None:
+        """What the store already holds of commits — their parents and how many files
+        they changed — so that git need not be asked again. A count is taken only where it
+        cannot make a mass change (renames count twice here, once in the store)."""
+        for sha, (parents, files) in known.items():
+            self._parents.setdefault(sha, list(parents))
+            if len(parents) == 1 and 2 * files <= MASS_CHANGE_FILES:
+                self._files_changed.setdefault(sha, files)
+
+    def prefetch(self, fixes: Sequence[str]) -> None:
+        """Read the diffs of many fixes in one git run (:meth:`analyse` then uses them)."""
+        shas = [s for s in dict.fromkeys(fixes) if s not in self._diffs]
+        if not shas:
+            return
+        out = self.repo.run_input(
+            ("\n".join(shas) + "\n").encode(),
+            "log",
+            "--no-walk=unsorted",
+            f"--format={HEADER}",
+            *DIFF_OPTIONS,
+            "--ignore-space-change",
+            "--stdin",
+        )
+        for commit in parse_log_output(out):
+            if self._complete(commit):
+                self._diffs[commit.sha] = commit
 
     def close(self) -> None:
         self._ignore.close()
@@ -230,6 +186,8 @@ class Analyzer:
     def _diff(self, sha: str, *, ignore_space: bool) -> Commit:
         # -b, not -w: a change in the amount of whitespace (re-indenting) is no change,
         # but "a b" -> "ab" (inside a string, say) is one.
+        if ignore_space and sha in self._diffs:
+            return self._diffs.pop(sha)
         space = ("--ignore-space-change",) if ignore_space else ()
         out = self.repo.run(
             "log", "--no-walk", f"--format={HEADER}", *DIFF_OPTIONS, *space, sha, check=False
@@ -459,12 +417,22 @@ def analyse_many(
     reported_at: dict[str, datetime] | None = None,
     copies: bool = False,
     workers: int | None = None,
+    known: Mapping[str, tuple[Sequence[str], int]] | None = None,
 ) -> list[FixAnalysis | RepoError]:
     """:meth:`Analyzer.analyse` for each fix, in order, several at once (git runs in
     parallel processes). A fix that is not in the clone gives its RepoError in its place.
+
+    Args:
+        known: sha -> (parents, files changed) of commits the caller already read (the
+            store's git_commits): fewer git runs, the same result.
     """
     dates = reported_at or {}
     with Analyzer(repo, copies=copies) as analyzer:
+        if known:
+            analyzer.learn(known)
+        full = [s for s in fixes if len(s) >= 40]
+        if len(full) > 1:
+            analyzer.prefetch(full)
 
         def one(fix: str) -> FixAnalysis | RepoError:
             try:

@@ -24,21 +24,17 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from settings import TIE_PREFERENCE
+
 if TYPE_CHECKING:  # history imports GitPython; the GitHub ingest needs none of it
     import duckdb
 
     from ingest.git.history import Commit
 
 # The tie a commit's attribution uses when it has several, best first: the original PR of
-# a cherry-pick, then what GitHub says, then the subject lines.
-PREFERENCE: tuple[str, ...] = (
-    "cherry_pick",
-    "pr_commit",
-    "merge_commit",
-    "rebased",
-    "squash_title",
-    "merge_title",
-)
+# a cherry-pick, then what GitHub says, then the subject lines. One list, in settings.py,
+# which the metrics layer reads too.
+PREFERENCE: tuple[str, ...] = TIE_PREFERENCE
 STORE_METHODS = ("pr_commit", "merge_commit", "rebased")
 
 _SUFFIXES = re.compile(r"((?:\s*\(#\d+\))+)\s*$")
@@ -95,6 +91,7 @@ def refresh_store_ties(
     pr_ids: Sequence[str] | None = None,
     repo: str | None = None,
     fetched_at: datetime,
+    methods: Sequence[str] = STORE_METHODS,
 ) -> None:
     """Rebuild the ties GitHub's data makes, for some PRs or for a whole repository.
 
@@ -104,6 +101,8 @@ def refresh_store_ties(
         pr_ids: the PRs just written (GitHub ingest, the demo), or
         repo: every PR of a repository (git ingest), matched case-insensitively.
         fetched_at: when the rows were made.
+        methods: only these of :data:`STORE_METHODS` (``rebased`` alone is what new git
+            history can change when the PRs' own ties were just written).
     """
     import pandas as pd  # here, not at the top: `teamlens szz` starts without pandas
 
@@ -119,11 +118,13 @@ def refresh_store_ties(
         raise ValueError("refresh_store_ties needs pr_ids or repo")
     conn.register("_tie_scope", scope)
     try:
+        wanted = [m for m in STORE_METHODS if m in methods]
         conn.execute(
-            "delete from commit_pull_requests where method in ('pr_commit', 'merge_commit',"
-            " 'rebased') and pr_id in (select pr_id from _tie_scope)"
+            "delete from commit_pull_requests where list_contains(?, method)"
+            " and pr_id in (select pr_id from _tie_scope)",
+            [wanted],
         )
-        conn.execute(_STORE_TIES_SQL, [fetched_at])
+        conn.execute(_STORE_TIES_SQL, [wanted, fetched_at])
     finally:
         conn.unregister("_tie_scope")
 
@@ -159,5 +160,6 @@ final as (
     union all select * from merged
     union all select * from rebased
 )
-select repo, sha, number, pr_id, method, source, source_url, ? from final
+select repo, sha, number, pr_id, method, source, source_url, $2 from final
+where list_contains($1, method)
 """

@@ -18,8 +18,9 @@ from ingest import demo, writer
 from ingest.demo import growth, org
 from ingest.github import mapping
 from settings import settings
+from store.schema import GIT_TABLES
 
-TABLES = (*demo.TABLES, "links", "sync_state", "meta")
+TABLES = (*demo.TABLES, "links", "sync_state", "meta", *GIT_TABLES)
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
@@ -59,6 +60,23 @@ MERGED = """
          and (m.valid_to is null or p.merged_at::date < m.valid_to)
         join teams t on t.team = m.team
         where p.merged_at is not null and not p.is_author_bot
+    )
+"""
+
+
+# Each defect's causing PRs as the store tells them: named by its report (an introduced_by
+# link), or traced by git (SZZ blamed the squash commit of a PR, from its fix's commit).
+CAUSES = """
+    causes as (
+        select from_id as defect_id, target as pr_id, 'named' as how from links
+        where link_type = 'introduced_by'
+        union
+        select f.target, t.pr_id, 'git' from links f
+        join pull_requests fix on fix.pr_id = f.from_id
+        join szz_candidates c on c.fix_sha = fix.merge_commit_sha and c.is_in_window
+        join commit_pull_requests t on t.sha = c.commit_sha and t.method = 'squash_title'
+        where f.link_type = 'fixes' and not exists (
+            select 1 from links i where i.link_type = 'introduced_by' and i.from_id = f.target)
     )
 """
 
@@ -106,7 +124,7 @@ def test_meta_sync_state_and_provenance(db: Path) -> None:
     assert sync[["source", "scope", "stream", "status"]].values.tolist() == [
         ["demo", "*", "all", "complete"]
     ]
-    for table in (*demo.TABLES, "links"):
+    for table in (*demo.TABLES, "links", *GIT_TABLES):
         rows = query(db, f"select distinct source, fetched_at from {table}")
         assert rows["source"].tolist() == ["demo"], table
         assert str(rows["fetched_at"][0]) == "2026-11-20 23:59:59+00:00", table
@@ -120,7 +138,8 @@ def test_nothing_happens_after_the_demo_year(db: Path) -> None:
         "union all select max(submitted_at) from reviews "
         "union all select max(created_at) from pr_events "
         "union all select greatest(max(authored_at), max(committed_at)) from pr_commits "
-        "union all select greatest(max(reported_at), max(resolved_at)) from defects",
+        "union all select greatest(max(reported_at), max(resolved_at)) from defects "
+        "union all select greatest(max(authored_at), max(committed_at)) from git_commits",
     )["t"]
     assert (latest <= pd.Timestamp("2026-11-20 23:59:59", tz="UTC")).all()
     first = query(db, "select min(created_at) t from pull_requests")["t"][0]
@@ -227,16 +246,63 @@ def test_links_read_from_texts_resolve(db: Path) -> None:
     )
 
 
+def test_git_history_squash_merges_every_merged_pr(db: Path) -> None:
+    prs = query(
+        db,
+        "select p.pr_id, p.repo, p.number, p.title, p.author_login, p.is_author_bot,"
+        " p.merged_at, p.merge_commit_sha, c.sha, c.message, c.author_email, c.committed_at"
+        " from pull_requests p left join git_commits c"
+        " on c.repo = p.repo and c.sha = p.merge_commit_sha where p.merged_at is not null",
+    )
+    # a revert of a PR that changed nothing traceable may change nothing itself: no commit
+    assert prs["merge_commit_sha"].notna().mean() > 0.99
+    has = prs[prs["merge_commit_sha"].notna()]
+    assert has["sha"].notna().all()  # every recorded merge commit is in the history
+    first_lines = has["message"].str.split("\n").str[0]
+    assert (first_lines == has["title"] + " (#" + has["number"].astype(str) + ")").all()
+    people = has[~has["is_author_bot"] & (has["author_login"] != org.GHOST)]
+    assert (people["author_email"] == people["author_login"] + "@users.noreply.github.com").all()
+    assert (has["committed_at"] == has["merged_at"].dt.floor("s")).all()
+    # one initial import per repository, then one commit per PR that changed something
+    commits = query(db, "select repo, count(*) n from git_commits group by repo")
+    assert commits["n"].sum() == len(has) + len(org.REPOS)
+    ties = query(
+        db,
+        "select count(*) n from commit_pull_requests t join pull_requests p"
+        " on p.pr_id = t.pr_id and p.merge_commit_sha = t.sha where t.method = 'squash_title'",
+    )
+    assert ties["n"][0] == len(has)
+    # SZZ ran over every fix: traced ones blame squash commits of PRs, the rest only add
+    runs = query(db, "select status, count(*) n from szz_fixes group by status")
+    assert set(runs["status"]) == {"traced", "adds_only"}
+    blamed = query(
+        db,
+        "select count(*) filter (where t.pr_id is null) orphan, count(*) n"
+        " from szz_candidates c left join commit_pull_requests t"
+        " on t.sha = c.commit_sha and t.method = 'squash_title'",
+    )
+    assert blamed["n"][0] > 250 and blamed["orphan"][0] == 0
+
+
+def test_named_causes_in_the_store_are_the_drawn_ones(db: Path) -> None:
+    truth = demo.generate(7).causes
+    named = query(db, "select from_id, target from links where link_type = 'introduced_by'")
+    stored = set(zip(named["from_id"], named["target"], strict=True))
+    drawn = truth[truth["is_named"]]
+    assert stored == set(zip(drawn["defect_id"], drawn["pr_id"], strict=True))
+
+
 def test_bugs_are_fixed_by_other_people(db: Path) -> None:
     pairs = query(
         db,
-        "select fix.author_login fixer, culprit.author_login culprit"
+        "with" + CAUSES + "select fix.author_login fixer, culprit.author_login culprit, c.how"
         " from links f join pull_requests fix on fix.pr_id = f.from_id"
-        " join links i on i.link_type = 'introduced_by' and i.from_id = f.target"
-        " join pull_requests culprit on culprit.pr_id = i.target"
+        " join causes c on c.defect_id = f.target"
+        " join pull_requests culprit on culprit.pr_id = c.pr_id"
         " where f.link_type = 'fixes'",
     )
-    assert len(pairs) > 150
+    assert (pairs["how"] == "named").sum() > 60 and (pairs["how"] == "git").sum() > 100
+    assert (pairs["fixer"] != pairs["culprit"]).all()
     assert (pairs["fixer"] != pairs["culprit"]).all()
     states = query(db, "select count(*) total, count(resolved_at) resolved from defects")
     assert 0 < states["resolved"][0] < states["total"][0]  # some stay open
@@ -406,10 +472,12 @@ def test_story_mobile_volume_up_quality_down(db: Path) -> None:
     prs = query(
         db,
         MERGED
+        + ","
+        + CAUSES
         + """
-        , failed as (  -- PRs with an attributed bug report or a revert
-            select distinct target as pr_id from links
-            where link_type in ('introduced_by', 'reverts')
+        , failed as (  -- PRs that caused a bug report (named or traced by git), or reverted
+            select pr_id from causes
+            union select target from links where link_type = 'reverts'
         )
         select team, days_from_adoption, merged_at,
                ai_adoption_date::timestamptz as adopted_at,
