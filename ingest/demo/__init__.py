@@ -205,7 +205,7 @@ def build_demo(
     with tempfile.TemporaryDirectory(prefix="teamlens-demo-git-") as folder:
         repos = _write_history(data, Path(folder))
         say(f"demo: wrote its git history in {time.perf_counter() - started:.1f} s")
-        counts = _write(path, data, repos, seed, force, provenance, say, started)
+        counts = _write(path, data, repos, seed, provenance, say, started)
     say(f"demo: wrote {sum(counts.values()):,} rows in {time.perf_counter() - started:.1f} s")
     return {
         "dataset": SOURCE,
@@ -243,7 +243,6 @@ def _write(
     data: DemoData,
     repos: dict[str, Path],
     seed: int,
-    force: bool,
     provenance: dict[str, Any],
     say: Callable[[str], None],
     started: float,
