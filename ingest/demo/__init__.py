@@ -203,9 +203,7 @@ def build_demo(
     provenance = {"source": SOURCE, "source_url": None, "fetched_at": org.FETCHED_AT}
     path = store.resolve_db(db)
     with tempfile.TemporaryDirectory(prefix="teamlens-demo-git-") as folder:
-        repos = _write_history(data, Path(folder))
-        say(f"demo: wrote its git history in {time.perf_counter() - started:.1f} s")
-        counts = _write(path, data, repos, seed, provenance, say, started)
+        counts = _write(path, data, Path(folder), seed, provenance, say, started)
     say(f"demo: wrote {sum(counts.values()):,} rows in {time.perf_counter() - started:.1f} s")
     return {
         "dataset": SOURCE,
@@ -241,14 +239,15 @@ def _write_history(data: DemoData, folder: Path) -> dict[str, Path]:
 def _write(
     path: Path,
     data: DemoData,
-    repos: dict[str, Path],
+    folder: Path,
     seed: int,
     provenance: dict[str, Any],
     say: Callable[[str], None],
     started: float,
 ) -> dict[str, int]:
-    """Everything in one transaction: the frames, then the git history as teamlens ingest
-    git reads it (the app never sees half a demo)."""
+    """Everything in one transaction: the frames, then the git history (built in
+    ``folder`` once the store is known to hold no real data) as teamlens ingest git reads
+    it (the app never sees half a demo)."""
     with store.write_transaction(path) as conn:
         others = _other_sources(conn)
         if others:
@@ -259,6 +258,7 @@ def _write(
                 f"{path} already holds data from other sources ({named}); the demo never "
                 "mixes with real data: build it in another database (--db demo.duckdb)"
             )
+        repos = _write_history(data, folder)
         say(
             f"demo: generated {len(data['pull_requests']):,} pull requests in "
             f"{time.perf_counter() - started:.1f} s; writing"
