@@ -127,11 +127,12 @@ class Grid:
                 fig.update_yaxes(row=r, col=c, **yaxis)
                 self._bands(g, group, r, c, ri == 0, spec.attribution)
         last_rows = {self.cell(gi, len(self.rows) - 1) for gi in range(len(self.groups))}
-        fig.update_xaxes(showticklabels=False, nticks=6 if self.cols <= 2 else 4)
+        fig.update_xaxes(showticklabels=False)
         for r, c in last_rows:
             fig.update_xaxes(row=r, col=c, showticklabels=True)
         if self.x0 is not None and self.x1 is not None:
-            fig.update_xaxes(range=[self.x0, self.x1], type="date")
+            values, texts = date_ticks(self.x0, self.x1, 6 if self.cols <= 2 else 3)
+            fig.update_xaxes(range=[self.x0, self.x1], type="date", tickvals=values, ticktext=texts)
         return finish(fig, self._title, self.height, len(self.groups) > 1)
 
     def _bands(self, g: pd.DataFrame, group: str, r: int, c: int, top: bool, attrib: bool):
@@ -169,6 +170,22 @@ class Grid:
                 font={"size": 10, "color": "#37474f"},
                 name="band-label",
             )
+
+
+def date_ticks(x0: pd.Timestamp, x1: pd.Timestamp, most: int) -> tuple[list, list[str]]:
+    """Ticks inside [x0, x1] only (plotly's own may put 'Jan 2026' at an axis ending on
+    31 Dec 2025): month starts, every 1, 2, 3, 6 or 12 months so at most ``most`` show;
+    Mondays when the range holds fewer than two month starts."""
+    months = pd.date_range(x0.normalize().replace(day=1), x1, freq="MS")
+    months = months[(months >= x0) & (months <= x1)]
+    if len(months) < 2:
+        mondays = pd.date_range(x0.normalize(), x1, freq="W-MON")
+        step = max(1, math.ceil(len(mondays) / most))
+        picked = list(mondays[::step])
+        return picked, [f"{d:%d %b}" for d in picked]
+    step = next(s for s in (1, 2, 3, 6, 12, 24) if math.ceil(len(months) / s) <= most)
+    picked = [d for d in months if (d.year * 12 + d.month - 1) % step == 0] or list(months[:1])
+    return picked, [f"{d:%b %Y}" for d in picked]
 
 
 def _runs(rows: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:

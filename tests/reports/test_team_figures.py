@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from metrics import trends
-from reports import team_figures
+from reports import facets, team_figures
 from tests.metrics.builders import StoreBuilder, t
 
 AS_OF = t(20, 12, month=5)  # 2026-05-20 12:00 UTC: May is still running
@@ -131,3 +131,19 @@ def test_team_names_reach_plotly_as_text(data):
     texts = [a.text for a in fig.layout.annotations]
     assert '&lt;a href="http://evil.example"&gt;Pay&lt;/a&gt; &#36;x&#36;' in texts
     assert not any("<a" in (x or "") for x in texts)
+
+
+def test_date_ticks_stay_inside_the_axis():
+    # an axis ending on 31 Dec 2025 at as-of never labels 'Jan 2026'
+    end = pd.Timestamp("2025-12-31 23:59:59")
+    _, texts = facets.date_ticks(pd.Timestamp("2025-11-01"), end, 3)
+    assert texts == ["Nov 2025", "Dec 2025"]
+    # a year: every 6 months for a narrow panel, quarters for a wide one
+    year = (pd.Timestamp("2025-11-01"), pd.Timestamp("2026-11-20 23:59:59"))
+    assert facets.date_ticks(*year, 3)[1] == ["Jan 2026", "Jul 2026"]
+    assert facets.date_ticks(*year, 6)[1] == ["Jan 2026", "Apr 2026", "Jul 2026", "Oct 2026"]
+    # under two month starts: Mondays
+    assert facets.date_ticks(pd.Timestamp("2025-11-03"), pd.Timestamp("2025-11-30"), 3)[1] == [
+        "03 Nov",
+        "17 Nov",
+    ]
