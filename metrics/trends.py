@@ -114,9 +114,16 @@ def adoptions(
     return [Adoption(team, day, transition_end(day, rules)) for team, day in found]
 
 
-def period_bounds(rows: pd.DataFrame, period: str, as_of: datetime) -> pd.DataFrame:
+def period_bounds(
+    rows: pd.DataFrame, period: str, as_of: datetime, begin: date | None = None
+) -> pd.DataFrame:
     """``rows`` with ``period_until``: the end of each row's period (exclusive), cut at
-    ``as_of`` (a naive UTC timestamp), and ``is_partial``: the period runs past ``as_of``."""
+    ``as_of``, and ``is_partial``: the period runs past ``as_of`` or starts before ``begin``
+    (the store's first merge: a first month holding ten days of data is no volume drop).
+
+    ``as_of`` to the second ends its period: the page's as-of is a day's last second
+    (23:59:59), and a month read then is complete, not partial.
+    """
     out = rows.copy()
     moment = pd.Timestamp(as_of.astimezone(UTC).replace(tzinfo=None))
     ends = [
@@ -124,8 +131,18 @@ def period_bounds(rows: pd.DataFrame, period: str, as_of: datetime) -> pd.DataFr
     ]
     ends_series = pd.Series(ends, index=out.index, dtype="datetime64[us]")
     out["period_until"] = ends_series.clip(upper=moment)
-    out["is_partial"] = ends_series > moment
+    out["is_partial"] = ends_series > moment + pd.Timedelta(seconds=1)
+    if begin is not None:
+        starts = pd.to_datetime(out["period_start"])
+        out["is_partial"] |= starts < pd.Timestamp(begin)
     return out
+
+
+def first_merge(db: DbPath) -> date | None:
+    """The day of the store's first merged PR (None: no PR yet)."""
+    with read_connection(db) as conn:
+        (day,) = conn.execute("select min(merged_at)::date from pull_requests").fetchone()
+    return day
 
 
 def levels_by_quarter(
@@ -194,7 +211,7 @@ def team_trends(
         rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
         flags = flags_on(conn, period, chosen, since=start, config=config, fw=fw)
     rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= first]
-    rows = period_bounds(rows.reset_index(drop=True), period, moment)
+    rows = period_bounds(rows.reset_index(drop=True), period, moment, first_merge(db))
     low = rows.loc[rows["is_low_data"], ["group", "period", "merged_prs", "defects_reported"]]
     return TeamTrends(
         rows=blank_low_data(rows, config),

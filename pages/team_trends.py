@@ -44,7 +44,8 @@ st.caption(
     f"{scope[:1].upper()}{scope[1:]} by {f.period}, {panels}, "
     f"{f.start:%d %b %Y} to {f.end:%d %b %Y} (as of the end of that day, UTC; nothing later "
     "is drawn). Bots excluded. Dashed line: the team's AI adoption; yellow band: its "
-    "transition window, when a dip is expected; grey band: a period still running."
+    "transition window, when a dip is expected; grey band: a partial period (still running "
+    "at as-of, or begun before the first data)."
 )
 if not data.low_data.empty:
     periods = ", ".join(f"{fmt.st_text(r.group)} {r.period}" for r in data.low_data.itertuples())

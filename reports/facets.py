@@ -5,9 +5,9 @@ Each team gets its own panel (the whole organization is every team side by side,
 team's story hides behind another's), with only its own AI adoption line and transition
 band. Every axis names its unit (:mod:`reports.format`) and runs from the first period's
 start to the as-of instant, never past it: a point sits in the middle of its period's
-span up to as-of, a period still running is shaded as partial, and a period whose
-attribution coverage is too thin shows "not traceable" instead of its attribution-based
-figures. Untrusted text (team names) reaches plotly as entities.
+span up to as-of, a partial period (still running, or begun before the first data) is
+shaded, and a period whose attribution coverage is too thin shows "not traceable" instead
+of its attribution-based figures. Untrusted text (team names) reaches plotly as entities.
 """
 
 from __future__ import annotations
@@ -143,8 +143,9 @@ class Grid:
             if a.team == group:
                 _adoption(self.fig, a, x0, x1, r, c, label=top)
         partial = g[g["is_partial"]] if "is_partial" in g else g.iloc[0:0]
-        for start in partial["period_start"].unique():
-            self._band(pd.Timestamp(start), x1, PARTIAL, 0.3, "partial" if top else "", r, c)
+        for start, until in zip(partial["period_start"], partial["period_until"], strict=True):
+            b0, b1 = max(pd.Timestamp(start), x0), min(pd.Timestamp(until), x1)
+            self._band(b0, b1, PARTIAL, 0.3, "partial" if top else "", r, c)
         if attrib and "is_attribution_traceable" in g:
             for b0, b1 in _runs(g[~g["is_attribution_traceable"].astype(bool)]):
                 self._band(b0, b1, UNTRACEABLE, 0.22, "not traceable", r, c)

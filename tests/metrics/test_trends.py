@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -73,7 +73,7 @@ def test_whole_organization_is_every_team_side_by_side(store):
 def test_period_spans_stop_at_as_of(store):
     # as of 2026-03-18 12:00: March's span ends there (partial); February's is whole
     store.person("alice")
-    store.pr(1, created=t(2, 9, 2), merged=t(3, 9, 2))
+    store.pr(1, created=t(1, 9, 2), merged=t(1, 10, 2))  # the data begins on 1 February
     store.pr(2, created=t(2, 9), merged=t(3, 9))
     data = trends.team_trends(
         store.write(), as_of=t(18, 12), period="month", teams=(), start=date(2026, 2, 10)
@@ -83,6 +83,29 @@ def test_period_spans_stop_at_as_of(store):
     spans = data.rows.set_index("period")[["period_until", "is_partial"]]
     assert spans.loc["2026-02"].tolist() == [pd.Timestamp("2026-03-01"), False]
     assert spans.loc["2026-03"].tolist() == [pd.Timestamp("2026-03-18 12:00"), True]
+
+
+def test_a_period_read_at_its_last_second_is_complete_and_one_begun_before_the_data_is_not(
+    store,
+):
+    # as-of is the page's 'end of 31 March' (23:59:59): March is complete, not partial.
+    # The first PR merges on 20 February: February holds 9 of its 28 days, so it is partial
+    # (its 1 PR is not a volume drop).
+    store.person("alice")
+    store.pr(1, created=t(19, 9, 2), merged=t(20, 9, 2))
+    store.pr(2, created=t(2, 9), merged=t(3, 9))
+    db = store.write()
+    end = t(31, 23) + timedelta(minutes=59, seconds=59)
+    data = trends.team_trends(db, as_of=end, period="month", teams=(), start=date(2026, 2, 1))
+    spans = data.rows.set_index("period")[["period_until", "is_partial"]]
+    assert spans.loc["2026-03"].tolist() == [pd.Timestamp("2026-03-31 23:59:59"), False]
+    assert spans.loc["2026-02"].tolist() == [pd.Timestamp("2026-03-01"), True]
+    assert trends.first_merge(db) == date(2026, 2, 20)
+    # a second short of 23:59:59 the month is still running
+    early = trends.team_trends(
+        db, as_of=end - timedelta(seconds=2), period="month", teams=(), start=date(2026, 2, 1)
+    )
+    assert early.rows.set_index("period").loc["2026-03", "is_partial"]
 
 
 def test_an_adoption_after_as_of_does_not_exist_yet(store):
