@@ -412,3 +412,52 @@ def _responsibility(team, row, ev: _Evidence, config: Settings) -> list[RedFlag]
             )
         )
     return out
+
+
+# --- flags grouped by rule and team (the pages' view) -------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagGroup:
+    """One rule's flags of one team: the same sentence month after month is one item."""
+
+    dimension: str
+    kind: str
+    group: str
+    title: str
+    flags: tuple[RedFlag, ...]  # newest period first
+
+    @property
+    def latest(self) -> RedFlag:
+        return self.flags[0]
+
+    @property
+    def periods(self) -> list[str]:
+        """The periods it was raised in, newest first."""
+        return [f.period for f in self.flags]
+
+    @property
+    def count(self) -> int:
+        return len(self.flags)
+
+    @property
+    def is_transition_dip(self) -> bool:
+        return self.latest.is_transition_dip
+
+
+def group_flags(flags: Iterable[RedFlag]) -> list[FlagGroup]:
+    """Flags grouped by (dimension, rule, team): each group's flags newest first; groups by
+    dimension (in :data:`DIMENSIONS` order), then newest latest period first, then team and
+    rule by name — time and names, never a figure."""
+    parts: dict[tuple[str, str, str], list[RedFlag]] = {}
+    for flag in flags:
+        parts.setdefault((flag.dimension, flag.kind, flag.group), []).append(flag)
+    groups = []
+    for (dimension, kind, team), mine in parts.items():
+        mine.sort(key=lambda f: f.period, reverse=True)  # labels of one period type sort
+        groups.append(FlagGroup(dimension, kind, team, mine[0].title, tuple(mine)))
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    groups.sort(key=lambda g: (g.group, g.kind))
+    groups.sort(key=lambda g: g.latest.period, reverse=True)
+    groups.sort(key=lambda g: order.get(g.dimension, len(order)))
+    return groups

@@ -1,16 +1,19 @@
 """Metrics layer: the data of the Team trends page in one call (figures-ready). Read-only.
 
-Gathers, for the chosen teams (or the whole organization) and time range: the aggregates
-per period with every figure resting on too little data blanked (and said so), the teams'
-AI adoption dates and transition windows, the red flags with their evidence, and the
-competency level distribution at the end of each quarter in range.
+Gathers, for the chosen teams (every team when none is chosen: the whole organization is
+read team by team) and time range: the aggregates per (team, period), each period's span
+cut at as-of, every figure resting on too little data blanked (and said so); the teams'
+AI adoption dates up to as-of and their transition windows; the red flags with their
+evidence, grouped by rule and team for the page; and the competency level distribution
+at the end of each quarter in range (the running quarter read at as-of).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
@@ -18,11 +21,11 @@ from framework import Framework
 from framework import framework as load_framework
 from metrics import sqlfiles
 from metrics.aggregates import PERIODS, aggregate_frame, check_choice
-from metrics.calendar import period_start, quarter_ends
+from metrics.calendar import next_period_start, period_start, quarter_ends
 from metrics.competency.phases import transition_end
 from metrics.facts import fact_connection, parse_as_of
 from metrics.flags import DIMENSIONS as DIMENSIONS  # the pages read it here
-from metrics.flags import RedFlag, flags_on, unreadable_dimensions
+from metrics.flags import FlagGroup, RedFlag, flags_on, group_flags, unreadable_dimensions
 from settings import Settings, settings
 from store import DbPath, read_connection
 
@@ -54,15 +57,24 @@ class Adoption:
 
 @dataclass
 class TeamTrends:
-    """Everything the Team trends page draws."""
+    """Everything the Team trends page draws, one group per team (all teams when none is
+    chosen: the whole organization as small multiples, never one line hiding every story)."""
 
-    rows: pd.DataFrame  # compute() rows in range, low-data figures blanked
+    rows: pd.DataFrame  # compute() rows in range, low-data figures blanked, period bounds
     low_data: pd.DataFrame  # group, period, merged_prs, defects_reported of blanked rows
-    adoptions: list[Adoption]
+    adoptions: list[Adoption]  # only those on or before as-of
     flags: list[RedFlag]
-    levels: pd.DataFrame  # quarter, level, level_name, share, assessments
+    levels: pd.DataFrame  # quarter, day, level, level_name, share, assessments
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     config: Settings = field(default_factory=Settings)  # the thresholds the data was read with
+    as_of: datetime | None = None  # the instant everything is read at (no axis goes later)
+    start: date | None = None  # the first period's first day (where every axis starts)
+    period: str = "month"
+
+    @property
+    def groups(self) -> list[str]:
+        """The groups drawn, by name (never by a figure)."""
+        return sorted(self.rows["group"].unique()) if len(self.rows) else []
 
 
 def blank_low_data(rows: pd.DataFrame, config: Settings | None = None) -> pd.DataFrame:
@@ -81,19 +93,56 @@ def blank_low_data(rows: pd.DataFrame, config: Settings | None = None) -> pd.Dat
 
 
 def adoptions(
-    db: DbPath, teams: Iterable[str] | None = None, fw: Framework | None = None
+    db: DbPath,
+    teams: Iterable[str] | None = None,
+    fw: Framework | None = None,
+    as_of: datetime | date | str | None = None,
 ) -> list[Adoption]:
     """The AI adoption dates of the chosen teams (all when none), by team name, each with
-    the end of its transition window (the framework file's)."""
+    the end of its transition window (the framework file's). With ``as_of``, an adoption
+    after it does not exist yet (the page never draws the future)."""
     rules = (fw or load_framework()).review
     chosen = list(teams or ())
+    last = parse_as_of(as_of).date() if as_of is not None else date.max
     with read_connection(db) as conn:
         found = conn.execute(
             "select team, ai_adoption_date from teams where ai_adoption_date is not null "
+            "and ai_adoption_date <= $last "
             "and (len($teams) = 0 or list_contains($teams, team)) order by team",
-            {"teams": chosen},
+            {"teams": chosen, "last": last},
         ).fetchall()
     return [Adoption(team, day, transition_end(day, rules)) for team, day in found]
+
+
+def period_bounds(
+    rows: pd.DataFrame, period: str, as_of: datetime, begin: date | None = None
+) -> pd.DataFrame:
+    """``rows`` with ``period_until``: the end of each row's period (exclusive), cut at
+    ``as_of``, and ``is_partial``: the period runs past ``as_of`` or starts before ``begin``
+    (the store's first merge: a first month holding ten days of data is no volume drop).
+
+    ``as_of`` to the second ends its period: the page's as-of is a day's last second
+    (23:59:59), and a month read then is complete, not partial.
+    """
+    out = rows.copy()
+    moment = pd.Timestamp(as_of.astimezone(UTC).replace(tzinfo=None))
+    ends = [
+        pd.Timestamp(next_period_start(pd.Timestamp(x).date(), period)) for x in out["period_start"]
+    ]
+    ends_series = pd.Series(ends, index=out.index, dtype="datetime64[us]")
+    out["period_until"] = ends_series.clip(upper=moment)
+    out["is_partial"] = ends_series > moment + pd.Timedelta(seconds=1)
+    if begin is not None:
+        starts = pd.to_datetime(out["period_start"])
+        out["is_partial"] |= starts < pd.Timestamp(begin)
+    return out
+
+
+def first_merge(db: DbPath) -> date | None:
+    """The day of the store's first merged PR (None: no PR yet)."""
+    with read_connection(db) as conn:
+        (day,) = conn.execute("select min(merged_at)::date from pull_requests").fetchone()
+    return day
 
 
 def levels_by_quarter(
@@ -101,7 +150,8 @@ def levels_by_quarter(
 ) -> pd.DataFrame:
     """Share of (person, competency) levels at each level, at each quarter's end in range.
 
-    Columns: quarter, level, level_name, assessments (count), share. People are never
+    Columns: quarter, day (the quarter's last day, or ``end`` for the quarter running
+    then), level, level_name, assessments (count), share. People are never
     listed; the counts are of assessed (person, competency) pairs in force that day (the
     rule of :func:`metrics.competency.level_distribution`, in one query).
     """
@@ -129,13 +179,15 @@ def levels_by_quarter(
             rows.append(
                 {
                     "quarter": label,
+                    "day": day,
                     "level": number,
                     "level_name": fw.level_name(number),
                     "assessments": n,
                     "share": n / whole if whole else float("nan"),
                 }
             )
-    return pd.DataFrame(rows, columns=["quarter", "level", "level_name", "assessments", "share"])
+    columns = ["quarter", "day", "level", "level_name", "assessments", "share"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def team_trends(
@@ -146,45 +198,42 @@ def team_trends(
     teams: Iterable[str] | None,
     start: date,
 ) -> TeamTrends:
-    """The Team trends page's data: one row per (team or organization, period) from
-    ``start`` to ``as_of``, adoption windows, red flags and competency levels."""
+    """The Team trends page's data: one row per (team, period) from ``start`` to ``as_of``
+    (every team when ``teams`` is empty), adoption windows, red flags, competency levels."""
     moment = parse_as_of(as_of)
     check_choice(period, PERIODS, "period")
     chosen = tuple(teams or ())
-    by = "team" if chosen else "org"
     config = settings()
     fw = load_framework()
+    first = period_start(start, period)
     # one fact build serves both the aggregates and the red flags
     with fact_connection(db, moment, config) as conn:
-        rows = aggregate_frame(conn, period=period, by=by, teams=chosen, config=config)
+        rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
         flags = flags_on(conn, period, chosen, since=start, config=config, fw=fw)
-    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= period_start(start, period)]
-    rows = rows.reset_index(drop=True)
+    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= first]
+    rows = period_bounds(rows.reset_index(drop=True), period, moment, first_merge(db))
     low = rows.loc[rows["is_low_data"], ["group", "period", "merged_prs", "defects_reported"]]
     return TeamTrends(
         rows=blank_low_data(rows, config),
         low_data=low.reset_index(drop=True),
-        adoptions=adoptions(db, chosen, fw),
+        adoptions=adoptions(db, chosen, fw, moment),
         flags=flags,
         levels=levels_by_quarter(db, start, moment.date(), chosen),
         unreadable=unreadable_dimensions(),
         config=config,
+        as_of=moment,
+        start=first,
+        period=period,
     )
 
 
-MAX_EXPANDED = 12  # flags per dimension shown with their evidence; earlier ones in brief
-
-
-def flags_of(
+def flag_groups(
     flags: Iterable[RedFlag], dimension: str
-) -> tuple[list[RedFlag], list[RedFlag], list[RedFlag]]:
-    """A dimension's transition dips, its earlier flags (in brief) and its latest flags
-    (shown with evidence), each in time order (period, then team): never by a figure."""
-    mine = sorted((x for x in flags if x.dimension == dimension), key=lambda x: (x.period, x.group))
-    dips = [x for x in mine if x.is_transition_dip]
-    raised = [x for x in mine if not x.is_transition_dip]
-    cut = max(0, len(raised) - MAX_EXPANDED)
-    return dips, raised[:cut], raised[cut:]
+) -> tuple[list[FlagGroup], list[FlagGroup]]:
+    """A dimension's transition dips and its red flags, grouped by rule and team (one item
+    however many periods repeat it), newest first (:func:`metrics.flags.group_flags`)."""
+    mine = group_flags(x for x in flags if x.dimension == dimension)
+    return [g for g in mine if g.is_transition_dip], [g for g in mine if not g.is_transition_dip]
 
 
 def more_evidence(flag: RedFlag) -> int:
@@ -192,32 +241,49 @@ def more_evidence(flag: RedFlag) -> int:
     return max(0, flag.n_evidence - sum(e.kind == "pr" for e in flag.evidence))
 
 
-def flags_frame(flags: Iterable[RedFlag]) -> pd.DataFrame:
-    """Flags in brief: group, period, title, sentence, evidence count (in time order)."""
+def _web_link(url: str | None) -> str | None:
+    """An evidence link a page may make clickable: http(s) only (a stored URL is data)."""
+    return url if url and re.match(r"^https?://", url, re.IGNORECASE) else None
+
+
+def occurrences_frame(group: FlagGroup) -> pd.DataFrame:
+    """Each period a grouped flag was raised in, newest first: period, why, PRs behind it."""
     return pd.DataFrame(
-        [
-            {
-                "group": x.group,
-                "period": x.period,
-                "flag": x.title,
-                "why": x.sentence,
-                "evidence": x.n_evidence,
-            }
-            for x in flags
-        ],
-        columns=["group", "period", "flag", "why", "evidence"],
+        [{"period": x.period, "why": x.sentence, "PRs": x.n_evidence} for x in group.flags],
+        columns=["period", "why", "PRs"],
     )
 
 
-def evidence_frame(flag: RedFlag) -> pd.DataFrame:
-    """A flag's evidence as a table: kind (pr/defect), id, title (untrusted text), note, link."""
-    return pd.DataFrame(
-        [
-            {"kind": e.kind, "id": e.id, "title": e.title, "note": e.note, "link": e.url}
-            for e in flag.evidence
-        ],
-        columns=["kind", "id", "title", "note", "link"],
-    )
+def evidence_frame(group: FlagGroup | RedFlag) -> pd.DataFrame:
+    """The evidence of a flag (or of each period of a grouped flag, newest first): period,
+    kind (pr/defect), id, title (untrusted text), note, link; then a last row per period
+    counting the PRs its list leaves out."""
+    flags = group.flags if isinstance(group, FlagGroup) else (group,)
+    rows = []
+    for flag in flags:
+        for e in flag.evidence:
+            rows.append(
+                {
+                    "period": flag.period,
+                    "kind": e.kind,
+                    "id": e.id,
+                    "title": e.title,
+                    "note": e.note,
+                    "link": _web_link(e.url),
+                }
+            )
+        if more_evidence(flag):
+            rows.append(
+                {
+                    "period": flag.period,
+                    "kind": "pr",
+                    "id": "…",
+                    "title": f"and {more_evidence(flag)} more PRs not listed",
+                    "note": "",
+                    "link": None,
+                }
+            )
+    return pd.DataFrame(rows, columns=["period", "kind", "id", "title", "note", "link"])
 
 
 def coverage_frame(rows: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,8 @@
-"""Page: a team's trends over time — QACT beside cycle time, phases, defects, review health,
-competency levels, the AI adoption window, and the red flags with their evidence.
-No SQL here and no ranking: data from ``metrics.trends``, figures from ``reports.figures``."""
+"""Page: each team's trends over time, side by side — volume beside the quality tax, QACT
+beside cycle time, phases, defects, review health, competency levels, the AI adoption
+window, and the red flags grouped by rule and team with their evidence.
+No SQL here and no ranking: data from ``metrics.trends``, figures from
+``reports.team_figures``, every number and untrusted name through ``reports.format``."""
 
 from datetime import date, datetime
 
@@ -8,7 +10,8 @@ import streamlit as st
 
 import ui
 from metrics import trends
-from reports import figures
+from reports import format as fmt
+from reports import team_figures
 
 f = ui.page("Team trends", icon="📈")
 
@@ -26,12 +29,7 @@ def load(
 
 
 data = load(str(f.db), f.data_version, f.as_of, f.period, f.teams, f.start)
-scope = ", ".join(map(ui.safe, f.teams)) if f.teams else "the whole organization"
-st.caption(
-    f"{scope} by {f.period}, {f.start:%d %b %Y} to {f.end:%d %b %Y} (as of the end of that "
-    "day, UTC). Medians of merged pull requests; bots excluded. Dashed lines mark AI "
-    "adoption; the shaded band is the transition window, when a dip is expected."
-)
+scope = ui.safe(", ".join(f.teams)) if f.teams else "the whole organization"
 rows = data.rows
 if rows.empty:
     st.info(
@@ -41,72 +39,69 @@ if rows.empty:
     )
     st.stop()
 
+panels = "one panel per team" if len(data.groups) > 1 else "one team"
+st.caption(
+    f"{scope[:1].upper()}{scope[1:]} by {f.period}, {panels}, "
+    f"{f.start:%d %b %Y} to {f.end:%d %b %Y} (as of the end of that day, UTC; nothing later "
+    "is drawn). Bots excluded. Dashed line: the team's AI adoption; yellow band: its "
+    "transition window, when a dip is expected; grey band: a partial period (still running "
+    "at as-of, or begun before the first data)."
+)
 if not data.low_data.empty:
-    periods = ", ".join(ui.safe(f"{r.group} {r.period}") for r in data.low_data.itertuples())
+    periods = ", ".join(f"{ui.safe(r.group)} {r.period}" for r in data.low_data.itertuples())
     st.warning(
-        f"Too little data to show medians and rates for: {periods} (fewer than "
-        f"{data.config.min_prs} merged PRs). Those points are left out rather than shown "
-        "misleadingly."
+        f"Too little data to show medians and rates for: {periods} (fewer "
+        f"than {data.config.min_prs} merged PRs). Those points are left out rather than "
+        "shown misleadingly."
     )
 
-st.subheader("The quality tax: QACT beside cycle time")
-ui.chart(figures.qact_vs_cycle(rows, data.adoptions))
-st.caption(
-    "QACT adds to a PR's cycle time the PRs that later fixed or reverted it and the repair "
-    "time of its open defects: the gap between the lines is time the team paid later."
-)
+for key, figure in team_figures.charts(data):
+    st.plotly_chart(figure, width="stretch", key=key)
+    st.caption(team_figures.caption(key, data))
 
-left, right = st.columns(2)
-with left:
-    ui.chart(figures.phases(rows, data.adoptions))
-with right:
-    ui.chart(figures.defect_rates(rows, data.adoptions))
-st.caption(
-    f"The AI-assisted defect rate appears only for a team with at least "
-    f"{data.config.ai_split_min_authors} authors and {data.config.ai_split_min_prs} "
-    "AI-assisted PRs in a period; how many PRs were AI-assisted is never shown."
-)
-
-left, right = st.columns(2)
-with left:
-    ui.chart(figures.review_health(rows, data.adoptions))
-with right:
-    if data.levels.empty or data.levels["assessments"].sum() == 0:
-        st.info(
-            "No competency assessments for these quarters yet: record them on "
-            "**Competencies** or import them with `teamlens import assessments FILE.csv`."
-        )
-    else:
-        ui.chart(figures.level_distribution(data.levels))
+if data.levels.empty or data.levels["assessments"].sum() == 0:
+    st.info(
+        "No competency assessments for these quarters yet: record them on "
+        "**Competencies** or import them with `teamlens import assessments FILE.csv`."
+    )
+else:
+    st.plotly_chart(team_figures.levels(data), width="stretch", key="levels")
 
 st.subheader("Red flags")
+st.caption(
+    "Grouped by rule and team, newest first: a flag raised period after period is one item, "
+    "with how often and when. Open one for its reasons and the PRs and defects behind it."
+)
 if not data.adoptions:
-    st.caption("No AI adoption date is recorded for these teams.")
+    st.caption("No AI adoption date on or before the as-of date is recorded for these teams.")
 for dimension in trends.DIMENSIONS:
-    dips, older, shown = trends.flags_of(data.flags, dimension)
+    dips, raised = trends.flag_groups(data.flags, dimension)
     st.markdown(f"**{dimension}**")
-    if not (dips or older or shown):
+    if not (dips or raised):
         st.caption("No red flag in this range.")
-    for flag in dips:
-        st.info(f"Expected transition dip, not a red flag: {ui.safe(flag.sentence)}", icon="🌱")
-    if older:
-        st.caption(f"{len(older)} earlier flags, in brief (the latest are below, with evidence):")
-        st.dataframe(trends.flags_frame(older), hide_index=True, width="stretch")
-    for flag in shown:
-        with st.expander(ui.safe(f"🚩 {flag.group} · {flag.period} · {flag.title}")):
-            st.text(flag.sentence)
-            if flag.evidence:
-                st.dataframe(
-                    trends.evidence_frame(flag),
-                    column_config={"link": st.column_config.LinkColumn("link")},
-                    hide_index=True,
-                    width="stretch",
-                )
-            if trends.more_evidence(flag):
-                st.caption(f"…and {trends.more_evidence(flag)} more PRs.")
+    if dips:
+        sentences = "\n\n".join(ui.safe(d.latest.sentence) for d in dips)
+        st.info(f"Expected transition dips, not red flags:\n\n{sentences}", icon="🌱")
+    for group in raised:
+        when = fmt.periods_text(group.periods)
+        label = f"{group.group} · {group.title} · {fmt.count_text(group.count, f.period)}: {when}"
+        with st.expander(f"🚩 {ui.safe(label)}"):
+            st.text(group.latest.sentence)
+            if group.count > 1:
+                st.caption("Every period it was raised in, newest first:")
+                st.dataframe(trends.occurrences_frame(group), hide_index=True, width="stretch")
+            st.caption("The PRs and defects behind it:")
+            st.dataframe(
+                trends.evidence_frame(group),
+                column_config={"link": st.column_config.LinkColumn("link")},
+                hide_index=True,
+                width="stretch",
+            )
 for dimension, why in data.unreadable:
     st.markdown(f"**{dimension}**")
     st.caption(why)
 
 with st.expander("What these figures rest on"):
-    st.dataframe(trends.coverage_frame(rows), hide_index=True, width="stretch")
+    coverage = trends.coverage_frame(rows)
+    shares = {"defects attributed to a PR": "share"}
+    st.dataframe(fmt.table(coverage, shares), hide_index=True, width="stretch")

@@ -10,6 +10,7 @@ the server nor the browser leaves a process behind.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -37,7 +38,7 @@ PAGES = (("", "Overview"), *((entry.stem, entry.title) for entry in ui.PAGES))
 # it draws.
 CHARTS = {
     "": 0,
-    "team_trends": 5,  # QACT beside cycle time, phases, defects, review health, levels
+    "team_trends": 6,  # volume and tax, QACT, phases, defects, review health, levels
     "competencies": 2,  # the matrix, people at each level
     "person": 1,  # delivery beside levels
     "quarterly_review": 2,  # competency levels, the person's history
@@ -309,3 +310,104 @@ def test_hostile_names_and_titles_show_literally_and_fetch_nothing(
         page.close()
     context.close()
     assert not [u for u in asked if u.startswith(IMAGE_URL.rsplit("/", 1)[0])], asked
+
+
+# --- Team trends: what only a browser shows ----------------------------------------------
+
+CHART_FACTS = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(e => {
+  const gd = e.querySelector('.js-plotly-plot');
+  const key = [...e.closest('.stElementContainer').classList].find(c => c.startsWith('st-key-'));
+  const plots = [...e.querySelectorAll('.nsewdrag')].map(r => r.getBoundingClientRect().top);
+  const axes = Object.keys(gd._fullLayout).filter(k => /^xaxis\\d*$/.test(k));
+  return {
+    key: key ? key.slice(7) : null,
+    barmode: gd._fullLayout.barmode,
+    band: Math.min(...plots) - e.getBoundingClientRect().top,
+    xmax: axes.map(k => gd._fullLayout[k].range[1]),
+    xtype: axes.map(k => gd._fullLayout[k].type),
+    shapes: gd._fullLayout.shapes.map(s => [s.x0, s.x1, s.fillcolor]),
+    notes: gd._fullLayout.annotations.map(a => a.text),
+    ticks: [...e.querySelectorAll('.xtick text')].map(t => t.textContent),
+  };
+})"""
+# Per stacked bar of the first panel of the phases chart: [x centre, top, bottom] in px.
+PHASE_BARS = """() => {
+  const chart = document.querySelector('.st-key-phases [data-testid=stPlotlyChart]');
+  const panel = chart.querySelector('.cartesianlayer .subplot.xy');
+  return [...panel.querySelectorAll('.barlayer .point path')].map(p => {
+    const r = p.getBoundingClientRect();
+    return [Math.round(r.left + r.width / 2), r.top, r.bottom];
+  }).filter(b => b[2] - b[1] > 0.5);
+}"""
+
+
+def _open(context, url: str):
+    """A page with its charts drawn (a first run may rerun once: wait for the charts, then
+    for the app to settle)."""
+    page = context.new_page()
+    page.goto(url, timeout=120_000)
+    page.locator("[data-testid=stPlotlyChart] .main-svg").first.wait_for(timeout=120_000)
+    _settle(page, timeout_s=120)
+    charts = page.locator("[data-testid=stPlotlyChart]")
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(timeout=30_000)
+    errors = page.locator("[data-testid=stException]")
+    assert errors.count() == 0, errors.first.inner_text()
+    return page
+
+
+def test_team_trends_stacks_phases_with_two_teams_and_leaves_no_empty_band(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = _open(context, f"{server}/team_trends?team=Mobile&team=Payments")
+    facts = {c["key"]: c for c in page.evaluate(CHART_FACTS)}
+    assert facts["phases"]["barmode"] == "stack"
+    bars = page.evaluate(PHASE_BARS)
+    by_x: dict[int, list[tuple[float, float]]] = {}
+    for x, top, bottom in bars:
+        by_x.setdefault(x, []).append((top, bottom))
+    assert max(len(v) for v in by_x.values()) == 3, "the three phases stand on one another"
+    for x, segments in by_x.items():  # stacked: each segment starts where the next ends
+        segments.sort()
+        for (_, bottom), (top, _) in itertools.pairwise(segments):
+            assert bottom <= top + 1.5, f"phase bars overlap at x={x}: {segments}"
+    for key, chart in facts.items():
+        # the plot area starts right under the title, legend and team names
+        assert chart["band"] <= 120, f"{key}: {chart['band']:.0f} px above the plot area"
+    context.close()
+
+
+def test_team_trends_groups_flags_with_their_evidence_one_click_away(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = _open(context, f"{server}/team_trends")
+    labels = page.locator("[data-testid=stExpander] summary").all_inner_texts()
+    flags = [x.split("🚩", 1)[1].strip() for x in labels if "🚩" in x]
+    keys = [tuple(x.split(" · ")[:2]) for x in flags]
+    assert len(keys) == len(set(keys)), "a team's repeated flag is one item"
+    (stamps,) = [x for x in flags if x.startswith("Platform · Large changes approved")]
+    assert "13 months: 2026-11, 2026-10" in stamps and "and 7 earlier" in stamps
+    assert len(flags) < 40  # the whole organization once showed about a hundred
+    item = page.locator("[data-testid=stExpander]", has_text="Platform · Large changes approved")
+    item.locator("summary").click()
+    item.locator("[data-testid=stDataFrame]").last.wait_for(timeout=30_000)
+    assert "Every period it was raised in" in item.inner_text()
+    context.close()
+
+
+def test_team_trends_as_of_in_2025_draws_nothing_after_it(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = _open(context, f"{server}/team_trends?as_of=2025-12-31&from=2025-11-01")
+    facts = page.evaluate(CHART_FACTS)
+    assert facts, "the charts are drawn"
+    last = "2025-12-31 23:59:59"
+    for chart in facts:
+        if "date" not in chart["xtype"]:
+            continue  # the levels chart: quarters, not dates
+        assert all(str(x).replace("T", " ") <= last for x in chart["xmax"]), chart["key"]
+        for x0, x1, colour in chart["shapes"]:
+            assert max(str(x0), str(x1)).replace("T", " ") <= last, (chart["key"], x0, x1)
+            if colour == "#b0bec5":  # partial: November (the data begins on the 21st) only;
+                # December read at its last second is complete
+                assert str(x0).startswith("2025-11-01"), (chart["key"], x0, x1)
+        assert "AI adoption" not in chart["notes"], chart["key"]  # every adoption is in 2026
+        assert not [t for t in chart["ticks"] if "2026" in t], (chart["key"], chart["ticks"])
+    context.close()

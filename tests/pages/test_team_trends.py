@@ -34,17 +34,18 @@ def run_page(monkeypatch, db: Path, teams: list[str] | None = None) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
+    """Every text of the page as a reader sees it (the escapes of untrusted text dropped)."""
     parts = [
         e.value
         for kind in ("markdown", "caption", "info", "warning", "text")
         for e in getattr(at, kind)
     ]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(str(p) for p in parts).replace("\\", "")
 
 
 def test_demo_organization_shows_its_stories(monkeypatch, demo_db):
     at = run_page(monkeypatch, demo_db)
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6
     body = texts(at)
     for dimension in (
         "Code Quality",
@@ -55,16 +56,42 @@ def test_demo_organization_shows_its_stories(monkeypatch, demo_db):
         "Growth",
     ):
         assert f"**{dimension}**" in body
-    assert "Expected transition dip, not a red flag" in body
+    assert "Expected transition dips, not red flags" in body
     assert "competency assessments" in body
-    labels = [e.label for e in at.expander]
+    labels = [e.label.replace("\\", "") for e in at.expander]
     assert any("Large changes approved without a word" in label for label in labels)  # Platform
     assert any("More volume, paid for with quality" in label for label in labels)  # Mobile
+    assert "one panel per team" in body
+
+
+def test_a_repeated_flag_is_one_item_with_its_count(monkeypatch, demo_db):
+    at = run_page(monkeypatch, demo_db)
+    flags = [e.label.replace("\\", "") for e in at.expander if e.label.startswith("🚩")]
+    keys = [label.split(" · ")[:2] for label in flags]
+    assert len(keys) == len({tuple(k) for k in keys}), "a (team, rule) appears once"
+    stamps = [x for x in flags if "Platform · Large changes approved without a word" in x]
+    assert len(stamps) == 1
+    # Platform's rubber-stamping repeats every month of the demo: one item, counted, dated
+    assert "13 months: 2026-11, 2026-10" in stamps[0] and "… and 7 earlier" in stamps[0]
+    # the newest first: the first flag of each dimension is of the latest month
+    assert flags[0].split(": ")[1].startswith("2026-11")
+
+
+def test_an_as_of_in_2025_draws_no_2026_adoption(monkeypatch, demo_db):
+    monkeypatch.setenv("TEAMLENS_DB", str(demo_db))
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["as_of"] = "2025-12-31"
+    at.run()
+    assert not at.exception, at.exception
+    body = texts(at)
+    assert "No AI adoption date on or before the as-of date" in body
+    assert "Expected transition dip" not in body  # every adoption of the demo is in 2026
+    assert "2026" not in " ".join(e.label for e in at.expander)
 
 
 def test_one_team_with_adoption_window_and_evidence(monkeypatch, demo_db):
     at = run_page(monkeypatch, demo_db, ["Mobile"])
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6
     body = texts(at)
     assert "Mobile by month" in body
     assert "Mobile adopted AI tools on 2026-04-06" in body
@@ -73,6 +100,24 @@ def test_one_team_with_adoption_window_and_evidence(monkeypatch, demo_db):
     # each flag explains itself in a sentence and lists its evidence, linked
     assert any("more than before AI adoption" in t.value for t in at.text)
     assert len(at.dataframe) >= len(flags)
+
+
+def test_untrusted_team_names_are_text(monkeypatch, tmp_path):
+    hostile = "**Pay** ![x](http://127.0.0.1:9/p.png) $x^2$ <b>"
+    store = StoreBuilder(tmp_path / "teamlens.duckdb")
+    store.person("alice", hostile)
+    for n in range(1, 7):  # 6 unreviewed merges: a Responsibility flag naming the team
+        store.pr(n, created=t(2, 9), merged=t(3, 9))
+    at = run_page(monkeypatch, store.write(), [hostile])
+    shown = [c.value for c in at.caption] + [e.label for e in at.expander]
+    named = [x for x in shown if "Pay" in x]
+    assert named, "the team is named in the caption and the flag"
+    # ui.safe's form: marks escaped, and a word joiner after the scheme keeps GFM from
+    # linking the bare URL
+    escaped = "\\*\\*Pay\\*\\* !\\[x\\](http\u2060://127.0.0.1:9/p.png) \\$x^2\\$ \\<b\\>"
+    for text in named:  # only ever the escaped form: shown literally, never as markup
+        assert hostile not in text and escaped in text, text
+    assert any(hostile in t.value for t in at.text)  # the flag's sentence, as plain text
 
 
 def test_empty_state_is_explained(monkeypatch, tmp_path):
