@@ -365,13 +365,17 @@ def shell(who: access.Viewer | None = None) -> Filters:
     ui_access.sidebar(who)
     bar.header("Filters")
     whole = access.whole_organization(who)
-    chosen = bar.multiselect(
-        "Teams",
-        teams,
-        key="tl_teams",
-        placeholder="Whole organization" if whole else "All your teams",
-        help="Leave empty to see the whole organization." if whole else "Only your teams.",
-    )
+    chosen: list[str] = []
+    if teams or whole:
+        chosen = bar.multiselect(
+            "Teams",
+            teams,
+            key="tl_teams",
+            placeholder="Whole organization" if whole else "All your teams",
+            help="Leave empty to see the whole organization." if whole else "Only your teams.",
+        )
+    else:  # an executive (organization figures only), or an engineer in no team
+        bar.caption("No team to pick: your pages show no team of their own.")
     as_of = bar.date_input(
         "As of",
         key="tl_as_of",
