@@ -267,19 +267,17 @@ def pick_from_url(
     what: str = "person",
     fold: Any = str.lower,
     default: str | None = None,
-    private: bool = False,
 ) -> None:
     """Seed a picker's session state once from the URL's ``param`` (matched after
     ``fold``, case-insensitive by default), else ``default`` (the first choice when not
-    given or not a choice); a value not in ``choices`` is ignored with a plain notice
-    (which, when ``private``, does not repeat the value)."""
+    given or not a choice); a value not in ``choices`` is ignored with a plain notice.
+    (A person the viewer may not see is refused before: ui_access.refuse_other_person.)"""
     fallback = default if default in choices else choices[0]
     if key not in st.session_state:
         asked = st.query_params.get(param) or ""
         match = [c for c in choices if fold(c) == fold(asked)]
         if asked and not match:
-            shown = "…" if private else repr(asked)
-            notice(f"Ignored from the link: {param}={shown} (no such {what} in this selection).")
+            notice(f"Ignored from the link: {param}={asked!r} (no such {what} in this selection).")
         st.session_state[key] = match[0] if match else fallback
     elif st.session_state[key] not in choices:
         st.session_state[key] = fallback
