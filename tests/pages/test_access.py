@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 import ui_access
 from ingest import people_import as pi
 from metrics import access
+from store import read_connection
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = {
@@ -182,3 +183,36 @@ def test_local_mode_is_an_admin_with_a_banner(db):
     assert ui_access.LOCAL_BANNER in [i.value for i in app.info]
     assert list(app.selectbox(key="person_login").options) == ["ana", "ben", "cy"]
     assert access.audit_log(db)["email"].tolist() == ["local"]
+
+
+def test_the_forms_check_again_at_the_write(db, tmp_path):
+    # a manager whose account is also a person of their team: both roles are offered,
+    # but only "self" for themselves and "manager" for the others may be written
+    path = tmp_path / "more.csv"
+    path.write_text(textwrap.dedent(ACCESS).lstrip() + "ben@example.com,manager,ben,Alpha\n")
+    pi.import_access(path, db)
+    app = run("competencies", "ben@example.com")
+    assert list(app.selectbox(key="as_person").options) == ["ana", "ben"]
+    assert list(app.radio(key="as_role").options) == ["manager", "self"]
+    assert list(app.selectbox(key="rc_person").options) == ["ana"]  # never themselves
+    app.selectbox(key="as_person").set_value("ben")
+    app.radio(key="as_role").set_value("manager")  # a manager's assessment of themselves
+    app.button[0].click().run()
+    assert [e.value for e in app.error] == [
+        "Not saved: your account may not record this for that person."
+    ]
+    assert not [a for a in access.audit_log(db)["action"] if a == "assessment saved"]
+    assert assessments_of(db, "ben") == []  # nothing written
+    app.radio(key="as_role").set_value("self")
+    app.button[0].click().run()
+    assert not app.error
+    saved = access.audit_log(db)
+    assert saved[saved["action"] == "assessment saved"]["email"].tolist() == ["ben@example.com"]
+    assert assessments_of(db, "ben") == [("self", "ben")]
+
+
+def assessments_of(db: Path, login: str) -> list[tuple]:
+    with read_connection(db) as conn:
+        return conn.execute(
+            "select assessor_role, assessor from competency_assessments where login = ?", [login]
+        ).fetchall()
