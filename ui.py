@@ -35,8 +35,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+import ui_access
 from framework import FrameworkError, framework
-from metrics import inventory
+from metrics import access, inventory
 from reports.markdown import page_text
 from store import StoreError, data_version, resolve_db
 
@@ -126,10 +127,13 @@ def page_entries() -> tuple[PageEntry, ...]:
     return PAGES
 
 
-def navigation() -> dict[str, list]:
-    """The sections of ``st.navigation``: the overview, then every page by section."""
+def navigation(viewer: access.Viewer) -> dict[str, list]:
+    """The sections of ``st.navigation``: the overview, then every page the viewer may
+    open, by section (the pages check again themselves: a URL is not a permission)."""
     sections: dict[str, list] = {"": [st.Page(overview, title="Overview", icon="🔭", default=True)]}
     for entry in page_entries():
+        if not access.may_open(viewer, entry.stem):
+            continue
         sections.setdefault(entry.section, []).append(
             st.Page(entry.path, title=entry.title, icon=entry.icon, url_path=entry.stem)
         )
@@ -151,18 +155,29 @@ class Filters:
     period: str
     data_version: tuple[int, int]
     is_demo: bool
+    viewer: access.Viewer = access.LOCAL  # who is looking (metrics.access decides)
+
+
+# Pages that show teams: a viewer limited to some teams needs one of them to see anything.
+TEAM_PAGES = ("team_trends", "competencies")
 
 
 def page(title: str, icon: str = "") -> Filters:
-    """Start a page: returns the shared filters; stops the page when there is no data or
-    the framework file cannot be used."""
+    """Start a page: returns the shared filters; stops the page when the viewer may not
+    open it, when there is no data or the framework file cannot be used."""
     _leave_pages_folder_mode()
     filters: Filters | None = getattr(_local, "filters", None)
     _local.filters = None
     if filters is None:  # run on its own (AppTest, or a single-file run)
         st.set_page_config(page_title=f"{title} · {PAGE_TITLE}", layout="wide")
         filters = shell()
+    stem = next((e.stem for e in PAGES if e.title == title), "overview")
     st.title(f"{icon} {title}".strip())
+    ui_access.banner(filters.viewer)
+    ui_access.check_page(filters.viewer, stem)
+    if stem in TEAM_PAGES and not filters.teams and not access.whole_organization(filters.viewer):
+        st.info("There is no team here that is yours to see.")
+        st.stop()
     if filters.is_demo:
         st.warning(
             "**Demo data.** You are looking at a synthetic organization built by "
@@ -255,7 +270,8 @@ def pick_from_url(
 ) -> None:
     """Seed a picker's session state once from the URL's ``param`` (matched after
     ``fold``, case-insensitive by default), else ``default`` (the first choice when not
-    given or not a choice); a value not in ``choices`` is ignored with a plain notice."""
+    given or not a choice); a value not in ``choices`` is ignored with a plain notice.
+    (A person the viewer may not see is refused before: ui_access.refuse_other_person.)"""
     fallback = default if default in choices else choices[0]
     if key not in st.session_state:
         asked = st.query_params.get(param) or ""
@@ -311,29 +327,53 @@ def _ensure_data(db: Path) -> None:
         demo.build_demo(db)
 
 
-def shell() -> Filters:
-    """Draw the sidebar filters (team, date range and as-of, period) and return them."""
+def _database() -> Path:
     db = resolve_db(None)
     try:
         _ensure_data(db)
-        teams, first, last, is_demo = _store_facts(str(db), data_version(db))
     except StoreError as exc:
         st.error(f"teamlens cannot open its database: {exc}")
         st.stop()
+    return db
+
+
+def viewer() -> access.Viewer:
+    """Who is looking (local mode: an admin); draws the sign-in or "ask your admin" page
+    and stops when nobody known is signed in."""
+    return ui_access.viewer(_database())
+
+
+def shell(who: access.Viewer | None = None) -> Filters:
+    """Draw the sidebar filters (team, date range and as-of, period) and return them.
+    The teams offered are those the viewer may see."""
+    db = _database()
+    who = who or ui_access.viewer(db)
+    try:
+        known, first, last, is_demo = _store_facts(str(db), data_version(db))
+    except StoreError as exc:
+        st.error(f"teamlens cannot open its database: {exc}")
+        st.stop()
+    teams = list(access.teams(who, known))
     today = datetime.now(UTC).date()
     last_day = date.fromisoformat(last) if last else today
     first_day = date.fromisoformat(first) if first else last_day - timedelta(days=365)
-    _init_from_url(teams, first_day, last_day, max(today, last_day))
+    _init_from_url(teams, first_day, last_day, max(today, last_day), quote=who.is_admin)
 
     bar = st.sidebar
+    ui_access.sidebar(who)
     bar.header("Filters")
-    chosen = bar.multiselect(
-        "Teams",
-        teams,
-        key="tl_teams",
-        placeholder="Whole organization",
-        help="Leave empty to see the whole organization.",
-    )
+    whole = access.whole_organization(who)
+    chosen: list[str] = []
+    if teams or whole:
+        chosen = bar.multiselect(
+            "Teams",
+            teams,
+            key="tl_teams",
+            placeholder="Whole organization" if whole else "All your teams",
+            help="Leave empty to see the whole organization." if whole else "Only your teams.",
+        )
+    else:  # an executive (organization figures only), or an engineer in no team
+        bar.caption("No team to pick: your pages show no team of their own.")
     as_of = bar.date_input(
         "As of",
         key="tl_as_of",
@@ -355,19 +395,22 @@ def shell() -> Filters:
     _write_url(chosen, as_of, start, period)
     filters = Filters(
         db=db,
-        teams=tuple(chosen),
+        teams=tuple(chosen) or (() if whole else tuple(teams)),
         start=min(start, as_of),
         end=as_of,
         as_of=datetime.combine(as_of, time.max, tzinfo=UTC).replace(microsecond=0),
         period=period,
         data_version=data_version(db),
         is_demo=is_demo,
+        viewer=who,
     )
     _local.filters = filters
     return filters
 
 
-def _init_from_url(teams: list[str], first_day: date, last_day: date, latest: date) -> None:
+def _init_from_url(
+    teams: list[str], first_day: date, last_day: date, latest: date, *, quote: bool = True
+) -> None:
     """Seed the widgets once per session, from the URL where it says something valid;
     what it says that is not (an unknown team, a date outside the data, an unknown
     period) is ignored and listed in a notice the page shows under its title.
@@ -384,7 +427,11 @@ def _init_from_url(teams: list[str], first_day: date, last_day: date, latest: da
     ignored: list[str] = []
     asked_teams = params.get_all("team")
     state["tl_teams"] = [t for t in asked_teams if t in teams]
-    ignored += [f"team={t!r} (no such team)" for t in asked_teams if t not in teams]
+    unknown = [t for t in asked_teams if t not in teams]
+    if quote:
+        ignored += [f"team={t!r} (no such team)" for t in unknown]
+    elif unknown:
+        ignored.append("team=… (not a team you may see, or no such team)")
     span = f"the data runs from {first_day:%d %b %Y} to {last_day:%d %b %Y}"
     as_of = _day_param("as_of", first_day, latest, span, ignored)
     state["tl_as_of"] = as_of or last_day
@@ -430,7 +477,7 @@ def _write_url(teams: list[str], as_of: date, start: date, period: str) -> None:
 
 def overview() -> None:
     """The landing page: what teamlens is and where to go."""
-    page("Overview", icon="🔭")
+    f = page("Overview", icon="🔭")
     st.markdown(
         "teamlens measures **value, not volume**: how long changes take to land *correctly* "
         "(quality-adjusted cycle time), how often they break (defect and change failure "
@@ -439,4 +486,6 @@ def overview() -> None:
     )
     st.subheader("Where to go")
     for entry in page_entries():
+        if not access.may_open(f.viewer, entry.stem):
+            continue
         st.page_link(f"pages/{entry.stem}.py", label=f"{entry.title} — {entry.blurb}")

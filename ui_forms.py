@@ -19,6 +19,7 @@ import streamlit as st
 import ui
 from framework import Framework
 from ingest import people_import
+from metrics import access
 from reports.competency_view import later_than_as_of
 from settings import InputError
 
@@ -72,8 +73,23 @@ def _show_problems(error: people_import.ImportRefusedError) -> None:
         st.error(ui.safe(problem_sentence(problem)))
 
 
-def assessment_form(db: Path, fw: Framework, logins: list[str], day: date) -> None:
-    """The assessment form; ``day`` is the page's as-of day (a later date is explained)."""
+REFUSED_WRITE = "Not saved: your account may not record this for that person."
+
+
+def writable(viewer: access.Viewer, roster: dict[str, str | None], recognition: bool) -> list[str]:
+    """The people the viewer may record an assessment (or a recognition) for."""
+    if recognition:
+        return [p for p in roster if access.may_write_recognition_for(viewer, p, roster)]
+    return [p for p in roster if access.assessor_roles(viewer, p, roster)]
+
+
+def assessment_form(
+    db: Path, fw: Framework, day: date, viewer: access.Viewer, roster: dict[str, str | None]
+) -> None:
+    """The assessment form, offering only the people (and assessor roles) the viewer may
+    write for, and checking again at the write; ``day`` is the page's as-of day."""
+    logins = writable(viewer, roster, recognition=False)
+    roles = sorted({r for p in logins for r in access.assessor_roles(viewer, p, roster)})
     names = {c.id: c.name for c in fw.competencies}
     today = datetime.now(UTC).date()
     default = min(today, day)  # a later default would vanish from the page once saved
@@ -86,10 +102,16 @@ def assessment_form(db: Path, fw: Framework, logins: list[str], day: date) -> No
         )
         level = st.selectbox("Level", fw.level_numbers, format_func=fw.level_name, key="as_level")
         on = st.date_input("Assessed on", value=default, max_value=today, key="as_on")
-        role = st.radio("Assessed by", ["manager", "self"], horizontal=True, key="as_role")
-        assessor = st.text_input("Assessor login (a manager's assessment)", key="as_assessor")
+        role = st.radio("Assessed by", roles, horizontal=True, key="as_role")
+        if viewer.is_admin:
+            assessor = st.text_input("Assessor login (a manager's assessment)", key="as_assessor")
+        else:  # the signed-in manager is the assessor
+            assessor = viewer.login or viewer.email
         evidence = st.text_input("Evidence (a link or a short note)", key="as_evidence")
         if not st.form_submit_button("Save assessment"):
+            return
+        if who and not access.may_write_assessment_for(viewer, who, roster, role):
+            st.error(REFUSED_WRITE)  # checked where the write happens, not only by the list
             return
         try:
             people_import.record_assessment(
@@ -105,6 +127,9 @@ def assessment_form(db: Path, fw: Framework, logins: list[str], day: date) -> No
         except people_import.ImportRefusedError as error:
             _show_problems(error)
             return
+        people_import.record_audit(
+            db, email=viewer.email, action="assessment saved", subject=f"{who} {what} {on}"
+        )
     st.session_state[SAVED_KEY] = ui.safe(
         f"Saved: {who}, {names[what]}, {fw.level_name(level)} on {on:%d %b %Y}."
         + later_than_as_of(on, day)
@@ -112,8 +137,12 @@ def assessment_form(db: Path, fw: Framework, logins: list[str], day: date) -> No
     st.rerun()
 
 
-def recognition_form(db: Path, fw: Framework, logins: list[str], day: date) -> None:
-    """The recognition form; ``day`` is the page's as-of day (a later date is explained)."""
+def recognition_form(
+    db: Path, fw: Framework, day: date, viewer: access.Viewer, roster: dict[str, str | None]
+) -> None:
+    """The recognition form, for the people the viewer may recognise (checked again at
+    the write); ``day`` is the page's as-of day (a later date is explained)."""
+    logins = writable(viewer, roster, recognition=True)
     today = datetime.now(UTC).date()
     default = min(today, day)
     with st.form("recognition_form"):
@@ -137,6 +166,9 @@ def recognition_form(db: Path, fw: Framework, logins: list[str], day: date) -> N
         pr_url = st.text_input("Pull request link (optional)", key="rc_pr_url")
         if not st.form_submit_button("Save recognition"):
             return
+        if who and not access.may_write_recognition_for(viewer, who, roster):
+            st.error(REFUSED_WRITE)
+            return
         try:
             people_import.record_recognition(
                 db,
@@ -150,6 +182,9 @@ def recognition_form(db: Path, fw: Framework, logins: list[str], day: date) -> N
         except people_import.ImportRefusedError as error:
             _show_problems(error)
             return
+        people_import.record_audit(
+            db, email=viewer.email, action="recognition saved", subject=f"{who} {behaviour} {on}"
+        )
     st.session_state[SAVED_KEY] = ui.safe(
         f"Saved: {fw.behaviour(behaviour).name} for {who} on {on:%d %b %Y}."
         + later_than_as_of(on, day)

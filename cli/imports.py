@@ -1,4 +1,5 @@
-"""CLI wiring: `teamlens import …` — people, teams, assessments, recognitions and defects."""
+"""CLI wiring: `teamlens import …` — people, teams, assessments, recognitions, defects and
+the access list."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ _IMPORT_HELP = {
     "teams": "Columns team,ai_adoption_date,repos (repos: space-separated owner/name).",
     "assessments": "Columns login,competency,level,assessed_on,assessor,evidence.",
     "recognitions": "Columns login,behaviour,format,recognized_on,note,pr_url.",
+    "access": "Columns email,role,login,teams (role: engineer, manager, executive, admin; "
+    "login: a known person, required for an engineer; teams: the known teams a manager "
+    "leads, space-separated, or ;-separated when a name has spaces). The file replaces the "
+    "whole access list.",
 }
 
 
@@ -48,7 +53,7 @@ def _import_command(kind: str) -> None:
         _run_import(kind, file, db)
 
 
-for _kind in ("people", "teams", "assessments", "recognitions"):
+for _kind in ("people", "teams", "assessments", "recognitions", "access"):
     _import_command(_kind)
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 import ui_forms
-from metrics import inventory
+from metrics import access, inventory
 
 f = ui.page("Data sources", icon="🔌")
 
@@ -99,7 +99,18 @@ st.table(
                 "teamlens import recognitions FILE.csv",
                 "login, behaviour, format, recognized_on, note, pr_url",
             ),
+            ("teamlens import access FILE.csv", "email, role, login, teams (replaces the list)"),
         ],
         columns=["Command", "Columns"],
     )
 )
+
+# --- who may see what, and what the app did (admins only: ui.page refuses the others) -----
+st.subheader("Access and audit")
+st.caption(
+    "Who may see what once sign-in is on: upload an access file above (it replaces the "
+    "whole list) or run `teamlens import access FILE.csv`. The audit lists who opened "
+    "which person page or packet and who saved what; the app never edits it."
+)
+st.dataframe(access.access_list(f.db), hide_index=True, width="stretch")
+st.dataframe(access.audit_log(f.db), hide_index=True, width="stretch")

@@ -11,6 +11,7 @@ from datetime import datetime
 import streamlit as st
 
 import ui
+import ui_access
 import ui_document
 from metrics.calendar import parse_quarter, recent
 from reports import board, formats
@@ -54,7 +55,12 @@ kinds = formats.for_kind(summary.kind)
 for column, fmt in zip(st.columns(len(kinds)), kinds, strict=True):
     column.download_button(
         f"⬇️ Executive summary ({fmt.label})",
-        data=lambda fmt=fmt: export(db, version, label, f.as_of, fmt.suffix),
+        data=ui_access.audited(
+            f,
+            "summary exported",
+            f"{label} {fmt.suffix}",
+            lambda fmt=fmt: export(db, version, label, f.as_of, fmt.suffix),
+        ),
         file_name=formats.file_name(summary, fmt),
         mime=fmt.media_type,
         on_click="ignore",

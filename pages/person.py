@@ -6,6 +6,7 @@ from datetime import datetime
 import streamlit as st
 
 import ui
+import ui_access
 from framework import FrameworkError, framework
 from metrics import competency as mc
 from reports import figures, tables
@@ -21,11 +22,6 @@ names = {c.id: c.name for c in fw.competencies}
 TREND_METRICS = view.TREND_METRICS
 
 
-@st.cache_data(show_spinner=False)
-def roster(db: str, version: tuple[int, int], as_of: datetime, teams: tuple[str, ...]) -> list:
-    return [p.login for p in mc.people(db, as_of, teams)]
-
-
 @st.cache_data(show_spinner="Loading…")
 def load(db: str, version: tuple[int, int], as_of: datetime, login: str, period: str) -> dict:
     return {
@@ -39,13 +35,12 @@ def load(db: str, version: tuple[int, int], as_of: datetime, login: str, period:
     }
 
 
-logins = roster(str(f.db), f.data_version, f.as_of, f.teams)
-if not logins:
-    st.info("No people here yet. Import them with `teamlens import people FILE.csv`.")
-    st.stop()
+logins = ui_access.people_or_stop(f)  # only the people this viewer may see
+ui_access.refuse_other_person(f, logins)
 ui.pick_from_url("person_login", "person", logins)
 login = st.selectbox("Person", logins, key="person_login", help="Listed alphabetically.")
 st.query_params["person"] = login
+ui_access.audit(f, "person page opened", login)
 
 data = load(str(f.db), f.data_version, f.as_of, login, f.period)
 who = data["person"]

@@ -10,6 +10,7 @@ from datetime import datetime
 import streamlit as st
 
 import ui
+import ui_access
 import ui_document
 from metrics.calendar import parse_quarter, recent
 from reports import formats, review
@@ -38,10 +39,8 @@ def export(db: str, version, login: str, quarter: str, as_of: datetime, suffix: 
 
 
 people = roster(str(f.db), f.data_version, f.as_of, f.teams)
-if not people:
-    st.info("No people here yet. Import them with `teamlens import people FILE.csv`.")
-    st.stop()
-logins = list(people)  # alphabetical by login
+logins = ui_access.people_or_stop(f)  # alphabetical by login; only those the viewer may see
+ui_access.refuse_other_person(f, logins)
 quarters = [q.label for q in recent(f.as_of)]
 ui.pick_from_url("review_login", "person", logins)
 ui.pick_from_url(
@@ -69,12 +68,18 @@ st.query_params["quarter"] = label
 
 db, version = str(f.db), f.data_version
 packet = packet_of(db, version, login, label, f.as_of)
+ui_access.audit(f, "packet opened", f"{login} {label}")
 kinds = formats.for_kind(packet.kind)
 buttons = st.columns(len(kinds) + 1)
 for column, fmt in zip(buttons, kinds, strict=False):
     column.download_button(
         f"⬇️ Review packet ({fmt.label})",
-        data=lambda fmt=fmt: export(db, version, login, label, f.as_of, fmt.suffix),
+        data=ui_access.audited(
+            f,
+            "packet exported",
+            f"{login} {label} {fmt.suffix}",
+            lambda fmt=fmt: export(db, version, login, label, f.as_of, fmt.suffix),
+        ),
         file_name=formats.file_name(packet, fmt),
         mime=fmt.media_type,
         on_click="ignore",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on Debian/Ubuntu, then the project with its test
 # extras into .venv (scripts/setup.sh --test) and GitHub's GraphQL schema into .cache/
-# (scripts/fetch-github-schema.sh). Debian packages, installed with apt when missing (as
+# (scripts/fetch-github-schema.sh) and the sign-in test's OpenID Connect provider into .cache/
+# (scripts/fetch-oidc-provider.sh). Debian packages, installed with apt when missing (as
 # root or through sudo; otherwise this names them and stops):
 #   chromium                 the browser test, and kaleido's chart rendering in PDF/PPTX exports
 #   poppler-utils            pdftotext, pdfinfo and pdftoppm read the PDF exports back
@@ -9,7 +10,8 @@
 #   fonts-dejavu-core        the PDF exports' Unicode font
 #   fonts-noto-color-emoji   the page icons in the browser test's screenshots
 #   libatomic1               Playwright's own Node.js (its driver) links against it
-#   nodejs, npm              `npm pack` fetches GitHub's schema (@octokit/graphql-schema)
+#   nodejs, npm              `npm pack` fetches GitHub's schema (@octokit/graphql-schema),
+#                            `npm ci` the sign-in test's identity provider (oidc-provider)
 #   python3.X-venv           only if python3 cannot make a virtual environment without it
 # Safe to run again.
 set -euo pipefail
@@ -37,3 +39,4 @@ fi
 
 scripts/setup.sh --test
 scripts/fetch-github-schema.sh
+scripts/fetch-oidc-provider.sh

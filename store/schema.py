@@ -331,6 +331,35 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         create index szz_candidates_commit on szz_candidates (commit_sha);
         """,
     ),
+    (
+        3,
+        "sign-in: who may see what, and the audit trail",
+        f"""
+        -- Who may see what once sign-in is on (`teamlens import access FILE.csv`): an
+        -- account's verified e-mail (lower case), its role, the person it is (required
+        -- for an engineer) and the teams a manager leads. The file replaces the table.
+        create table access (
+            email   varchar primary key,
+            role    varchar not null
+                    check (role in ('engineer', 'manager', 'executive', 'admin')),
+            login   varchar,                 -- a person in people, stored spelling
+            teams   varchar[] not null,      -- teams in teams; [] when none
+            {PROVENANCE}
+        );
+
+        -- What the app did for whom: a person page or a packet opened, a packet
+        -- exported, an assessment or recognition saved. Only ever appended to; the app
+        -- shows it to admins and never edits it.
+        create table audit (
+            "at"     timestamptz not null,  -- quoted: AT is a keyword of DuckDB's SQL
+            email    varchar not null,       -- the signed-in account ('local' without sign-in)
+            action   varchar not null,
+            subject  varchar                 -- what it was about: a login, a quarter, a format
+        );
+
+        create index audit_at on audit ("at");
+        """,
+    ),
 )
 
 SCHEMA_VERSION: int = MIGRATIONS[-1][0]
@@ -358,6 +387,10 @@ USER_TABLES: tuple[str, ...] = (
     "szz_candidates",
     "sync_state",
 )
+
+# Who may see what, and what the app did for whom (migration 3): not data the metrics
+# read, so not among the user tables above; admins see them on the Data sources page.
+ACCESS_TABLES: tuple[str, ...] = ("access", "audit")
 
 # The tables `teamlens ingest git` writes (migration 2); the demo does not build them yet.
 GIT_TABLES: tuple[str, ...] = (

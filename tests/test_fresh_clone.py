@@ -179,7 +179,13 @@ class Sandbox:
         self.state = root / "state"
         for folder in (self.checkout / "scripts", self.bin, self.state):
             folder.mkdir(parents=True)
-        for name in ("setup.sh", "setup-tests.sh", "lib.sh", "fetch-github-schema.sh"):
+        for name in (
+            "setup.sh",
+            "setup-tests.sh",
+            "lib.sh",
+            "fetch-github-schema.sh",
+            "fetch-oidc-provider.sh",
+        ):
             shutil.copy2(ROOT / "scripts" / name, self.checkout / "scripts" / name)
         pin = self.checkout / "tests" / "ingest" / "github"
         pin.mkdir(parents=True)
@@ -299,7 +305,8 @@ def test_a_working_venv_is_reused_and_nothing_is_installed_with_apt(sandbox) -> 
 def test_the_test_setup_installs_what_is_missing_then_the_venv_and_the_schema(sandbox) -> None:
     sandbox.fake("id", "echo 0")
     sandbox.fake("apt-get", "exit 0")
-    for script in ("setup.sh", "fetch-github-schema.sh"):  # tested on their own
+    # tested on their own (the OpenID provider's by the sign-in test that uses it)
+    for script in ("setup.sh", "fetch-github-schema.sh", "fetch-oidc-provider.sh"):
         path = sandbox.checkout / "scripts" / script
         path.write_text(f'#!/bin/bash\necho "{script} $*" >> "{sandbox.log}"\n')
     done = sandbox.run("setup-tests.sh")  # this PATH has no chromium, poppler or npm
@@ -309,6 +316,7 @@ def test_the_test_setup_installs_what_is_missing_then_the_venv_and_the_schema(sa
     assert {"chromium", "poppler-utils", "nodejs", "npm"} <= set(install[4:])
     assert sandbox.calls("setup.sh") == ["--test"]
     assert sandbox.calls("fetch-github-schema.sh") == [""]
+    assert sandbox.calls("fetch-oidc-provider.sh") == [""]
 
 
 def fake_package(schema: bytes) -> bytes:

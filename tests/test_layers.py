@@ -146,6 +146,7 @@ def test_settings_is_pure() -> None:
 
 PAGE_IMPORTS = {
     "ui",
+    "ui_access",
     "ui_forms",
     "ui_document",
     "metrics",

@@ -15,12 +15,20 @@ One module per responsibility; this package re-exports their public names:
 * :mod:`~ingest.people_import.people` — the people and teams files;
 * :mod:`~ingest.people_import.history` — the assessments and recognitions files;
 * :mod:`~ingest.people_import.forms` — the app's forms;
+* :mod:`~ingest.people_import.access` — the access file and the audit trail;
 * :mod:`~ingest.people_import.uploads` — a CSV uploaded in the app (tracker defects too).
 """
 
 from collections.abc import Callable
 
 from ingest.bad_rows import BadRow, RowsRefusedError
+from ingest.people_import.access import (
+    ACCESS,
+    AUDIT_ACTIONS,
+    ROLES,
+    import_access,
+    record_audit,
+)
 from ingest.people_import.forms import record_assessment, record_recognition
 from ingest.people_import.history import import_assessments, import_recognitions
 from ingest.people_import.people import import_people, import_teams
@@ -44,15 +52,19 @@ IMPORTERS: dict[str, Callable[..., ImportResult]] = {
     "teams": import_teams,
     "assessments": import_assessments,
     "recognitions": import_recognitions,
+    "access": import_access,
 }
 
 __all__ = [
+    "ACCESS",
     "ASSESSMENTS",
+    "AUDIT_ACTIONS",
     "IMPORTERS",
     "MAX_TEXT",
     "OPEN_START",
     "PEOPLE",
     "RECOGNITIONS",
+    "ROLES",
     "TEAMS",
     "UPLOADS",
     "BadRow",
@@ -60,12 +72,14 @@ __all__ = [
     "ImportResult",
     "RowsRefusedError",
     "UploadResult",
+    "import_access",
     "import_assessments",
     "import_people",
     "import_recognitions",
     "import_teams",
     "import_upload",
     "record_assessment",
+    "record_audit",
     "record_recognition",
     "stable_id",
     "utc_today",

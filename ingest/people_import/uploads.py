@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import defects_csv
+from ingest.people_import.access import import_access
 from ingest.people_import.history import import_assessments, import_recognitions
 from ingest.people_import.people import import_people, import_teams
 from settings import InputError
@@ -29,6 +30,7 @@ UPLOADS: dict[str, tuple[str, str]] = {
     ),
     "recognitions": ("Recognitions", "login, behaviour, format, recognized_on, note, pr_url"),
     "defects": ("Tracker defects", "a Jira, Linear or GitHub issues CSV export"),
+    "access": ("Access (replaces the whole list)", "email, role, login, teams"),
 }
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # Streamlit's own default upload limit
 
@@ -72,6 +74,7 @@ def import_upload(kind: str, name: str, content: bytes, db: DbPath = None) -> Up
                 "teams": import_teams,
                 "assessments": import_assessments,
                 "recognitions": import_recognitions,
+                "access": import_access,
             }[kind]
             done = importer(path, db)
         except InputError as error:
@@ -80,7 +83,9 @@ def import_upload(kind: str, name: str, content: bytes, db: DbPath = None) -> Up
             if hasattr(error, "source"):
                 error.source = file_name
             raise
-    noun = kind if done.rows != 1 else {"people": "person"}.get(kind, kind.rstrip("s"))
+    noun = {"access": "accounts"}.get(kind, kind)
+    if done.rows == 1:
+        noun = {"people": "person", "access": "account"}.get(kind, kind.rstrip("s"))
     return UploadResult(kind, file_name, done.rows, f"imported {done.rows} {noun} from {file_name}")
 
 
