@@ -249,9 +249,16 @@ def inert_figure(figure: Any) -> dict[str, Any]:
     return _inert(figure.to_dict())
 
 
-def chart(figure: Any) -> None:
-    """Draw a plotly figure at the page's width, its strings made inert."""
-    st.plotly_chart(inert_figure(figure), width="stretch")
+def chart(figure: Any, *, key: str | None = None, already_inert: bool = False) -> None:
+    """Draw a plotly figure at the page's width, its strings made inert.
+
+    Args:
+        key: the chart's element key (the browser test finds a chart by it).
+        already_inert: the figure's builder escaped every untrusted string itself
+            (``reports.format.plotly_text``, as ``reports/team_figures.py`` does, tested
+            there), and uses plotly's own tags (``<br>``) on purpose: drawn as it is.
+    """
+    st.plotly_chart(figure if already_inert else inert_figure(figure), width="stretch", key=key)
 
 
 # --- the URL ---------------------------------------------------------------------------

@@ -56,7 +56,7 @@ if not data.low_data.empty:
     )
 
 for key, figure in team_figures.charts(data):
-    st.plotly_chart(figure, width="stretch", key=key)
+    ui.chart(figure, key=key, already_inert=True)
     st.caption(team_figures.caption(key, data))
 
 if data.levels.empty or data.levels["assessments"].sum() == 0:
@@ -65,7 +65,7 @@ if data.levels.empty or data.levels["assessments"].sum() == 0:
         "**Competencies** or import them with `teamlens import assessments FILE.csv`."
     )
 else:
-    st.plotly_chart(team_figures.levels(data), width="stretch", key="levels")
+    ui.chart(team_figures.levels(data), key="levels", already_inert=True)
 
 st.subheader("Red flags")
 st.caption(

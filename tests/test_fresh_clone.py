@@ -60,6 +60,7 @@ def test_the_readme_names_every_debian_package_the_test_setup_installs() -> None
     assert installed == {
         "chromium",
         "poppler-utils",
+        "libreoffice-impress",
         "fonts-dejavu-core",
         "fonts-noto-color-emoji",
         "libatomic1",
