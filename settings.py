@@ -104,6 +104,15 @@ class Settings:
     # defects. The CLI and the API still return the numbers, with is_low_data beside them.
     min_prs: int = 5
     min_defects: int = 3
+    # Attribution (docs/how-we-measure.md, "Defects traced through git history"). A figure
+    # resting on attribution (defect rate, change failure rate, quality tax, QACT, the AI
+    # split) is "not traceable" in a (group, period) whose defect_attribution_rate is
+    # under this share: the pages and exports say so instead of showing a misleading 0.
+    min_attribution_rate: float = 0.5
+    # An inferred (SZZ) link attributes a defect to a PR only when at least this share of
+    # the fix's traced lines, times the fix's tangle factor, leads to that PR: one stray
+    # line among many a fix touched is evidence, not a cause.
+    min_inferred_confidence: float = 0.25
     # Red flags (docs/how-we-measure.md and the How we measure page quote these values).
     # Rubber-stamping: at least this many rubber-stamped PRs and this share of reviewed PRs.
     flag_rubber_stamp_min: int = 3
@@ -120,6 +129,28 @@ class Settings:
     flag_dip: float = 0.10
     # The competency framework (data/framework.toml unless an organization names its own).
     framework_path: str = "data/framework.toml"
+
+
+# Which pull request a commit belongs to when ``commit_pull_requests`` ties it to several
+# (ingest writes the ties, the metrics layer reads them): the first method wins. The
+# original PR of a cherry-pick, then what GitHub says (the PR's own commits, its merge or
+# squash commit, a rebased copy), then the subject lines (``Title (#N)``, ``Merge pull
+# request #N``). Not a setting an organization changes: one list, read by both layers.
+TIE_PREFERENCE: tuple[str, ...] = (
+    "cherry_pick",
+    "pr_commit",
+    "merge_commit",
+    "rebased",
+    "squash_title",
+    "merge_title",
+)
+
+
+# SZZ's recency window (ingest/git/szz.py writes it, the metrics layer recomputes it after
+# dropping candidates made after a defect's report): a candidate is blamed when its lag
+# behind the fix is at most twice the least lag among the fix's candidates plus this many
+# days.
+SZZ_RECENCY_SLACK_DAYS: int = 30
 
 
 # Settings that teamlens no longer reads, with where their value lives now: a file that

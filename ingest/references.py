@@ -11,8 +11,10 @@ This is the one place where METRICS.md's attribution phrasing is parsed:
 
 A reference is ``#N`` (same repository), ``owner/repo#N``, or a GitHub URL
 ``https://HOST/owner/repo/pull/N`` (``/issues/N`` too). Phrases and keywords match whole
-words, case-insensitively, an optional ``:`` may follow, and a list (``#1, #2 and #3``)
-names every item.
+words, case-insensitively, and an optional ``:`` may follow. An attribution phrase's list
+(``#1, #2 and #3``) names every item; a fix keyword closes only the one reference right
+after it, as GitHub does (METRICS.md, "Edge rules"): ``Closes #1 #2`` and ``Closes #1,
+#2`` close #1 only, ``Closes #1, closes #2`` closes both.
 
 Decisions (documented in docs/how-we-measure.md and tested):
 
@@ -24,6 +26,9 @@ Decisions (documented in docs/how-we-measure.md and tested):
   (``…/pull/12/files``) name the PR.
 * A tracker key (``PAY-12``) is read only after a fix keyword, upper case; a look-alike
   (``UTF-8``) is harmless because the metrics layer resolves keys against defects only.
+  METRICS.md's "Tracker keys" rule (a key anywhere in a PR's title, head branch or commit
+  messages) is applied by the metrics layer against the imported defects' keys;
+  :func:`has_key_token` only says whether a text may carry one (so its message is kept).
 * Negation is not interpreted: "not caused by #5" still names #5 after "caused by", as
   METRICS.md's rule is textual. Teams that write such sentences should reword them.
 """
@@ -85,21 +90,30 @@ FIX_KEYWORDS = (
 )
 
 
-def _phrase_pattern(phrases: tuple[str, ...], ref: str) -> re.Pattern[str]:
+def _phrase_pattern(phrases: tuple[str, ...], ref: str, *, lists: bool = True) -> re.Pattern[str]:
+    """``phrase [:] [noun] REF`` — followed by more references when ``lists``."""
     ref = re.sub(r"\(\?P<\w+>", "(?:", ref)  # the item pattern below names the parts
     words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    more = rf"(?:{_SEP}{ref})*" if lists else ""
     return re.compile(
-        rf"\b(?:{words})\b\s*:?\s*{_NOUN}(?P<refs>{ref}(?:{_SEP}{ref})*)",
+        rf"\b(?:{words})\b\s*:?\s*{_NOUN}(?P<refs>{ref}{more})",
         re.IGNORECASE,
     )
 
 
 _INTRODUCED = _phrase_pattern(INTRODUCED_PHRASES, _ONE_REF)
-_FIXES = _phrase_pattern(FIX_KEYWORDS, _ONE_REF_OR_KEY)
+# A fix keyword closes the one reference right after it (GitHub's rule), never a list.
+_FIXES = _phrase_pattern(FIX_KEYWORDS, _ONE_REF_OR_KEY, lists=False)
 _REVERTS = _phrase_pattern(("reverts",), _ONE_REF)
 _ITEM = re.compile(_ONE_REF_OR_KEY)
 _URL_ONLY = re.compile(_URL)
 _REVERT_TITLE = re.compile(r'^Revert "(?P<title>.*)"$', re.DOTALL)
+# A whole word shaped like a tracker key as trackers write them: upper-case letters (digits
+# may follow the first, as Jira allows), a hyphen, digits; no letter or digit on either
+# side ('feature/PAY-142-totals' and 'fix_PAY-142' carry PAY-142, 'XPAY-142' and
+# 'PAY-1420' do not). The metrics layer tokenizes the same way (metrics/sql/fixes.sql) and
+# compares the words with the imported keys, case-sensitively.
+KEY_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]*-\d+(?![A-Za-z0-9])")
 
 
 def strip_code(text: str | None) -> str:
@@ -158,6 +172,11 @@ def introduced_by(title: str | None, body: str | None, repo: str | None) -> list
 def fixes(title: str | None, body: str | None, repo: str) -> list[Ref]:
     """The defects a PR says it closes (GitHub references and tracker keys)."""
     return _scan(_FIXES, (title, body), repo, keys=True)
+
+
+def has_key_token(text: str | None) -> bool:
+    """Whether ``text`` holds a word shaped like a tracker key (``PAY-142``)."""
+    return bool(text) and KEY_TOKEN.search(text) is not None
 
 
 def reverts(body: str | None, repo: str) -> list[Ref]:

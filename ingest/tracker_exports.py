@@ -318,7 +318,21 @@ def judge(
             return Verdict(False, kind.strip() or "(no issue type)")
     elif rule == "labels" and not any(_norm(label) in rules.bug_labels for label in labels):
         return Verdict(False, "without a bug label")
-    outcome = _norm(resolution) or _norm(status)
-    if outcome in rules.not_defect:
+    verdict = judge_outcome(rules, resolution or status)
+    if not verdict.is_defect:
         return Verdict(False, f"resolved {(resolution or status).strip()}")
-    return Verdict(True, unfixed=outcome in rules.unfixed)
+    return verdict
+
+
+def judge_outcome(rules: Rules, outcome: str | None) -> Verdict:
+    """What a report's outcome (a resolution, a status, GitHub's state reason) makes of it.
+
+    ``Duplicate`` (``not_defect_resolutions``): never a defect. ``Not planned``
+    (``unfixed_resolutions``): a defect closed without a fix. Anything else, or nothing:
+    an ordinary defect. Compared as :func:`_norm` says, so GitHub's ``NOT_PLANNED`` is
+    ``Not Planned``.
+    """
+    text = _norm(outcome or "")
+    if text in rules.not_defect:
+        return Verdict(False, f"resolved {(outcome or '').strip()}")
+    return Verdict(True, unfixed=text in rules.unfixed)

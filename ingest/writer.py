@@ -23,6 +23,10 @@ from ingest.git import ties
 
 Row = Mapping[str, Any]
 
+# Links an issue's timeline states (its closer, the PRs that will close it): written with the
+# issue, and kept when the PR they start from is written again (the PR does not say them).
+TIMELINE_METHODS: tuple[str, ...] = ("closed_event", "cross_reference")
+
 # Columns the store refuses to hold even when a source offers them (METRICS.md: refused
 # metrics are never stored). Mapping code drops them; this is the last guard.
 REFUSED_FIELDS = frozenset(
@@ -179,7 +183,7 @@ def replace_pull_requests(
     ids = prs["pr_id"].tolist()
     for table in ("pr_commits", "reviews", "pr_events"):
         delete_where_in(conn, table, "pr_id", ids)
-    _delete_links_from(conn, ids)
+    _delete_links_from(conn, ids, keep_timeline=True)
     upsert(conn, "pull_requests", prs)
     upsert(conn, "pr_commits", commits, provenance)
     upsert(conn, "reviews", reviews, provenance)
@@ -189,7 +193,7 @@ def replace_pull_requests(
     for pr in prs.to_dict("records"):
         links.extend(pr_links(pr))
     links.extend(dict(link) for link in extra_links)
-    upsert(conn, "links", _dedupe_links(links), provenance)
+    upsert(conn, "links", _without_timeline_links(conn, _dedupe_links(links)), provenance)
     return len(prs)
 
 
@@ -216,8 +220,60 @@ def replace_defects(
     return len(frame)
 
 
-def _delete_links_from(conn: duckdb.DuckDBPyConnection, from_ids: Sequence[str]) -> None:
-    delete_where_in(conn, "links", "from_id", from_ids)
+def _delete_links_from(
+    conn: duckdb.DuckDBPyConnection, from_ids: Sequence[str], *, keep_timeline: bool = False
+) -> None:
+    if not keep_timeline:
+        delete_where_in(conn, "links", "from_id", from_ids)
+        return
+    keys = pd.DataFrame({"key": list(dict.fromkeys(from_ids))})
+    if keys.empty:
+        return
+    conn.execute(
+        "delete from links where from_id in (select key from keys)"
+        " and not list_contains(?, method)",
+        [list(TIMELINE_METHODS)],
+    )
+
+
+def _without_timeline_links(
+    conn: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rows whose key no timeline link holds already (an issue's timeline said it
+    first; the PR's own words would replace its method)."""
+    if not rows:
+        return rows
+    held = {
+        (link_type, from_id, target)
+        for link_type, from_id, target in conn.execute(
+            "select link_type, from_id, target from links"
+            " where list_contains(?, method) and from_id in (select unnest(?::varchar[]))",
+            [list(TIMELINE_METHODS), sorted({r["from_id"] for r in rows})],
+        ).fetchall()
+    }
+    return [r for r in rows if (r["link_type"], r["from_id"], r["target"]) not in held]
+
+
+def replace_timeline_links(
+    conn: duckdb.DuckDBPyConnection,
+    issue_ids: Sequence[str],
+    links: Sequence[Row],
+    *,
+    provenance: Row,
+) -> int:
+    """Replace the fixes an issue's timeline states (closer, will-close references).
+
+    Every timeline link to the issues is removed first: a re-sync holds exactly what the
+    timelines say now.
+    """
+    targets = list(dict.fromkeys(issue_ids))
+    if targets:
+        conn.execute(
+            "delete from links where link_type = 'fixes' and list_contains(?, method)"
+            " and target in (select unnest(?::varchar[]))",
+            [list(TIMELINE_METHODS), targets],
+        )
+    return upsert(conn, "links", _dedupe_links([dict(link) for link in links]), provenance)
 
 
 def set_sync_state(

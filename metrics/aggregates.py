@@ -29,6 +29,11 @@ COVERAGE_COLUMNS: tuple[str, ...] = (
     "n_defects",
     "n_attributed_defects",
     "defect_attribution_rate",
+    "n_attributed_text",
+    "n_attributed_import",
+    "n_attributed_inferred",
+    "n_untraced_defects",
+    "is_attribution_traceable",
     "is_low_data",
     "ai_split_coverage",
 )
@@ -69,6 +74,10 @@ def aggregate_frame(
     frame["n_defects"] = frame["defects_reported"]
     # under config.min_prs merged PRs the pages show "too little data" (the number stays)
     frame["is_low_data"] = frame["merged_prs"] < config.min_prs
+    # under config.min_attribution_rate of its defects attributed, a row's figures that rest
+    # on attribution are "not traceable" on the pages and in exports (the numbers stay)
+    rate = frame["defect_attribution_rate"]
+    frame["is_attribution_traceable"] = rate.isna() | (rate >= config.min_attribution_rate)
     frame["ai_split_coverage"] = frame["is_ai_split_shown"].map(
         {True: "enough data", False: "too little data"}
     )

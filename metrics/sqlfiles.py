@@ -17,12 +17,18 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from settings import Settings
+from settings import SZZ_RECENCY_SLACK_DAYS, TIE_PREFERENCE, Settings
 
 # Each step creates one temporary table from the ones before it.
 FACT_STEPS: tuple[str, ...] = (
     "prs",
     "fixes",
+    "explicit",
+    "named",
+    "fix_commits",
+    "szz_runs",
+    "szz_blamed",
+    "inferred",
     "attributions",
     "reverts",
     "defects",
@@ -30,6 +36,7 @@ FACT_STEPS: tuple[str, ...] = (
     "pr_facts_view",
 )
 _PARAM = re.compile(r"\$([a-z_]+)")
+_COMMENT = re.compile(r"--[^\n]*")
 _NEVER = r"[^\s\S]"  # a regular expression that matches nothing
 
 
@@ -41,7 +48,7 @@ def load(name: str) -> str:
 
 def _bound(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """The parameters a statement uses (DuckDB refuses unused named parameters)."""
-    used = set(_PARAM.findall(sql))
+    used = set(_PARAM.findall(_COMMENT.sub("", sql)))  # a comment may quote $as_of
     missing = used - params.keys()
     if missing:
         raise KeyError(f"SQL parameters without a value: {sorted(missing)}")
@@ -74,6 +81,9 @@ def fact_params(as_of: datetime, config: Settings) -> dict[str, Any]:
         "security_re": security_regex(config.security_patterns),
         "stamp_min_lines": config.rubber_stamp_min_lines,
         "stamp_window_min": float(config.rubber_stamp_window_min),
+        "tie_preference": list(TIE_PREFERENCE),
+        "recency_slack_days": float(SZZ_RECENCY_SLACK_DAYS),
+        "min_confidence": float(config.min_inferred_confidence),
     }
 
 

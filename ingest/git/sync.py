@@ -37,11 +37,11 @@ from store import ensure_store, read_connection, write_transaction
 SOURCE = "git"
 COMMIT_BATCH = 500
 SZZ_BATCH = 25
-# A tracker key as trackers write it (PAY-142); METRICS.md "Tracker keys".
-TRACKER_KEY = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]+-\d+\b")
 _REMOTE = re.compile(
     r"^(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)[:/](?:\d+/)?(?P<path>[^?#]+?)(?:\.git)?/?$"
 )
+# references.KEY_TOKEN for DuckDB (RE2 has no look-arounds: the boundary is matched)
+_KEY_TOKEN_RE2 = r"(^|[^A-Za-z0-9])[A-Z][A-Z0-9]*-[0-9]+($|[^A-Za-z0-9])"
 _OWNER_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+$")
 
 T = TypeVar("T")
@@ -228,12 +228,21 @@ _CANDIDATES_SQL = """
 with fix_prs as (
     select distinct from_id as pr_id from links where link_type = 'fixes'
 ),
+fix_commits as (
+    select distinct split_part(from_id, '@', 2) as sha from links
+    where link_type = 'fixes' and lower(split_part(from_id, '@', 1)) = lower($repo)
+),
 tied as (
     select t.sha, t.pr_id from commit_pull_requests t where t.repo = $repo
 ),
 keyed_prs as (
-    select pr_id, coalesce(title, '') || ' ' || coalesce(head_ref, '') as text
-    from pull_requests where lower(repo) = lower($repo)
+    select pr_id from pull_requests
+    where lower(repo) = lower($repo) and regexp_matches(
+        coalesce(title, '') || ' ' || coalesce(head_ref, ''), $key_token
+    )
+    union
+    select c.pr_id from pr_commits c join pull_requests p using (pr_id)
+    where lower(p.repo) = lower($repo) and regexp_matches(coalesce(c.message, ''), $key_token)
 ),
 analysed as (
     select fix_sha from szz_fixes where repo = $repo and algorithm = $algorithm
@@ -245,12 +254,9 @@ commits as (
 final as (
     select c.sha, c.message, c.committed_at,
         exists (select 1 from tied t join fix_prs f using (pr_id) where t.sha = c.sha)
-            as by_fix_pr,
-        exists (
-            select 1 from tied t join keyed_prs k using (pr_id)
-            where t.sha = c.sha
-                and regexp_matches(k.text, '(^|[^A-Za-z0-9_-])[A-Z][A-Z0-9]+-[0-9]+')
-        ) as by_keyed_pr
+            or c.sha in (select sha from fix_commits) as by_fix_link,
+        exists (select 1 from tied t join keyed_prs k using (pr_id) where t.sha = c.sha)
+            as by_keyed_pr
     from commits c
 )
 select * from final order by committed_at, sha
@@ -261,19 +267,22 @@ def fix_candidates(db: Path, name: str) -> list[str]:
     """Commits that may be fixes and have no analysis by the current algorithm, oldest first.
 
     A documented superset (docs/how-we-measure.md): commits tied to a PR that has a
-    ``fixes`` link; commits whose message has a fix keyword followed by a reference
-    (``Fixes #12``, ``closes PAY-142``); commits whose message, or whose PR's title or head
-    branch, carries a token shaped like a tracker key (``[A-Z][A-Z0-9]+-\\d+``).
+    ``fixes`` link; commits a ``fixes`` link starts from (a message's reference, or the
+    closer of an issue on GitHub); commits whose message has a fix keyword followed by a
+    reference (``Fixes #12``, ``closes PAY-142``); commits whose message, or whose PR's
+    title, head branch or commit messages, carry a word shaped like a tracker key
+    (:data:`ingest.references.KEY_TOKEN`).
     """
+    params = {"repo": name, "algorithm": ALGORITHM, "key_token": _KEY_TOKEN_RE2}
     with read_connection(db) as conn:
-        rows = conn.execute(_CANDIDATES_SQL, {"repo": name, "algorithm": ALGORITHM}).fetchall()
+        rows = conn.execute(_CANDIDATES_SQL, params).fetchall()
     found: list[str] = []
-    for sha, message, _when, by_fix_pr, by_keyed_pr in rows:
+    for sha, message, _when, by_fix_link, by_keyed_pr in rows:
         text = message or ""
         if (
-            by_fix_pr
+            by_fix_link
             or by_keyed_pr
-            or TRACKER_KEY.search(text)
+            or references.has_key_token(text)
             or references.fixes(text, None, name)
         ):
             found.append(sha)

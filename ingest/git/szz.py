@@ -34,13 +34,14 @@ from ingest.git import lines as line_rules
 from ingest.git.blame import IgnoreRevs, Origin, blame_lines
 from ingest.git.history import DIFF_OPTIONS, HEADER, Commit, FileChange, parse_log_output
 from ingest.git.repo import Repo, RepoError
+from settings import SZZ_RECENCY_SLACK_DAYS
 
 ALGORITHM = "teamlens-szz-1"
 TOO_TANGLED_FILES = 60  # a fix spreading over more code files than this is not blamed
 FOCUSED_FILES = 8  # up to this many traced files, a fix is not down-weighted for its size
 FOCUSED_CANDIDATES = 10  # up to this many candidates, likewise
 MASS_CHANGE_FILES = 200  # a candidate that changed more files than this is a meta-change
-RECENCY_SLACK_S = 30 * 86400  # the recency window's allowance beyond twice the least lag
+RECENCY_SLACK_S = SZZ_RECENCY_SLACK_DAYS * 86400  # the window's allowance beyond 2 x least lag
 
 STATUSES = ("traced", "adds_only", "nothing_to_trace", "too_tangled")
 

@@ -24,21 +24,17 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from settings import TIE_PREFERENCE
+
 if TYPE_CHECKING:  # history imports GitPython; the GitHub ingest needs none of it
     import duckdb
 
     from ingest.git.history import Commit
 
 # The tie a commit's attribution uses when it has several, best first: the original PR of
-# a cherry-pick, then what GitHub says, then the subject lines.
-PREFERENCE: tuple[str, ...] = (
-    "cherry_pick",
-    "pr_commit",
-    "merge_commit",
-    "rebased",
-    "squash_title",
-    "merge_title",
-)
+# a cherry-pick, then what GitHub says, then the subject lines. One list, in settings.py,
+# which the metrics layer reads too.
+PREFERENCE: tuple[str, ...] = TIE_PREFERENCE
 STORE_METHODS = ("pr_commit", "merge_commit", "rebased")
 
 _SUFFIXES = re.compile(r"((?:\s*\(#\d+\))+)\s*$")

@@ -50,7 +50,13 @@ from github import Auth, Github, GithubException
 from settings import InputError
 
 DEFAULT_API_URL = "https://api.github.com"
-QUERY_NAMES: tuple[str, ...] = ("pull_requests", "pull_request_more", "issues")
+QUERY_NAMES: tuple[str, ...] = (
+    "pull_requests",
+    "pull_request_more",
+    "pull_request",
+    "issues",
+    "issue_more",
+)
 
 logging.getLogger("github").setLevel(logging.ERROR)
 logging.getLogger("urllib3").setLevel(logging.ERROR)

@@ -11,8 +11,10 @@ Decisions (tested in tests/ingest/github/test_github_mapping.py):
 * ``check_state`` is the head commit's ``statusCheckRollup.state`` as fetched. For a merged
   PR that is the state of its last commit, which is the state at merge unless checks were
   re-run after the merge (an approximation, documented on "How we measure").
-* A commit message is kept only when it carries an AI trailer/footer or a reference
-  (fixes, reverts, introduced by); other messages are read for AI detection and dropped.
+* A commit message is kept only when it carries an AI trailer/footer, a reference
+  (fixes, reverts, introduced by) or a word shaped like a tracker key (``PAY-142``: the
+  metrics layer matches it against imported defects); other messages are read for AI
+  detection and dropped.
 * Fields the store refuses (acceptance or AI usage counts) are never copied, whatever a
   payload offers: rows are built field by field.
 """
@@ -194,7 +196,8 @@ def detect_ai(
 
 
 def keeps_message(message: str | None, repo: str, agents: tuple[str, ...]) -> bool:
-    """A commit message is stored only when it has a trailer/footer or a reference."""
+    """A commit message is stored only when it has a trailer/footer, a reference or a word
+    shaped like a tracker key."""
     if not message:
         return False
     if _CO_AUTHOR.search(message) or _ASSISTED.search(message):
@@ -202,7 +205,8 @@ def keeps_message(message: str | None, repo: str, agents: tuple[str, ...]) -> bo
     if ai_reason_in_text(message, agents):
         return True
     return bool(
-        references.fixes(None, message, repo)
+        references.has_key_token(message)
+        or references.fixes(None, message, repo)
         or references.reverts(message, repo)
         or references.introduced_by(None, message, repo)
     )
@@ -436,49 +440,3 @@ def merge_more(node: dict[str, Any], more: Mapping[str, Any]) -> None:
             )
             contexts["pageInfo"] = _req(extra_rollup.get("contexts"), "pageInfo", "contexts")
             rollup["contexts"] = contexts
-
-
-def _severity(labels: list[str]) -> str | None:
-    for label in labels:
-        m = re.fullmatch(r"(?:severity|sev|priority)\s*[:/=-]?\s*(.+)", label, re.IGNORECASE)
-        if m:
-            return m.group(1).strip()
-        if re.fullmatch(r"(?:sev|p)\d", label, re.IGNORECASE):
-            return label
-    return None
-
-
-def map_issue(repo: str, node: Mapping[str, Any], config: Settings) -> dict[str, Any] | None:
-    """The ``defects`` row of a bug-labelled issue; None for an issue that is not a bug.
-
-    Raises:
-        PayloadError: a required field is missing or of the wrong type.
-    """
-    number = _int(node, "number", "issue")
-    if number is None:
-        raise PayloadError("issue.number is missing")
-    where = f"issue #{number}"
-    labels = [
-        _str(n, "name", f"{where}.labels", required=True)
-        for n in nodes(node.get("labels"), f"{where}.labels")
-    ]
-    wanted = {label.lower() for label in config.bug_labels}
-    reported = parse_dt(node.get("createdAt"), f"{where}.createdAt", required=True)
-    closed = parse_dt(node.get("closedAt"), f"{where}.closedAt")
-    parse_dt(node.get("updatedAt"), f"{where}.updatedAt", required=True)
-    if not any(label and label.lower() in wanted for label in labels):
-        return None
-    issue_id = f"{repo}#{number}"
-    return {
-        "defect_id": issue_id,
-        "key": issue_id,
-        "repo": repo,
-        "title": _str(node, "title", where),
-        "body": _str(node, "body", where),
-        "reported_at": reported,
-        "resolved_at": closed if node.get("state") == "CLOSED" else None,
-        "severity": _severity([lb for lb in labels if lb]),
-        "labels": labels,
-        "url": _str(node, "url", where),
-        "source_url": _str(node, "url", where),
-    }

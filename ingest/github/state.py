@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ingest.github import mapping
 from settings import InputError
 from store import read_connection
@@ -71,3 +73,33 @@ def read_state(
             "with --full to fetch it from the start (or from --since)"
         )
     return status, json.loads(cursor) if cursor else {}
+
+
+def drop_unchanged(
+    db: Path, table: str, repository: dict[str, Any], kept: list[dict[str, Any]], floor: datetime
+) -> list[dict[str, Any]]:
+    """Leave out items updated exactly at the high-water mark and stored as they are.
+
+    The floor is inclusive (a PR updated in the same second as the last sync, after it,
+    must not be missed), so the item that set the mark comes back on every re-sync; when
+    the store has it with the same ``updatedAt`` there is nothing to write, nor any
+    follow-up request to make for its long nested lists.
+    """
+    at_floor = {
+        f"{repository.get('nameWithOwner')}#{n.get('number')}": n
+        for n in kept
+        if mapping.parse_dt(n.get("updatedAt"), "updatedAt") == floor
+    }
+    if not at_floor:
+        return kept
+    with read_connection(db) as conn:
+        conn.register("_ids", pd.DataFrame({"id": sorted(at_floor)}))
+        try:
+            stored = conn.execute(
+                f"select pr_id, updated_at from {table} "  # noqa: S608  (a trusted name)
+                "where pr_id in (select id from _ids)"
+            ).fetchall()
+        finally:
+            conn.unregister("_ids")
+    same = {pr_id for pr_id, updated in stored if updated == floor}
+    return [n for n in kept if f"{repository.get('nameWithOwner')}#{n.get('number')}" not in same]

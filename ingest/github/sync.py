@@ -36,11 +36,11 @@ import duckdb
 import pandas as pd
 
 from ingest import writer
-from ingest.github import mapping
+from ingest.github import issue_mapping, mapping
 from ingest.github.client import GitHubClient, GitHubError
-from ingest.github.state import iso, read_state
+from ingest.github.state import drop_unchanged, iso, read_state
 from settings import InputError, Settings, settings
-from store import ensure_store, read_connection, write_transaction
+from store import ensure_store, write_transaction
 
 SOURCE = "github"
 PR_PAGE_SIZE = 50  # 50 PRs with their nested lists keeps a query well under GitHub's limits
@@ -186,21 +186,37 @@ def _write_pull_requests(
 
 @dataclass
 class IssueRows:
-    """Bug issues become defects; issues without a bug label (any longer) are removed."""
+    """Bug issues become defects, with the fixes their timelines record; issues without a
+    bug label (any longer), or closed as duplicates, are removed."""
 
     defects: list[dict[str, Any]] = field(default_factory=list)
     not_defects: list[str] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
     people: dict[str, bool] = field(default_factory=dict)
+
+
+def _complete_timeline(ctx: Context, repo: str, node: dict[str, Any]) -> None:
+    """Fetch the rest of an issue's closed and cross-referenced events (100 a request)."""
+    while (cursor := issue_mapping.timeline_cursor(node)) is not None:
+        extra = ctx.client.graphql(
+            "issue_more",
+            {"id": node.get("id"), "after": cursor},
+            what=f"issue {repo}#{node.get('number')}",
+            parse=_the_node,
+        )
+        issue_mapping.merge_timeline(node, extra)
 
 
 def _map_issues(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
     rows = IssueRows()
     for node in nodes:
-        row = mapping.map_issue(repo, node, ctx.config)
+        row = issue_mapping.map_issue(repo, node, ctx.config)
         if row is None:
             rows.not_defects.append(f"{repo}#{node.get('number')}")
         else:
+            _complete_timeline(ctx, repo, node)
             rows.defects.append(row)
+            rows.links.extend(issue_mapping.issue_links(repo, node))
             login, is_bot = mapping.actor(node.get("author"))
             rows.people.setdefault(login, is_bot)
     return rows
@@ -213,7 +229,10 @@ def _write_issues(
         writer.delete_where_in(conn, "defects", "defect_id", rows.not_defects)
         writer.delete_where_in(conn, "links", "from_id", rows.not_defects)
     _write_people(conn, rows.people, provenance)
-    return writer.replace_defects(conn, rows.defects, provenance=provenance)
+    written = writer.replace_defects(conn, rows.defects, provenance=provenance)
+    issue_ids = [d["defect_id"] for d in rows.defects] + rows.not_defects
+    writer.replace_timeline_links(conn, issue_ids, rows.links, provenance=provenance)
+    return written
 
 
 STREAMS: tuple[Stream, ...] = (
@@ -242,36 +261,6 @@ STREAMS: tuple[Stream, ...] = (
 
 
 # -- the runner ----------------------------------------------------------------------------
-
-
-def _drop_unchanged(
-    db: Path, table: str, repository: dict[str, Any], kept: list[dict[str, Any]], floor: datetime
-) -> list[dict[str, Any]]:
-    """Leave out items updated exactly at the high-water mark and stored as they are.
-
-    The floor is inclusive (a PR updated in the same second as the last sync, after it,
-    must not be missed), so the item that set the mark comes back on every re-sync; when
-    the store has it with the same ``updatedAt`` there is nothing to write, nor any
-    follow-up request to make for its long nested lists.
-    """
-    at_floor = {
-        f"{repository.get('nameWithOwner')}#{n.get('number')}": n
-        for n in kept
-        if mapping.parse_dt(n.get("updatedAt"), "updatedAt") == floor
-    }
-    if not at_floor:
-        return kept
-    with read_connection(db) as conn:
-        conn.register("_ids", pd.DataFrame({"id": sorted(at_floor)}))
-        try:
-            stored = conn.execute(
-                f"select pr_id, updated_at from {table} "  # noqa: S608  (a trusted name)
-                "where pr_id in (select id from _ids)"
-            ).fetchall()
-        finally:
-            conn.unregister("_ids")
-    same = {pr_id for pr_id, updated in stored if updated == floor}
-    return [n for n in kept if f"{repository.get('nameWithOwner')}#{n.get('number')}" not in same]
 
 
 @dataclass
@@ -315,7 +304,7 @@ def _read_page(
         if high is None or updated > mapping.parse_dt(high, "high"):
             high = iso(updated)
     if floor is not None and stream.table and kept:
-        kept = _drop_unchanged(ctx.db, stream.table, repository, kept, floor)
+        kept = drop_unchanged(ctx.db, stream.table, repository, kept, floor)
     # GitHub's spelling of the repository (owner/name are case-insensitive and a renamed
     # repository redirects), so ids match the references other text makes.
     canonical = repository.get("nameWithOwner")
@@ -420,6 +409,7 @@ class SyncSummary:
     repositories: list[str]
     pull_requests: int
     issues: int
+    blamed_pull_requests: int  # fetched by number: git history blames them (blamed.py)
     requests: int
     rate_limit_remaining: int | None
     waited_s: float
@@ -440,7 +430,8 @@ def sync_github(
     full: bool = False,
     progress: Callable[[str], None] = lambda _line: None,
 ) -> SyncSummary:
-    """Fetch pull requests, reviews and bug issues of ``repos`` (and every repo of ``org``).
+    """Fetch pull requests, reviews and bug issues of ``repos`` (and every repo of ``org``),
+    then each repository's PRs that git history blames but the store lacks (blamed.py).
 
     Args:
         client: a connected :class:`GitHubClient`.
@@ -466,14 +457,18 @@ def sync_github(
     ctx = Context(client=client, db=path, config=config or settings(), progress=progress)
     ctx.since = since
     ctx.full = full
+    from ingest.github.blamed import fetch_missing_prs  # it reuses this module's helpers
+
     for index, repo in enumerate(names, start=1):
         progress(f"[{index}/{len(names)}] {repo}")
         for stream in STREAMS:
             run_stream(ctx, repo, stream)
+        fetch_missing_prs(ctx, repo)
     return SyncSummary(
         repositories=names,
         pull_requests=ctx.counts.get("pull_requests", 0),
         issues=ctx.counts.get("issues", 0),
+        blamed_pull_requests=ctx.counts.get("blamed_pull_requests", 0),
         requests=client.requests_used,
         rate_limit_remaining=client.rate_remaining,
         waited_s=round(client.waited_s, 1),

@@ -78,7 +78,11 @@ defect_aggregates as (
         period_start,
         count(*) as defects_reported,
         quantile_cont(repair_time_h, 0.5) as repair_time_p50_h,
-        count(*) filter (where is_attributed) as n_attributed_defects
+        count(*) filter (where is_attributed) as n_attributed_defects,
+        -- each defect once, by its strongest method (tl_defects.attribution_method)
+        count(*) filter (where attribution_method = 'text') as n_attributed_text,
+        count(*) filter (where attribution_method = 'import') as n_attributed_import,
+        count(*) filter (where attribution_method = 'inferred') as n_attributed_inferred
     from defects_reported
     group by group_name, period_start
 ),
@@ -90,7 +94,10 @@ combined as (
         p.* exclude (group_name, period_start),
         coalesce(d.defects_reported, 0) as defects_reported,
         d.repair_time_p50_h,
-        coalesce(d.n_attributed_defects, 0) as n_attributed_defects
+        coalesce(d.n_attributed_defects, 0) as n_attributed_defects,
+        coalesce(d.n_attributed_text, 0) as n_attributed_text,
+        coalesce(d.n_attributed_import, 0) as n_attributed_import,
+        coalesce(d.n_attributed_inferred, 0) as n_attributed_inferred
     from pr_aggregates as p
     full outer join defect_aggregates as d
         on d.group_name = p.group_name and d.period_start = p.period_start
@@ -135,7 +142,11 @@ final as (
         -- coverage
         coalesce(n_reviewed_prs, 0) as n_reviewed_prs,
         n_attributed_defects,
-        n_attributed_defects / nullif(defects_reported, 0) as defect_attribution_rate
+        n_attributed_defects / nullif(defects_reported, 0) as defect_attribution_rate,
+        n_attributed_text,
+        n_attributed_import,
+        n_attributed_inferred,
+        defects_reported - n_attributed_defects as n_untraced_defects
     from combined
 )
 

@@ -1,40 +1,8 @@
--- tl_attributions: (defect, PR) pairs where the defect names the PR that introduced it.
--- Only merged, non-bot PRs are attributed, and a fix PR of a defect never is.
+-- tl_attributions: every (defect, PR) attribution as of $as_of with its method and
+-- confidence: explicit ones (tl_explicit: 'text' or 'import', confidence 1) and the ones
+-- inferred from git history (tl_inferred: 'inferred'). Each counts the same in every
+-- metric. A defect is in at most one of the two.
 create or replace temp table tl_attributions as
-with
-
--- imports ------------------------------------------------------------------------------
-defects_reported as (
-    select defect_id from defects where reported_at <= $as_of
-),
-
--- a target is 'owner/repo#N'; repositories compare case-insensitively
-introduced_links as (
-    select
-        from_id as defect_id,
-        lower(coalesce(target_repo, regexp_extract(target, '^(.*)#\d+$', 1))) as repo_key,
-        coalesce(target_number, try_cast(regexp_extract(target, '#(\d+)$', 1) as integer))
-            as number
-    from links
-    where link_type = 'introduced_by'
-),
-
-prs as (
-    select pr_id, repo, number from tl_prs
-),
-
--- logic --------------------------------------------------------------------------------
-named as (
-    select distinct l.defect_id, p.pr_id
-    from introduced_links as l
-    inner join defects_reported as d on d.defect_id = l.defect_id
-    inner join prs as p on p.number = l.number and lower(p.repo) = l.repo_key
-),
-
-final as (
-    select n.defect_id, n.pr_id
-    from named as n
-    anti join tl_fixes as f on f.defect_id = n.defect_id and f.pr_id = n.pr_id
-)
-
-select * from final
+select defect_id, pr_id, method, confidence from tl_explicit
+union all
+select defect_id, pr_id, method, confidence from tl_inferred

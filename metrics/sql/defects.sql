@@ -1,6 +1,7 @@
 -- tl_defects: one row per defect reported by $as_of, with its earliest fix PR, its repair
--- time, whether it is attributed to a PR, and its team (METRICS.md "Defects, fixes and
--- reverts").
+-- time, whether it is attributed to a PR and by which method (the strongest of its
+-- attributions: text, then import, then inferred), and its team (METRICS.md "Defects,
+-- fixes and reverts").
 create or replace temp table tl_defects as
 with
 
@@ -56,7 +57,14 @@ first_named as (
 ),
 
 attributed_counts as (
-    select defect_id, count(*) as n_attributed_prs
+    select
+        defect_id,
+        count(*) as n_attributed_prs,
+        case
+            when bool_or(method = 'text') then 'text'
+            when bool_or(method = 'import') then 'import'
+            else 'inferred'
+        end as attribution_method
     from tl_attributions
     group by defect_id
 ),
@@ -80,6 +88,7 @@ final as (
         end as repair_time_h,
         coalesce(c.n_attributed_prs, 0) as n_attributed_prs,
         c.n_attributed_prs is not null as is_attributed,
+        c.attribution_method,
         n.first_pr_id,
         coalesce(n.team, rt.team, 'Unassigned') as team,
         n.author_login

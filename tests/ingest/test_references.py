@@ -75,6 +75,12 @@ def test_introduced_by_non_matches(text):
     assert intro(text) == []
 
 
+def test_attribution_lists_name_every_item_but_fix_keywords_only_the_first():
+    text = "Caused by #1, #2 and #3. Fixes #4, #5"
+    assert intro(text) == ["acme/app#1", "acme/app#2", "acme/app#3"]
+    assert fixes(text) == ["acme/app#4"]
+
+
 def test_title_and_body_are_both_read_in_order():
     assert intro("caused by #2", title="Crash, regression from #1") == ["acme/app#1", "acme/app#2"]
 
@@ -96,11 +102,20 @@ def test_code_block_does_not_hide_later_text():
         ("fixes: #10", ["acme/app#10"]),
         ("Closes #10, closes #11", ["acme/app#10", "acme/app#11"]),
         ("closed #10", ["acme/app#10"]),
-        ("This fix resolves #10 and #11", ["acme/app#10", "acme/app#11"]),
+        ("This fix resolves #10 and resolves #11", ["acme/app#10", "acme/app#11"]),
+        ("fixes #1, fixes: #2 and fix #3", ["acme/app#1", "acme/app#2", "acme/app#3"]),
+        # a keyword closes only the one reference right after it, as GitHub does
+        ("Closes #1 #2", ["acme/app#1"]),
+        ("Closes #1, #2", ["acme/app#1"]),
+        ("Closes #1, closes #2", ["acme/app#1", "acme/app#2"]),
+        ("This fix resolves #10 and #11", ["acme/app#10"]),
+        ("Fixes #10, #11 and #12", ["acme/app#10"]),
+        ("Fixes https://github.com/acme/app/issues/3 #4", ["acme/app#3"]),
         ("Resolved acme/app#10", ["acme/app#10"]),
         ("fix https://github.com/acme/app/issues/10", ["acme/app#10"]),
         ("Fixes PAY-12", ["PAY-12"]),
-        ("Fixes PAY-12 and #4", ["PAY-12", "acme/app#4"]),
+        ("Fixes PAY-12 and #4", ["PAY-12"]),
+        ("Fixes PAY-12, fixes #4", ["PAY-12", "acme/app#4"]),
         ("Close other/repo#3", ["other/repo#3"]),
         ("FIXED #10", ["acme/app#10"]),
         ("Fix [#10](https://github.com/acme/app/issues/10)", ["acme/app#10"]),
@@ -175,3 +190,39 @@ def test_revert_titles(title, expected):
 )
 def test_parse_ref(cell, expected):
     assert references.parse_ref(cell, REPO) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PAY-142: guard totals", True),
+        ("feature/PAY-142-totals", True),
+        ("fix_PAY-142", True),
+        ("Refs (PAY2-7)", True),
+        ("See PAY-142.", True),
+        ("wordPAY-142", False),  # not a whole word
+        ("PAY-142x", False),
+        ("pay-142", False),  # trackers write keys in upper case
+        ("PAY142", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_key_shaped_words(text, expected):
+    assert references.has_key_token(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("PAY-142 round once", True),  # a tracker key: the metrics layer may match it
+        ("Fixes #4", True),
+        ("Co-authored-by: Claude <noreply@anthropic.com>", True),
+        ("Round once", False),
+        ("Use UTF8 and sha256", False),
+    ],
+)
+def test_commit_messages_kept(message, kept):
+    from ingest.github import mapping
+
+    assert mapping.keeps_message(message, REPO, ("claude",)) is kept

@@ -15,8 +15,8 @@ def build_story(store):
     store.owns("Payments")
     # PR 1: 8h cycle
     store.pr(1, created=t(2, 9), merged=t(2, 17), title="Add cache")
-    # PR 2 fixes defects 10 and 12: 3h cycle
-    store.pr(2, created=t(3, 9), merged=t(3, 12), author="bob", body="Fixes #10 and #12")
+    # PR 2 fixes defects 10 and 12 (a keyword closes the one reference after it): 3h cycle
+    store.pr(2, created=t(3, 9), merged=t(3, 12), author="bob", body="Fixes #10 and fixes #12")
     # PR 3 reverts PR 1 by title: 1h cycle
     store.pr(3, created=t(4, 9), merged=t(4, 10), title='Revert "Add cache"')
     # PR 4: 2h cycle
@@ -160,7 +160,7 @@ def test_a_pr_fixing_two_defects_and_reverting_counts_once(store):
     store.person("alice")
     store.pr(1, created=t(2, 9), merged=t(2, 17))  # 8h
     # PR 2 fixes both of PR 1's defects and reverts it: one 3h follow-up
-    store.pr(2, created=t(3, 9), merged=t(3, 12), body="Reverts acme/app#1\n\nFixes #10, #11")
+    store.pr(2, created=t(3, 9), merged=t(3, 12), body="Reverts acme/app#1\n\nFixes #10, fixes #11")
     store.defect(10, reported=t(3, 0), body="caused by #1")
     store.defect(11, reported=t(3, 1), body="Caused by https://github.com/acme/app/pull/1")
     path = store.write()

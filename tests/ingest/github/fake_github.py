@@ -225,6 +225,71 @@ def pull_request(
             {"number": int(ref.split("#")[1]), "repository": {"nameWithOwner": ref.split("#")[0]}}
             for ref in closing
         ],
+        "repository": repository_ref(repo),
+    }
+
+
+def repository_ref(repo: str) -> dict[str, Any]:
+    """A Repository as another object points at it (``nameWithOwner`` and its parts)."""
+    owner, name = repo.split("/")
+    return {
+        "__typename": "Repository",
+        "nameWithOwner": repo,
+        "name": name,
+        "owner": {"__typename": "Organization", "login": owner},
+        "url": f"https://github.com/{repo}",
+    }
+
+
+def pr_closer(repo: str, number: int) -> dict[str, Any]:
+    """A PullRequest as an issue's ``ClosedEvent.closer`` (or a cross-reference's source)."""
+    return {
+        "__typename": "PullRequest",
+        "number": number,
+        "url": f"https://github.com/{repo}/pull/{number}",
+        "repository": repository_ref(repo),
+    }
+
+
+def commit_closer(repo: str, oid: str) -> dict[str, Any]:
+    """A Commit as an issue's ``ClosedEvent.closer`` (a 'Fixes #N' pushed to the default
+    branch)."""
+    return {
+        "__typename": "Commit",
+        "oid": oid,
+        "url": f"https://github.com/{repo}/commit/{oid}",
+        "repository": repository_ref(repo),
+    }
+
+
+def closed_event(
+    at: datetime, closer: dict[str, Any] | None = None, reason: str = "COMPLETED"
+) -> dict[str, Any]:
+    """An issue's ClosedEvent, as GitHub returns it (``closer`` null when closed by hand)."""
+    return {
+        "__typename": "ClosedEvent",
+        "id": f"CE_{int(at.timestamp())}_{(closer or {}).get('number', '')}",
+        "createdAt": iso(at),
+        "stateReason": reason,
+        "closer": closer,
+        "actor": user("carol"),
+    }
+
+
+def cross_reference(
+    at: datetime, source: dict[str, Any], *, will_close: bool = True
+) -> dict[str, Any]:
+    """An issue's CrossReferencedEvent: a PR (or issue) mentioned it; ``willCloseTarget``
+    when the PR says it closes it."""
+    return {
+        "__typename": "CrossReferencedEvent",
+        "id": f"CRE_{int(at.timestamp())}_{source.get('number')}",
+        "createdAt": iso(at),
+        "referencedAt": iso(at),
+        "isCrossRepository": False,
+        "willCloseTarget": will_close,
+        "source": source,
+        "actor": user("alice"),
     }
 
 
@@ -239,8 +304,10 @@ def issue(
     closed: datetime | None = None,
     updated: datetime | None = None,
     author: str | None = "carol",
+    state_reason: str | None = None,
+    timeline: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """An Issue."""
+    """An Issue (closed ones default to the state reason COMPLETED)."""
     created = created or BASE + timedelta(days=1, hours=number)
     updated = updated or (closed or created) + timedelta(minutes=2)
     return {
@@ -251,11 +318,13 @@ def issue(
         "title": title if title is not None else f"Bug {number}",
         "body": body,
         "state": "CLOSED" if closed else "OPEN",
+        "stateReason": (state_reason or "COMPLETED") if closed else None,
         "createdAt": iso(created),
         "closedAt": iso(closed) if closed else None,
         "updatedAt": iso(updated),
         "author": user(author),
         "labels": [{"name": n} for n in labels],
+        "timelineItems": timeline or [],
     }
 
 
@@ -540,9 +609,9 @@ class FakeGitHub:
                 return self.repos[full]
             if name == "node":
                 for repo in self.repos.values():
-                    for pr in repo["pullRequests"]:
-                        if pr["id"] == args["id"]:
-                            return pr
+                    for item in (*repo["pullRequests"], *repo["issues"]):
+                        if item["id"] == args["id"]:
+                            return item
                 return None
             if name == "rateLimit":
                 return {
@@ -551,6 +620,26 @@ class FakeGitHub:
                     "resetAt": iso(datetime.now(UTC) + timedelta(hours=1)),
                 }
             return None
+        if info.parent_type.name == "Repository" and name == "pullRequest":
+            found = [p for p in source.get("pullRequests", []) if p["number"] == args["number"]]
+            if not found:
+                # GitHub answers a number that is no PR (an issue's, or none) this way
+                info.context.append(
+                    {
+                        "type": "NOT_FOUND",
+                        "path": [*info.path.as_list()],
+                        "message": "Could not resolve to a PullRequest with the number of "
+                        f"{args['number']}.",
+                    }
+                )
+                return None
+            return found[0]
+        if info.parent_type.name == "Issue" and name == "stateReason":
+            reason = source.get("stateReason")
+            # GitHub spells a duplicate NOT_PLANNED unless asked with enableDuplicate
+            if reason == "DUPLICATE" and not args.get("enableDuplicate"):
+                return "NOT_PLANNED"
+            return reason
         value = source.get(name) if isinstance(source, dict) else getattr(source, name, None)
         named = graphql.get_named_type(info.return_type)
         if isinstance(value, list) and named is not None and named.name.endswith("Connection"):

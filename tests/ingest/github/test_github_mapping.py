@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.github import mapping
+from ingest.github import issue_mapping, mapping
 from settings import Settings
 
 CONFIG = Settings()
@@ -193,11 +193,11 @@ def test_issue_becomes_a_defect_only_with_a_bug_label() -> None:
         "updatedAt": "2026-01-03T00:00:00Z",
         "labels": {"nodes": [{"name": "Regression"}, {"name": "severity: high"}]},
     }
-    row = mapping.map_issue("o/r", node, CONFIG)
+    row = issue_mapping.map_issue("o/r", node, CONFIG)
     assert row["defect_id"] == "o/r#4" and row["severity"] == "high"
     assert row["resolved_at"].day == 3
     node["labels"] = {"nodes": [{"name": "not-a-bug"}]}
-    assert mapping.map_issue("o/r", node, CONFIG) is None
+    assert issue_mapping.map_issue("o/r", node, CONFIG) is None
 
 
 def test_merge_commit_and_head_branch_are_kept_for_git_history() -> None:
