@@ -7,8 +7,9 @@ from datetime import date, datetime
 import streamlit as st
 
 import ui
-from metrics import trends
+from metrics import attribution, trends
 from reports import figures
+from reports import traceability as trace
 
 f = ui.page("Team trends", icon="📈")
 
@@ -23,6 +24,11 @@ def load(
     start: date,
 ) -> trends.TeamTrends:
     return trends.team_trends(db, as_of=as_of, period=period, teams=teams, start=start)
+
+
+@st.cache_data(show_spinner=False)
+def suspected(db: str, version: tuple, as_of: datetime, teams: tuple, start: date, end: date):
+    return attribution.inferred_evidence(db, as_of, teams=teams, reported_on=(start, end))
 
 
 data = load(str(f.db), f.data_version, f.as_of, f.period, f.teams, f.start)
@@ -49,6 +55,11 @@ if not data.low_data.empty:
         "misleadingly."
     )
 
+# figures resting on too thin an attribution are gaps with the reason, never 0
+if untraceable := trace.notices(rows):
+    st.warning("\n\n".join(ui.safe(n) for n in untraceable), icon="🔍")
+rows = trace.shown_rows(rows)
+
 st.subheader("The quality tax: QACT beside cycle time")
 ui.chart(figures.qact_vs_cycle(rows, data.adoptions))
 st.caption(
@@ -66,6 +77,15 @@ st.caption(
     f"{data.config.ai_split_min_authors} authors and {data.config.ai_split_min_prs} "
     "AI-assisted PRs in a period; how many PRs were AI-assisted is never shown."
 )
+
+ui.chart(trace.coverage_chart(data.rows))
+st.caption(trace.chart_caption(data.config))
+with st.expander("Suspected culprits: defects traced by inference from git, with evidence"):
+    evidence = suspected(str(f.db), f.data_version, f.as_of, f.teams, f.start, f.end)
+    if evidence.empty:
+        st.caption("No defect in this range was traced by inference.")
+    else:
+        st.dataframe(trace.evidence_table(evidence), hide_index=True, width="stretch")
 
 left, right = st.columns(2)
 with left:
