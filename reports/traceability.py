@@ -40,8 +40,10 @@ __all__ = [
     "figure_text",
     "is_shown",
     "method_words",
+    "missing_words",
     "notice",
     "notices",
+    "repository_table",
     "shown_rows",
     "tile_note",
 ]
@@ -218,4 +220,50 @@ def evidence_table(evidence: pd.DataFrame) -> pd.DataFrame:
                 "note": _text(e.get("note")) or _attributing(e),
             }
         )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def missing_words(repo: Mapping[str, Any]) -> str:
+    """What keeps a repository's defects from being traced, in words ('' when nothing
+    does): a missing git history first, then each reason with its count."""
+    name = repo.get("repo") or "defects of no repository"
+    parts = []
+    if not repo.get("is_git_ingested") and repo.get("repo"):
+        parts.append(
+            f"no git history ingested for {name} (teamlens ingest git --path CLONE --repo {name})"
+        )
+    if repo.get("why"):
+        parts.append(str(repo["why"]))
+    return "; ".join(parts)
+
+
+def repository_table(coverage: pd.DataFrame) -> pd.DataFrame:
+    """:func:`metrics.attribution.coverage_by_repository` for a reader: per repository its
+    defects, those with a fix found, traced by method, untraced, whether its git history
+    is ingested, and what is missing (plain text cells)."""
+    columns = [
+        "repository",
+        "defects",
+        "with a fix",
+        "by text",
+        "by import",
+        "by inference",
+        "untraced",
+        "git history",
+        "what is missing",
+    ]
+    rows = [
+        {
+            "repository": str(r["repo"] or "(no repository)"),
+            "defects": int(r["n_defects"]),
+            "with a fix": int(r["n_with_fix"]),
+            "by text": int(r["n_attributed_text"]),
+            "by import": int(r["n_attributed_import"]),
+            "by inference": int(r["n_attributed_inferred"]),
+            "untraced": int(r["n_untraced_defects"]),
+            "git history": "ingested" if r["is_git_ingested"] else "not ingested",
+            "what is missing": missing_words(r) or "nothing",
+        }
+        for r in coverage.to_dict("records")
+    ]
     return pd.DataFrame(rows, columns=columns)
