@@ -43,6 +43,8 @@ __all__ = [
     "missing_words",
     "notice",
     "notices",
+    "period_text",
+    "period_value",
     "repository_table",
     "shown_rows",
     "tile_note",
@@ -75,6 +77,25 @@ def figure_text(row: Mapping[str, Any], figure_id: str, unit: str) -> str:
     if not is_shown(row, figure_id):
         return NOT_TRACEABLE
     return value_text(row.get(figure_id), unit)
+
+
+def period_text(
+    traced: Mapping[str, Mapping[str, Any]],
+    period: str,
+    figure_id: str,
+    value: float | None,
+    unit: str,
+) -> str:
+    """:func:`figure_text` of ``value`` read against ``traced[period]``, the coverage of
+    the team (or organization) the value belongs to (none known: a number)."""
+    return figure_text({**traced.get(period, {}), figure_id: value}, figure_id, unit)
+
+
+def period_value(
+    traced: Mapping[str, Mapping[str, Any]], period: str, figure_id: str, value: float | None
+) -> float | None:
+    """``value`` for a chart, None (a gap) where :func:`period_text` is not traceable."""
+    return value if is_shown(traced.get(period, {}), figure_id) else None
 
 
 def method_words(row: Mapping[str, Any]) -> str:

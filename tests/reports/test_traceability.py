@@ -11,7 +11,7 @@ import pytest
 
 from metrics import attribution
 from metrics.calendar import parse_quarter
-from reports import board, markdown
+from reports import board, markdown, review
 from reports import traceability as trace
 from reports.document import Table, Tiles
 from tests.metrics import test_inferred
@@ -159,3 +159,31 @@ def test_inferred_culprits_are_suspected_with_their_evidence(tmp_path: Path) -> 
 
 def test_tiles_type_is_unchanged():
     assert Tiles.__dataclass_fields__["coverage"].default == ""
+
+
+def packet_table(path: Path, name: str) -> dict:
+    document = review.build_packet(path, "core1", Q1, as_of=AS_OF)
+    table: Table = document.find(name)
+    return document, {row[0]: row for row in table.rows}
+
+
+def test_a_packet_of_a_team_under_one_half_traced_says_not_traceable(thin: Path) -> None:
+    document, quality = packet_table(thin, "metrics code_quality")
+    # core1: one merged PR (4 h), the one Core defect named by text; Core traces 1 of 4
+    for title in ("Defect rate", "Change failure rate", "Quality tax"):
+        assert quality[title][1:3] == (trace.NOT_TRACEABLE, trace.NOT_TRACEABLE)
+    _, speed = packet_table(thin, "metrics productivity")
+    # cycle time does not rest on attribution: core1's one PR took 4 h, as did the team's
+    assert speed["Cycle time, median"][1:3] == ("4.0 h", "4.0 h (5 people)")
+    assert speed["Quality-adjusted cycle time (QACT), median"][1] == trace.NOT_TRACEABLE
+    said = document.find("not traceable").text
+    assert said.startswith("Team Core, 2026Q1: defect rate, change failure rate")
+    assert "Only 1 of 4 defects" in said and "teamlens ingest git" in said
+    assert "not traceable" in markdown.render(document).decode()
+
+
+def test_a_packet_of_a_traced_team_shows_the_numbers(tmp_path: Path) -> None:
+    db = traced_store(tmp_path / "teamlens.duckdb", core_traced=4)
+    document, quality = packet_table(db, "metrics code_quality")
+    assert trace.NOT_TRACEABLE not in str(quality)
+    assert not document.named("not traceable")
