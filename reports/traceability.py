@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+import metrics
+from metrics import competency
 from metrics.attribution import (
     ATTRIBUTION_FIGURES,
     AttributionCoverage,
@@ -45,8 +47,10 @@ __all__ = [
     "notices",
     "period_text",
     "period_value",
+    "person_trend",
     "repository_table",
     "shown_rows",
+    "team_coverage",
     "tile_note",
 ]
 
@@ -288,3 +292,41 @@ def repository_table(coverage: pd.DataFrame) -> pd.DataFrame:
         for r in coverage.to_dict("records")
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def team_coverage(
+    db: Any, login: str, as_of: Any, period: str, config: Settings | None = None
+) -> pd.DataFrame:
+    """The :func:`metrics.compute` coverage rows, per ``period``, of the team ``login``
+    belongs to on ``as_of`` (the organization's for a person with no team): what the
+    person's defect-based figures rest on (their defects are their team's)."""
+    team = competency.person(db, login, as_of).team
+    rows = metrics.compute(
+        db,
+        as_of=as_of,
+        period=period,
+        by="team" if team else "org",
+        teams=[team] if team else None,
+        metric_ids=["defects_reported"],
+        config=config,
+    )
+    return rows[rows["group"] == (team or metrics.ORG_GROUP)].reset_index(drop=True)
+
+
+def person_trend(
+    trends: pd.DataFrame, coverage: pd.DataFrame, metric_id: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """A person's trend of ``metric_id`` (its :func:`metrics.competency.person_trends`
+    rows) with the value and the team median blanked in each period where the team's
+    coverage (:func:`team_coverage`) is not traceable, and the :func:`notices` of those
+    periods: a gap with the reason, never 0."""
+    trend = trends[trends["metric"] == metric_id]
+    if not rests_on_attribution(metric_id) or coverage.empty:
+        return trend, []
+    untraceable = coverage[coverage["is_attribution_traceable"].eq(False)]
+    periods = set(untraceable["period"])
+    out = trend.copy()
+    hidden = out["period"].isin(periods)
+    for column in ("value", "team_median"):
+        out[column] = out[column].astype("float64").mask(hidden)
+    return out, notices(untraceable[untraceable["period"].isin(set(trend["period"]))])
