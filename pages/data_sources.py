@@ -54,14 +54,16 @@ st.subheader("Defects traced to the change that caused them, per repository")
 
 @st.cache_data(show_spinner=False)
 def coverage(db: str, version: tuple[int, int]):
-    return trace.repository_table(attribution.coverage_by_repository(db))
+    return attribution.coverage_by_repository(db)
 
 
 traced = coverage(str(f.db), f.data_version)
 if traced.empty:
     st.caption("No defect is stored yet.")
 else:
-    st.dataframe(traced, hide_index=True, width="stretch")
+    st.dataframe(trace.repository_table(traced), hide_index=True, width="stretch")
+    for repo, missing in trace.missing_lines(traced):
+        st.markdown(f"- **{ui.safe(repo)}** — {ui.safe(missing)}")
     st.caption(
         "Where fewer than half of a team's defects in a period are traced, its defect-based "
         "figures show as not traceable. To trace more: `teamlens ingest git --path CLONE "

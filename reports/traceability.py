@@ -42,6 +42,7 @@ __all__ = [
     "figure_text",
     "is_shown",
     "method_words",
+    "missing_lines",
     "missing_words",
     "notice",
     "notices",
@@ -262,10 +263,19 @@ def missing_words(repo: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def missing_lines(coverage: pd.DataFrame) -> list[tuple[str, str]]:
+    """(repository, :func:`missing_words`) of each repository with something missing."""
+    out = []
+    for r in coverage.to_dict("records"):
+        if words := missing_words(r):
+            out.append((str(r["repo"] or "(no repository)"), words))
+    return out
+
+
 def repository_table(coverage: pd.DataFrame) -> pd.DataFrame:
     """:func:`metrics.attribution.coverage_by_repository` for a reader: per repository its
-    defects, those with a fix found, traced by method, untraced, whether its git history
-    is ingested, and what is missing (plain text cells)."""
+    defects, those with a fix found, traced by method, untraced, and whether its git
+    history is ingested (what is missing: :func:`missing_lines`)."""
     columns = [
         "repository",
         "defects",
@@ -275,7 +285,6 @@ def repository_table(coverage: pd.DataFrame) -> pd.DataFrame:
         "by inference",
         "untraced",
         "git history",
-        "what is missing",
     ]
     rows = [
         {
@@ -287,7 +296,6 @@ def repository_table(coverage: pd.DataFrame) -> pd.DataFrame:
             "by inference": int(r["n_attributed_inferred"]),
             "untraced": int(r["n_untraced_defects"]),
             "git history": "ingested" if r["is_git_ingested"] else "not ingested",
-            "what is missing": missing_words(r) or "nothing",
         }
         for r in coverage.to_dict("records")
     ]
