@@ -259,18 +259,26 @@ def inferred_evidence(
     *,
     teams: Iterable[str] | None = None,
     reported_on: tuple[date, date] | None = None,
+    authors: Iterable[str] | None = None,
     config: Settings | None = None,
 ) -> pd.DataFrame:
     """The evidence of the inferred ("suspected") culprits of the defects of ``teams``
     (default all) reported on ``reported_on``'s UTC days (first and last included): the
     :func:`attribution_evidence` rows whose method is 'inferred', in its order and with
-    its columns (``is_attributing`` says whether a candidate is attributed the defect)."""
+    its columns (``is_attributing`` says whether a candidate is attributed the defect).
+    With ``authors``, only the rows that attribute a defect to a stored PR of one of
+    these logins (case-insensitive)."""
     config = config or settings()
     moment = parse_as_of(as_of)
     with snapshot(db, moment, config) as session:
         defects = defect_facts(session, moment, teams=teams, reported_on=reported_on, config=config)
         evidence = attribution_evidence(session, moment, defects["defect_id"], config=config)
-    return evidence[evidence["method"] == "inferred"].reset_index(drop=True)
+    inferred = evidence[evidence["method"] == "inferred"]
+    if authors is not None:
+        logins = {str(a).lower() for a in authors}
+        by_them = inferred["suspected_author"].astype(str).str.lower().isin(logins)
+        inferred = inferred[by_them & inferred["is_pr_stored"] & inferred["is_attributing"]]
+    return inferred.reset_index(drop=True)
 
 
 def defect_tracing(

@@ -18,7 +18,7 @@ from datetime import datetime
 import metrics
 from framework import Framework
 from framework import framework as load_framework
-from metrics import compare, competency, person_review
+from metrics import attribution, compare, competency, person_review
 from metrics.calendar import Quarter
 from metrics.person_review import PersonQuarter
 from reports import charts
@@ -338,6 +338,9 @@ def build_packet(
             evidence_limit=MAX_EVIDENCE,
         )
         traced = _traced(snap, moment, facts.person.team, quarter) if facts else {}
+        suspected = attribution.inferred_evidence(
+            snap, moment, reported_on=(quarter.start, quarter.end), authors=[login]
+        )
     if facts is None:
         raise UnknownPersonError(f"person {login!r}: no such login in the store")
     who = facts.person
@@ -363,6 +366,7 @@ def build_packet(
         blocks.append(Callout(untraceable, name="not traceable"))
     blocks += _competencies(facts, quarter, fw)
     blocks += dimension_blocks(facts, quarter, fw, traced)
+    blocks += trace.suspected_blocks(suspected)
     blocks += _cycle(facts, moment, fw)
     blocks += _conversation(facts, fw)
     blocks += [

@@ -28,6 +28,7 @@ from metrics.attribution import (
     rests_on_attribution,
     traceability_note,
 )
+from reports.document import Block, Heading, Paragraph, Table
 from reports.format import count_text, value_text
 from settings import Settings, settings
 
@@ -51,6 +52,7 @@ __all__ = [
     "person_trend",
     "repository_table",
     "shown_rows",
+    "suspected_blocks",
     "team_coverage",
     "tile_note",
 ]
@@ -338,3 +340,35 @@ def person_trend(
     for column in ("value", "team_median"):
         out[column] = out[column].astype("float64").mask(hidden)
     return out, notices(untraceable[untraceable["period"].isin(set(trend["period"]))])
+
+
+def suspected_blocks(evidence: pd.DataFrame, limit: int = 12) -> list[Block]:
+    """A review packet's suspected causes: the person's PRs that defects were traced to by
+    inference (:func:`metrics.attribution.inferred_evidence` with ``authors``), each line
+    the fix changed as evidence, at most ``limit`` lines (the rest counted); [] when none."""
+    if evidence.empty:
+        return []
+    table = evidence_table(evidence)
+    shown = table.head(limit)
+    out: list[Block] = [
+        Heading("Suspected causes, inferred from git", level=3, name="suspected"),
+        Paragraph(
+            "These defects name no change. teamlens traced the lines their fixes changed "
+            "back to the commits that last touched them, and so to this person's PRs. Each "
+            "link is suspected, not established: check its evidence (file, line, commit, "
+            "confidence) before discussing it.",
+            "muted",
+        ),
+        Table(
+            ("Defect", "Pull request", "Confidence", "File", "Line", "Commit"),
+            tuple(
+                (r["defect"], r["pull request"], r["confidence"], r["file"], r["line"], r["commit"])
+                for r in shown.to_dict("records")
+            ),
+            ("label", "label", "figure", "text", "figure", "label"),
+            name="suspected evidence",
+        ),
+    ]
+    if len(table) > limit:
+        out.append(Paragraph(f"… and {count_text(len(table) - limit, 'more line')}.", "small"))
+    return out

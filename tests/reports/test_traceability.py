@@ -187,3 +187,25 @@ def test_a_packet_of_a_traced_team_shows_the_numbers(tmp_path: Path) -> None:
     document, quality = packet_table(db, "metrics code_quality")
     assert trace.NOT_TRACEABLE not in str(quality)
     assert not document.named("not traceable")
+
+
+def test_a_packet_lists_the_persons_suspected_causes_with_evidence(tmp_path: Path) -> None:
+    story = test_inferred.build(tmp_path)
+    sha = test_inferred.build.sha  # type: ignore[attr-defined]
+    evidence = attribution.inferred_evidence(story, test_inferred.AS_OF, authors=["ANA"])
+    # only lines that attribute a defect to a stored PR of ana's
+    assert set(evidence["suspected_author"]) == {"ana"} and evidence["is_attributing"].all()
+    document = review.build_packet(story, "ana", Q1, as_of=test_inferred.AS_OF)
+    table: Table = document.find("suspected evidence")
+    rows = {(r[0], r[1]): r for r in table.rows}
+    assert rows[("acme/app#6", "suspected: #5")][2:] == ("50%", "calc.py", "2", sha["#5"][:12])
+    assert "suspected" in document.find("suspected").text.lower()
+    text = markdown.render(document).decode()
+    assert "Suspected causes, inferred from git" in text and "suspected: #5" in text
+    # nobody else's PR is listed in ana's packet
+    authors = set(
+        attribution.attribution_evidence(story, test_inferred.AS_OF)
+        .set_index("pr_number")
+        .loc[[int(pr.split("#")[1]) for _, pr in rows], "suspected_author"]
+    )
+    assert authors == {"ana"}
