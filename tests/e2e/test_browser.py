@@ -41,7 +41,7 @@ CHARTS = {
     "competencies": 2,  # the matrix, people at each level
     "person": 1,  # delivery beside levels
     "quarterly_review": 2,  # competency levels, the person's history
-    "executive_summary": 2,  # delivery, skills
+    "executive_summary": 3,  # delivery, quality tax by group, skills
     "how_we_measure": 0,
     "data_sources": 0,
 }
