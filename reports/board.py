@@ -397,11 +397,6 @@ def build_board(
             per_row=4,
             coverage=board_text.coverage_text(now),
         ),
-        *(
-            [Callout(trace.notice(now, shown.label), name="not traceable")]
-            if trace.notice(now)
-            else []
-        ),
         SpeakerNotes((*narrative, "", *notes)),
         PageBreak(),
         Heading(f"{shown.label} in brief", name="in brief"),

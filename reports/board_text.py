@@ -53,6 +53,12 @@ def coverage_text(row: Mapping[str, Any]) -> str:
     text += "."
     if by_method := traceability.coverage_words(row):
         text += f" {by_method}"
+    if not traceability.is_traceable(row):
+        # said once for every tile marked "not traceable": why, and how to fix it
+        text += (
+            " Too few traced to read the figures resting on them: connect the git clone "
+            "(teamlens ingest git) or link tracker keys."
+        )
     if row.get("is_low_data"):
         text += " That is too little data to read much into."
     return text

@@ -153,13 +153,13 @@ def chart_caption(config: Settings | None = None) -> str:
 
 def tile_note(row: Mapping[str, Any]) -> str:
     """A short note for a figure shown as not traceable ('' when traceable); the whole
-    :func:`notice` is said once, beside the figures."""
+    reason is said once, beside the figures."""
     if is_traceable(row):
         return ""
     c = AttributionCoverage.of(row)
     return (
         f"Not traceable: only {c.n_attributed_defects or 0} of "
-        f"{count_text(c.n_defects or 0, 'defect')} traced to their change (see below)."
+        f"{count_text(c.n_defects or 0, 'defect')} traced to their change (see the note)."
     )
 
 
