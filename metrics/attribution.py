@@ -8,8 +8,12 @@ why the rest is missing, so no page or export shows "0" where teamlens could not
   attribution rate is under ``settings.min_attribution_rate``;
 * :func:`attribution_evidence` — per defect, the PRs it is attributed to and the evidence
   (explicit links; for inferred ones each traced line and the commit it leads to);
+* :func:`inferred_evidence` — the same for the inferred ("suspected") culprits only;
 * :func:`defect_tracing` — per defect, how it was attributed or why it could not be;
-* :func:`coverage_by_repository` — the same, counted per repository.
+* :func:`coverage_by_repository` — the same, counted per repository;
+* :data:`ATTRIBUTION_FIGURES`, :func:`blank_untraceable`, :func:`method_counts`
+  — which aggregates rest on attribution, those rows' figures
+  blanked where they are not traceable, and the coverage by method in long form (charts).
 
 Every function takes a database path or a :class:`store.ReadSession` (``metrics.snapshot``)
 as ``db``: on a session they reuse its one fact build. The figures are declared in
@@ -27,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from metrics import sqlfiles
-from metrics.facts import fact_connection, parse_as_of
+from metrics.facts import defect_facts, fact_connection, parse_as_of, snapshot
 from settings import Settings, settings
 from store import DbPath
 
@@ -51,6 +55,28 @@ UNTRACED_REASONS: dict[str, str] = {
     "pr_excluded": "the blamed PR is a bot's, a fix of the same defect, or merged after the report",
     "low_confidence": "the blamed PRs stay under the confidence that attributes",
 }
+# The aggregates that rest on attribution (a defect traced to its PR): under
+# settings.min_attribution_rate of a row's defects attributed they are "not traceable" on
+# every page and in every export, never 0. Reverts alone cannot rescue change failure rate:
+# its defect half would still be missing.
+ATTRIBUTION_FIGURES: tuple[str, ...] = (
+    "qact_p50_h",
+    "qact_p90_h",
+    "quality_tax",
+    "quality_tax_follow_up",
+    "quality_tax_open_defects",
+    "defect_rate",
+    "change_failure_rate",
+    "ai_defect_rate",
+    "ai_change_failure_rate",
+)
+# method_counts' methods, in the order a stacked chart draws them.
+METHODS: tuple[tuple[str, str], ...] = (
+    ("n_attributed_text", "text"),
+    ("n_attributed_import", "import"),
+    ("n_attributed_inferred", "inferred"),
+    ("n_untraced_defects", "untraced"),
+)
 # coverage_by_repository's columns of untraced defects, by reason (the rest: n_other).
 _REASON_COLUMNS: dict[str, str] = {
     "no_fix": "n_no_fix",
@@ -80,6 +106,10 @@ class AttributionCoverage:
         """The coverage of one row of :func:`metrics.compute` (or its JSON ``coverage``)."""
         source = row.get("coverage") if isinstance(row.get("coverage"), Mapping) else row
         values = {f.name: _plain(source.get(f.name)) for f in fields(cls)}
+        for name, value in values.items():
+            # counts stay counts when a row went through float (metrics.compare's dicts)
+            if name.startswith("n_") and isinstance(value, float):
+                values[name] = int(value)
         return cls(**values)
 
 
@@ -138,6 +168,54 @@ def traceability_note(row: Mapping[str, Any]) -> str | None:
     )
 
 
+def rests_on_attribution(figure_id: str) -> bool:
+    """Whether a figure is one of :data:`ATTRIBUTION_FIGURES`."""
+    return figure_id in ATTRIBUTION_FIGURES
+
+
+def is_traceable(row: Mapping[str, Any]) -> bool:
+    """False when a row's attribution rate is under ``min_attribution_rate`` (a row with no
+    defect, or without coverage columns, is traceable: nothing was left untraced)."""
+    return AttributionCoverage.of(row).is_attribution_traceable is not False
+
+
+def blank_untraceable(rows: pd.DataFrame) -> pd.DataFrame:
+    """A copy of :func:`metrics.compute` rows with :data:`ATTRIBUTION_FIGURES` blanked (NaN)
+    where ``is_attribution_traceable`` is false: a chart shows a gap, never a 0."""
+    out = rows.copy()
+    if "is_attribution_traceable" not in out:
+        return out
+    untraceable = out["is_attribution_traceable"].eq(False)
+    for column in ATTRIBUTION_FIGURES:
+        if column in out:
+            out[column] = out[column].astype("float64")
+            out.loc[untraceable, column] = float("nan")
+    return out
+
+
+def method_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows' defects by how they were traced, one row per (group, period, method).
+
+    Columns group, period, period_start, method ('text', 'import', 'inferred' or
+    'untraced', in :data:`METHODS` order within a period) and defects (the count; the
+    four of a period sum to its ``n_defects``). Periods without a defect are left out.
+    """
+    columns = ["group", "period", "period_start", "method", "defects"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    with_defects = rows[rows["n_defects"].fillna(0) > 0]
+    parts = [
+        with_defects[["group", "period", "period_start"]].assign(
+            method=method, defects=with_defects[column].fillna(0).astype(int), _order=i
+        )
+        for i, (column, method) in enumerate(METHODS)
+    ]
+    out = pd.concat(parts, ignore_index=True).sort_values(
+        ["group", "period_start", "_order"], kind="stable"
+    )
+    return out[columns].reset_index(drop=True)
+
+
 def _ids(defect_ids: Iterable[str] | None) -> list[str] | None:
     return None if defect_ids is None else [str(d) for d in defect_ids]
 
@@ -173,6 +251,34 @@ def attribution_evidence(
     with fact_connection(db, params["as_of"], config) as conn:
         frame = sqlfiles.frame(conn, "attribution_evidence", params)
     return frame.reset_index(drop=True)
+
+
+def inferred_evidence(
+    db: DbPath,
+    as_of: datetime | date | str | None = None,
+    *,
+    teams: Iterable[str] | None = None,
+    reported_on: tuple[date, date] | None = None,
+    authors: Iterable[str] | None = None,
+    config: Settings | None = None,
+) -> pd.DataFrame:
+    """The evidence of the inferred ("suspected") culprits of the defects of ``teams``
+    (default all) reported on ``reported_on``'s UTC days (first and last included): the
+    :func:`attribution_evidence` rows whose method is 'inferred', in its order and with
+    its columns (``is_attributing`` says whether a candidate is attributed the defect).
+    With ``authors``, only the rows that attribute a defect to a stored PR of one of
+    these logins (case-insensitive)."""
+    config = config or settings()
+    moment = parse_as_of(as_of)
+    with snapshot(db, moment, config) as session:
+        defects = defect_facts(session, moment, teams=teams, reported_on=reported_on, config=config)
+        evidence = attribution_evidence(session, moment, defects["defect_id"], config=config)
+    inferred = evidence[evidence["method"] == "inferred"]
+    if authors is not None:
+        logins = {str(a).lower() for a in authors}
+        by_them = inferred["suspected_author"].astype(str).str.lower().isin(logins)
+        inferred = inferred[by_them & inferred["is_pr_stored"] & inferred["is_attributing"]]
+    return inferred.reset_index(drop=True)
 
 
 def defect_tracing(

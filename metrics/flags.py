@@ -22,6 +22,7 @@ from framework import Framework, ReviewRules
 from framework import framework as load_framework
 from metrics import sqlfiles
 from metrics.aggregates import PERIODS, aggregate_frame, check_choice
+from metrics.attribution import blank_untraceable
 from metrics.calendar import next_period_start, previous_period_start
 from metrics.competency.phases import transition_end
 from metrics.facts import fact_connection, parse_as_of
@@ -158,6 +159,8 @@ def flags_on(
     rules = (fw or load_framework()).review
     chosen = list(teams or ())
     rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
+    # a period whose defects are mostly untraced raises no flag on its defect figures
+    rows = blank_untraceable(rows)
     evidence = sqlfiles.frame(
         conn, "flag_evidence", {"period": period, "teams": chosen, "max_evidence": MAX_EVIDENCE}
     )

@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from metrics import competency
-from metrics.aggregates import ORG_GROUP, compute
+from metrics.aggregates import COVERAGE_COLUMNS, ORG_GROUP, compute
 from metrics.compare import period_values, values_of
 from metrics.facts import fact_connection, parse_as_of
 from settings import Settings, settings
@@ -42,6 +43,8 @@ class GroupFigures:
     group_people: int  # members on the as-of date
     group_authors: int  # distinct authors of the group's PRs merged in the period
     figures: Mapping[str, float | None] = field(default_factory=dict)  # metric id -> value
+    # what the figures rest on (metrics.COVERAGE_COLUMNS: attribution by method included)
+    coverage: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def shown_groups(
             sizes.get(t, 0),
             authors.get(t, 0),
             values_of(period_values(by_team, t, period_label), ids),
+            period_values(by_team, t, period_label, COVERAGE_COLUMNS),
         )
         for t in big
     ]
@@ -188,7 +192,8 @@ def shown_groups(
             config=config,
         )
         figures = values_of(period_values(merged, ORG_GROUP, period_label), ids)
-        rows.append(GroupFigures(OTHER, people_of(hidden), authors_of(hidden), figures))
+        coverage = period_values(merged, ORG_GROUP, period_label, COVERAGE_COLUMNS)
+        rows.append(GroupFigures(OTHER, people_of(hidden), authors_of(hidden), figures, coverage))
     return ShownGroups(
         tuple(rows),
         least,

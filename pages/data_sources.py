@@ -5,7 +5,8 @@ import streamlit as st
 
 import ui
 import ui_forms
-from metrics import access, inventory
+from metrics import access, attribution, inventory
+from reports import traceability as trace
 
 f = ui.page("Data sources", icon="🔌")
 
@@ -48,6 +49,28 @@ for source in info["sources"]:
                 "run the same ingest again to resume where it stopped."
             )
 
+st.subheader("Defects traced to the change that caused them, per repository")
+
+
+@st.cache_data(show_spinner=False)
+def coverage(db: str, version: tuple[int, int]):
+    return attribution.coverage_by_repository(db)
+
+
+traced = coverage(str(f.db), f.data_version)
+if traced.empty:
+    st.caption("No defect is stored yet.")
+else:
+    st.dataframe(trace.repository_table(traced), hide_index=True, width="stretch")
+    for repo, missing in trace.missing_lines(traced):
+        st.markdown(f"- **{ui.safe(repo)}** — {ui.safe(missing)}")
+    st.caption(
+        "Where fewer than half of a team's defects in a period are traced, its defect-based "
+        "figures show as not traceable. To trace more: `teamlens ingest git --path CLONE "
+        "--repo OWNER/NAME` for each repository, then `teamlens ingest github` again for "
+        "the blamed PRs; and tracker keys (PAY-142) in PR titles, branches or commits."
+    )
+
 st.subheader("Every table")
 tables = pd.DataFrame(info["tables"])
 for column in ("from", "to"):
@@ -73,6 +96,15 @@ st.markdown(
     "A re-run fetches only what changed; a run that was interrupted resumes where it "
     "stopped. The dashboard keeps working while an ingest runs. The token is never stored."
 )
+
+st.subheader("Connect a git clone")
+st.markdown(
+    "Most bug reports never name the change that caused them: from a clone's history "
+    "teamlens traces each fix's changed lines back to the PRs that introduced them "
+    "(suspected culprits, with their evidence). No token, no network; a re-run reads only "
+    "new commits."
+)
+st.code("teamlens ingest git --path CLONE [--repo OWNER/NAME]", language="bash")
 
 st.subheader("Import files")
 st.markdown(

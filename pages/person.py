@@ -11,6 +11,7 @@ from framework import FrameworkError, framework
 from metrics import competency as mc
 from reports import figures, tables
 from reports import person_view as view
+from reports import traceability as trace
 
 f = ui.page("Person", icon="🙂")
 try:
@@ -32,6 +33,7 @@ def load(db: str, version: tuple[int, int], as_of: datetime, login: str, period:
         "goal": mc.growth_goal(db, login, as_of),
         "checkins": mc.checkins(db, login, as_of),
         "recognitions": mc.recognitions(db, as_of, [login]),
+        "traced": trace.team_coverage(db, login, as_of, period),
     }
 
 
@@ -58,12 +60,9 @@ with st.expander("What this page shows — and what it never uses", expanded=Fal
 # --- trends next to levels ------------------------------------------------------------
 st.subheader("Delivery and quality, next to competency levels")
 metric_id = st.selectbox(
-    "Metric",
-    TREND_METRICS,
-    format_func=view.metric_title,
-    key="person_metric",
+    "Metric", TREND_METRICS, format_func=view.metric_title, key="person_metric"
 )
-trend = view.one_metric(data["trends"], metric_id)
+trend, untraced = trace.person_trend(data["trends"], data["traced"], metric_id)
 levels = data["levels"]
 assessed, preset = view.chart_competencies(levels, level, fw)
 shown_ids = st.multiselect(
@@ -86,6 +85,8 @@ figure = figures.person_trend(
 )
 ui.chart(figure)
 st.caption(view.trend_notes(phases, fw))
+for note in untraced:
+    st.warning(ui.safe(note), icon="🔍")
 if trend.empty:
     st.info(f"No merged pull requests by {ui.safe(who.login)} up to {day:%d %b %Y}.")
 

@@ -4,14 +4,16 @@ window, and the red flags grouped by rule and team with their evidence.
 No SQL here and no ranking: data from ``metrics.trends``, figures from
 ``reports.team_figures``, every number and untrusted name through ``reports.format``."""
 
+import dataclasses
 from datetime import date, datetime
 
 import streamlit as st
 
 import ui
-from metrics import trends
+from metrics import attribution, trends
 from reports import format as fmt
 from reports import team_figures
+from reports import traceability as trace
 
 f = ui.page("Team trends", icon="📈")
 
@@ -26,6 +28,11 @@ def load(
     start: date,
 ) -> trends.TeamTrends:
     return trends.team_trends(db, as_of=as_of, period=period, teams=teams, start=start)
+
+
+@st.cache_data(show_spinner=False)
+def suspected(db: str, version: tuple, as_of: datetime, teams: tuple, start: date, end: date):
+    return attribution.inferred_evidence(db, as_of, teams=teams, reported_on=(start, end))
 
 
 data = load(str(f.db), f.data_version, f.as_of, f.period, f.teams, f.start)
@@ -55,9 +62,23 @@ if not data.low_data.empty:
         "shown misleadingly."
     )
 
-for key, figure in team_figures.charts(data):
+# figures resting on too thin an attribution are gaps with the reason, never 0
+if untraceable := trace.notices(rows):
+    st.warning("\n\n".join(ui.safe(n) for n in untraceable), icon="🔍")
+shown = dataclasses.replace(data, rows=trace.shown_rows(rows))
+
+for key, figure in team_figures.charts(shown):
     ui.chart(figure, key=key, already_inert=True)
-    st.caption(team_figures.caption(key, data))
+    st.caption(team_figures.caption(key, shown))
+
+ui.chart(trace.coverage_chart(rows), key="traced")
+st.caption(trace.chart_caption(data.config))
+with st.expander("Suspected culprits: defects traced by inference from git, with evidence"):
+    evidence = suspected(str(f.db), f.data_version, f.as_of, f.teams, f.start, f.end)
+    if evidence.empty:
+        st.caption("No defect in this range was traced by inference.")
+    else:
+        st.dataframe(trace.evidence_table(evidence), hide_index=True, width="stretch")
 
 if data.levels.empty or data.levels["assessments"].sum() == 0:
     st.info(

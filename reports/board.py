@@ -14,6 +14,7 @@ orders and phrases (:mod:`reports.board_text`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from framework import framework as load_framework
 from metrics import compare, groups, skills
 from metrics.calendar import Quarter
 from reports import board_text, charts
+from reports import traceability as trace
 from reports.board_text import method_notes
 from reports.document import (
     Block,
@@ -134,14 +136,20 @@ def _figures(
 ) -> tuple[list[Tile], dict[str, compare.Comparison]]:
     tiles, moves = [], {}
     for figure_id, label, _ in TILE_FIGURES:
+        # a figure resting on too thin an attribution is "not traceable", never a number
+        shown_now, shown_then = trace.is_shown(now, figure_id), trace.is_shown(then, figure_id)
         tile, moves[figure_id] = _tile(
             figure_id,
             label,
-            now.get(figure_id),
-            then.get(figure_id),
-            note,
-            detail=_detail(figure_id, now),
+            now.get(figure_id) if shown_now else None,
+            then.get(figure_id) if shown_then else None,
+            note if shown_now else " ".join(filter(None, (note, trace.tile_note(now)))),
+            detail=_detail(figure_id, now) if shown_now else "",
         )
+        if not shown_now:
+            tile = replace(tile, value=trace.NOT_TRACEABLE)
+        if not shown_then:
+            tile = replace(tile, previous=trace.NOT_TRACEABLE)
         tiles.append(tile)
     tile, moves["ai_level_2_share"] = _tile(
         "ai_level_2_share",
@@ -171,7 +179,12 @@ def _groups_page(shown: QuarterShown, rows: groups.ShownGroups, org: Mapping[str
             (
                 g.group,
                 g.group_people,
-                *(_cell(g.figures.get(m), metrics.METRICS[m].unit) for _, m in GROUP_FIGURES),
+                *(
+                    trace.figure_text(
+                        {**g.coverage, **g.figures}, m, metrics.METRICS[m].unit
+                    ).removesuffix(" per PR")
+                    for _, m in GROUP_FIGURES
+                ),
             )
             for g in rows.rows
         ),
@@ -179,6 +192,13 @@ def _groups_page(shown: QuarterShown, rows: groups.ShownGroups, org: Mapping[str
         name="groups",
     )
     note = Paragraph(board_text.group_note(rows), "muted", name="group note")
+    untraced = [trace.notice(g.coverage, g.group) for g in rows.rows]
+    traced = [f"{g.group}: {w}" for g in rows.rows if (w := trace.method_words(g.coverage))]
+    coverage = Paragraph(
+        "Defects traced to the change that caused them — " + "; ".join(traced) + ".",
+        "small",
+        name="group coverage",
+    )
     blocks: list[Block] = [
         Heading(f"By group, {shown.label}", name="by group"),
         Paragraph(
@@ -189,16 +209,15 @@ def _groups_page(shown: QuarterShown, rows: groups.ShownGroups, org: Mapping[str
     ]
     blocks += [table, note] if rows.rows else [note]
     if rows.rows:
+        blocks += [coverage] if traced else []
+        blocks += [Callout(u, name="group not traceable") for u in untraced if u]
         names = [g.group for g in rows.rows] + ["Organization"]
+        rowed = [{**g.coverage, **g.figures} for g in rows.rows] + [org]
         parts = [
-            [g.figures.get("quality_tax_follow_up") for g in rows.rows],
-            [g.figures.get("quality_tax_open_defects") for g in rows.rows],
+            [_traced(f, "quality_tax_follow_up") for f in rowed],
+            [_traced(f, "quality_tax_open_defects") for f in rowed],
         ]
-        figure = charts.board_quality_tax(
-            names,
-            [*parts[0], org.get("quality_tax_follow_up")],
-            [*parts[1], org.get("quality_tax_open_defects")],
-        )
+        figure = charts.board_quality_tax(names, parts[0], parts[1])
         blocks += [
             PageBreak(),
             Heading(f"Quality tax by group, {shown.label}", name="tax"),
@@ -222,13 +241,18 @@ def _groups_page(shown: QuarterShown, rows: groups.ShownGroups, org: Mapping[str
     return blocks
 
 
+def _traced(row: Mapping[str, Any], figure_id: str) -> float | None:
+    """A figure for a chart: None (a gap) where it is not traceable."""
+    return row.get(figure_id) if trace.is_shown(row, figure_id) else None
+
+
 def _tax_reading(rows: groups.ShownGroups, org: Mapping[str, Any]) -> tuple[str, ...]:
     out = [
         "Follow-up PRs: the time spent in the PRs that fixed or reverted a change of the quarter.",
         "Defects without a fix: the time attributed defects have waited so far with no fix "
         "PR; it grows every day they stay open.",
     ]
-    waiting = [g.group for g in rows.rows if _mostly_waiting(g.figures)]
+    waiting = [g.group for g in rows.rows if _mostly_waiting({**g.coverage, **g.figures})]
     if waiting:
         out.append("Mostly defects waiting for a fix, not slow rework: " + ", ".join(waiting) + ".")
     if _mostly_waiting(org):
@@ -237,6 +261,8 @@ def _tax_reading(rows: groups.ShownGroups, org: Mapping[str, Any]) -> tuple[str,
 
 
 def _mostly_waiting(figures: Mapping[str, Any]) -> bool:
+    if not trace.is_shown(figures, "quality_tax"):
+        return False
     follow = compare.number(figures.get("quality_tax_follow_up"))
     waiting = compare.number(figures.get("quality_tax_open_defects"))
     return follow is not None and waiting is not None and waiting > follow
@@ -357,8 +383,8 @@ def build_board(
     labels = [q.label for q in back[:-1]] + [shown.label]
     delivery = charts.board_delivery(
         labels,
-        [row.get("change_failure_rate") for row in trend],
-        [row.get("qact_p50_h") for row in trend],
+        [_traced(row, "change_failure_rate") for row in trend],
+        [_traced(row, "qact_p50_h") for row in trend],
         [row.get("cycle_time_p50_h") for row in trend],
     )
     blocks = (

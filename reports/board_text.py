@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from metrics import compare, groups, skills
+from reports import traceability
 from reports.document import Tile
 from reports.format import count_text, value_text
 from reports.quarters import QuarterShown
@@ -50,6 +51,14 @@ def coverage_text(row: Mapping[str, Any]) -> str:
         )
         text += f" and {count_text(defects, 'defect')} reported{traced}"
     text += "."
+    if by_method := traceability.coverage_words(row):
+        text += f" {by_method}"
+    if not traceability.is_traceable(row):
+        # said once for every tile marked "not traceable": why, and how to fix it
+        text += (
+            " Too few traced to read the figures resting on them: connect the git clone "
+            "(teamlens ingest git) or link tracker keys."
+        )
     if row.get("is_low_data"):
         text += " That is too little data to read much into."
     return text
@@ -72,7 +81,12 @@ class Moves:
         where = f" in {self.previous}" if named else ""
         if direction in ("improved", "worsened", "unchanged"):
             return f"{direction} from {tile.previous}{where}"
+        if tile.previous == traceability.NOT_TRACEABLE:
+            return f"not traceable in {self.previous}"
         return f"no {self.previous} figure to compare"
+
+    def is_traced(self, figure_id: str) -> bool:
+        return self.tiles[figure_id].value != traceability.NOT_TRACEABLE
 
 
 def narrative(figures: Moves, now: Mapping[str, Any], shown: QuarterShown) -> list[str]:
@@ -84,14 +98,25 @@ def narrative(figures: Moves, now: Mapping[str, Any], shown: QuarterShown) -> li
         return [*out, f"No change was merged in {label}: there are no delivery figures."]
     f = figures
     merged = count_text(int(now.get("merged_prs") or 0), "change")
+    if f.is_traced("qact_p50_h"):
+        out += [
+            f"{merged} merged in {label}. A typical change took {f.shown('qact_p50_h')} to "
+            f"deliver correctly, rework included (QACT median; "
+            f"{f.moved('qact_p50_h', named=True)}).",
+            _tax_sentence(f, now),
+            f"Change failure rate {f.shown('change_failure_rate')} "
+            f"({f.moved('change_failure_rate')}); defects per change "
+            f"{f.shown('defect_rate')} ({f.moved('defect_rate')}).",
+        ]
+    else:
+        # never a 0 where the defects could not be traced: say why, and how to fix it
+        out += [
+            f"{merged} merged in {label}; a typical change took "
+            f"{value_text(now.get('cycle_time_p50_h'), 'hours')} from first commit to merge "
+            "(cycle time median).",
+            traceability.notice(now, label),
+        ]
     out += [
-        f"{merged} merged in {label}. A typical change took {f.shown('qact_p50_h')} to "
-        f"deliver correctly, rework included (QACT median; "
-        f"{f.moved('qact_p50_h', named=True)}).",
-        _tax_sentence(f, now),
-        f"Change failure rate {f.shown('change_failure_rate')} "
-        f"({f.moved('change_failure_rate')}); defects per change "
-        f"{f.shown('defect_rate')} ({f.moved('defect_rate')}).",
         f"{f.shown('unreviewed_merge_rate')} of changes merged without review "
         f"({f.moved('unreviewed_merge_rate')}); {f.shown('rubber_stamp_rate')} of reviewed "
         f"changes rubber-stamped ({f.moved('rubber_stamp_rate')}).",
@@ -99,7 +124,7 @@ def narrative(figures: Moves, now: Mapping[str, Any], shown: QuarterShown) -> li
     if now.get("is_low_data"):
         out.append("The delivery figures rest on few changes this quarter; read them with care.")
     rate = now.get("defect_attribution_rate")
-    if rate is not None and rate < 1:
+    if rate is not None and rate < 1 and f.is_traced("qact_p50_h"):
         out.append(
             f"{value_text(rate, 'share')} of the quarter's defects were traced to the change "
             "that caused them; the rest are not in the defect rate."

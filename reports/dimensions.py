@@ -9,7 +9,8 @@ come from :func:`metrics.person_review.person_quarter`. Part of :mod:`reports.re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import metrics
 from framework import Dimension, Framework, FrameworkError
@@ -24,8 +25,9 @@ from metrics.person_review import (
     PersonQuarter,
 )
 from reports import charts
+from reports import traceability as trace
 from reports.document import Block, Bullets, Chart, Heading, Paragraph, Span, Table, Text
-from reports.format import count_text, day_text, value_text
+from reports.format import count_text, day_text
 
 # The kinds of evidence a dimension may list, in words.
 EVIDENCE_TITLES: dict[str, str] = {
@@ -43,6 +45,9 @@ QUALITY_OF_SPEED = ("qact_p50_h", "qact_p90_h")
 HISTORY_QUARTERS = 4  # the person's own history: this quarter and the three before
 MAX_EVIDENCE = 8  # PR links listed per kind of evidence (the rest are counted)
 UNMAPPED = "unmapped"  # the part listing assessments and recognitions of no dimension
+# period label -> the coverage columns of the person's team in it (metrics.compute): a
+# figure resting on attribution is "not traceable" where the team's defects mostly are not
+Traced = Mapping[str, Mapping[str, Any]]
 
 
 def check(fw: Framework) -> None:
@@ -96,14 +101,18 @@ def _links(found: EvidenceList) -> tuple[Text, ...]:
     return tuple(_link(item) for item in found.items) + more
 
 
-def history_chart(facts: PersonQuarter, quarter: Quarter) -> Chart:
+def history_chart(facts: PersonQuarter, quarter: Quarter, traced: Traced | None = None) -> Chart:
     shown = {q.period_label: q.label for q in quarter.back(HISTORY_QUARTERS)}
+    traced, now = traced or {}, quarter.period_label
     panels = [
         charts.HistoryPanel(
             metrics.METRICS[m].title,
             metrics.METRICS[m].unit,
-            tuple((shown[p], value) for p, value in facts.metrics[m].history),
-            facts.metrics[m].team_median,
+            tuple(
+                (shown[p], trace.period_value(traced, p, m, value))
+                for p, value in facts.metrics[m].history
+            ),
+            trace.period_value(traced, now, m, facts.metrics[m].team_median),
         )
         for m in CHART_METRICS
     ]
@@ -117,18 +126,23 @@ def history_chart(facts: PersonQuarter, quarter: Quarter) -> Chart:
     )
 
 
-def _metric_table(facts: PersonQuarter, dimension: Dimension, quarter: Quarter) -> Table:
+def _metric_table(
+    facts: PersonQuarter, dimension: Dimension, quarter: Quarter, traced: Traced
+) -> Table:
     shown = {q.period_label: q.label for q in quarter.back(HISTORY_QUARTERS)}
+    now = quarter.period_label
     rows = []
     for metric_id in dimension.metrics:
         line, unit = facts.metrics[metric_id], metrics.METRICS[metric_id].unit
-        earlier = ", ".join(f"{shown[p]}: {value_text(v, unit)}" for p, v in line.history[:-1])
-        median = value_text(line.team_median, unit)
-        if line.team_people:
-            median += f" ({people_text(line.team_people)})"
-        rows.append(
-            (metrics.METRICS[metric_id].title, value_text(line.value, unit), median, earlier or "—")
+        earlier = ", ".join(
+            f"{shown[p]}: {trace.period_text(traced, p, metric_id, v, unit)}"
+            for p, v in line.history[:-1]
         )
+        median = trace.period_text(traced, now, metric_id, line.team_median, unit)
+        if line.team_people and median != trace.NOT_TRACEABLE:
+            median += f" ({people_text(line.team_people)})"
+        value = trace.period_text(traced, now, metric_id, line.value, unit)
+        rows.append((metrics.METRICS[metric_id].title, value, median, earlier or "—"))
     return Table(
         ("Metric", "This quarter", "Team median", "Earlier quarters (own)"),
         tuple(rows),
@@ -245,10 +259,14 @@ def _order(fw: Framework, weighted: bool) -> list[tuple[Dimension, bool]]:
     return [(d, True) for d in ahead] + [(d, False) for d in fw.dimensions if d.id not in first]
 
 
-def dimension_blocks(facts: PersonQuarter, quarter: Quarter, fw: Framework) -> list[Block]:
+def dimension_blocks(
+    facts: PersonQuarter, quarter: Quarter, fw: Framework, traced: Traced | None = None
+) -> list[Block]:
+    """The packet's dimensions; ``traced`` (period label -> the team's coverage columns)
+    turns the figures resting on too thin an attribution into "not traceable"."""
     check(fw)
-    team = facts.person.team
-    out: list[Block] = [Heading("Evaluation dimensions"), history_chart(facts, quarter)]
+    team, traced = facts.person.team, traced or {}
+    out: list[Block] = [Heading("Evaluation dimensions"), history_chart(facts, quarter, traced)]
     for dimension, first in _order(fw, facts.windows.is_learning_weighted):
         out += [
             Heading(
@@ -269,7 +287,7 @@ def dimension_blocks(facts: PersonQuarter, quarter: Quarter, fw: Framework) -> l
             Paragraph("Evidence: " + _sources(dimension), "muted"),
         ]
         if dimension.metrics:
-            out.append(_metric_table(facts, dimension, quarter))
+            out.append(_metric_table(facts, dimension, quarter, traced))
         flags = [f for f in facts.flags if flag_dimension(f, fw) == dimension.id]
         for flag in flags:
             out += _flag_blocks(flag, dimension.id, team)

@@ -18,10 +18,11 @@ from datetime import datetime
 import metrics
 from framework import Framework
 from framework import framework as load_framework
-from metrics import competency, person_review
+from metrics import attribution, compare, competency, person_review
 from metrics.calendar import Quarter
 from metrics.person_review import PersonQuarter
 from reports import charts
+from reports import traceability as trace
 from reports.dimensions import (
     HISTORY_QUARTERS,
     MAX_EVIDENCE,
@@ -286,6 +287,24 @@ def _notes(facts: PersonQuarter, fw: Framework) -> list[str]:
     return notes
 
 
+def _traced(db: DbPath, moment: datetime, team: str | None, quarter: Quarter) -> dict:
+    """Per quarter of the packet, the coverage columns of the person's team (the whole
+    organization for a person with no team): what their defect-based figures rest on."""
+    rows = metrics.compute(
+        db,
+        as_of=moment,
+        period="quarter",
+        by="team" if team else "org",
+        teams=[team] if team else None,
+        metric_ids=["defects_reported"],
+    )
+    group = team or metrics.ORG_GROUP
+    return {
+        q.period_label: compare.period_values(rows, group, q.period_label, metrics.COVERAGE_COLUMNS)
+        for q in quarter.back(HISTORY_QUARTERS)
+    }
+
+
 def build_packet(
     db: DbPath,
     login: str,
@@ -318,6 +337,10 @@ def build_packet(
             fw=fw,
             evidence_limit=MAX_EVIDENCE,
         )
+        traced = _traced(snap, moment, facts.person.team, quarter) if facts else {}
+        suspected = attribution.inferred_evidence(
+            snap, moment, reported_on=(quarter.start, quarter.end), authors=[login]
+        )
     if facts is None:
         raise UnknownPersonError(f"person {login!r}: no such login in the store")
     who = facts.person
@@ -338,8 +361,12 @@ def build_packet(
         blocks.append(Callout(shown.note(), name="partial"))
     blocks.append(Callout(READING, name="reading"))
     blocks += [Callout(note, name="note") for note in _notes(facts, fw)]
+    where = f"Team {who.team}, {shown.label}" if who.team else f"The organization, {shown.label}"
+    if untraceable := trace.notice(traced.get(quarter.period_label, {}), where):
+        blocks.append(Callout(untraceable, name="not traceable"))
     blocks += _competencies(facts, quarter, fw)
-    blocks += dimension_blocks(facts, quarter, fw)
+    blocks += dimension_blocks(facts, quarter, fw, traced)
+    blocks += trace.suspected_blocks(suspected)
     blocks += _cycle(facts, moment, fw)
     blocks += _conversation(facts, fw)
     blocks += [

@@ -38,7 +38,7 @@ PAGES = (("", "Overview"), *((entry.stem, entry.title) for entry in ui.PAGES))
 # it draws.
 CHARTS = {
     "": 0,
-    "team_trends": 6,  # volume and tax, QACT, phases, defects, review health, levels
+    "team_trends": 7,  # volume and tax, QACT, phases, defects, review health, how traced, levels
     "competencies": 2,  # the matrix, people at each level
     "person": 1,  # delivery beside levels
     "quarterly_review": 2,  # competency levels, the person's history

@@ -82,6 +82,17 @@ def test_volume_bought_with_quality(store):
     assert flags[0].n_evidence == 4  # the March PRs that failed
 
 
+def test_no_quality_flag_on_a_period_whose_defects_are_mostly_untraced(store):
+    store.person("alice").person("bob").owns("Payments")  # untraced defects: Payments'
+    nxt = _month(store, 2, 5, 1)  # February: 5 PRs, 1 defect -> 0.2
+    _month(store, 3, 10, 4, start=nxt)  # March: 10 PRs, 4 traced defects -> 0.4 (+100%)
+    for n in range(5):  # and 5 March defects naming nothing: 4 of 9 traced = 44% < 50%
+        store.defect(2000 + n, reported=t(10, 0, 3), body="Something is off")
+    flags = [f for f in metrics.red_flags(store.write(), AS_OF) if f.dimension == "Productivity"]
+    # the volume rose, but the defect rate of March is not traceable: no flag is raised on it
+    assert flags == []
+
+
 def test_volume_up_with_steady_quality_is_no_flag(store):
     store.person("alice").person("bob")
     nxt = _month(store, 2, 5, 1)

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.metrics import test_inferred
+from tests.metrics.traced_stores import traced_store
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -184,3 +187,40 @@ def test_upload_tracker_defects(small_db: Path) -> None:
     assert not app.exception and not app.error, [e.value for e in app.error]
     [done] = [s.value for s in app.success]
     assert "imported 1 defect from issues.csv" in done and "skipped 1" in done
+
+
+def coverage_table(app: AppTest):
+    return next(
+        d.value for d in app.dataframe if "by inference" in list(d.value.columns)
+    ).set_index("repository")
+
+
+def test_attribution_coverage_per_repository_and_what_is_missing(tmp_path, monkeypatch):
+    # tests/metrics/traced_stores.py: acme/app traces 1 of 4 defects (text), acme/edge 2 of
+    # 3; no fix was found for the others, and no git history is ingested for either
+    monkeypatch.setenv("TEAMLENS_DB", str(traced_store(tmp_path / "teamlens.duckdb")))
+    app = run("pages/data_sources.py")
+    assert not app.exception
+    table = coverage_table(app)
+    app_row = table.loc["acme/app"]
+    assert (app_row["defects"], app_row["by text"], app_row["untraced"]) == (4, 1, 3)
+    assert (app_row["by inference"], app_row["git history"]) == (0, "not ingested")
+    missing = next(m.value for m in app.markdown if m.value.startswith("- **acme/app**"))
+    assert "no git history ingested for acme/app" in missing
+    assert "3 defects: no fix found" in missing
+    assert table.loc["acme/edge", "untraced"] == 1
+    assert any("teamlens ingest git --path CLONE" in c.value for c in app.caption)
+
+
+def test_a_repository_with_its_git_history_counts_what_was_inferred(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEAMLENS_DB", str(test_inferred.build(tmp_path)))
+    app = run("pages/data_sources.py")
+    table = coverage_table(app)
+    row = table.loc["acme/app"]
+    # the git story's 8 defects: 1 by text, 4 inferred, 3 untraced (no_pr, adds_only,
+    # pr_not_fetched)
+    assert (row["defects"], row["by text"], row["by inference"], row["untraced"]) == (8, 1, 4, 3)
+    assert row["git history"] == "ingested"
+    missing = next(m.value for m in app.markdown if m.value.startswith("- **acme/app**"))
+    assert "no git history" not in missing
+    assert "the fix only adds lines" in missing

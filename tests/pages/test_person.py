@@ -3,14 +3,19 @@ the review phases, levels, growth goal, check-in calendar, recognitions, transpa
 
 from __future__ import annotations
 
+import base64
+import json
+import math
 import textwrap
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ingest import people_import as pi
+from tests.metrics.traced_stores import traced_store
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "person.py")
@@ -172,3 +177,36 @@ def test_empty_organization(tmp_path, monkeypatch):
     monkeypatch.setenv("TEAMLENS_DB", str(db))
     app = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not app.exception
+
+
+def _ys(trace: dict) -> list:
+    y = trace["y"]
+    if isinstance(y, dict):  # plotly writes arrays as base64
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    return list(y)
+
+
+@pytest.mark.parametrize(("core_traced", "shown"), [(1, False), (4, True)])
+def test_a_team_under_one_half_traced_shows_gaps_and_why(tmp_path, monkeypatch, core_traced, shown):
+    # tests/metrics/traced_stores.py: core1 merged one PR in 2026-03; Core traces
+    # core_traced of its 4 defects (1: 25% < 50%; 4: all)
+    monkeypatch.setenv(
+        "TEAMLENS_DB", str(traced_store(tmp_path / "t.duckdb", core_traced=core_traced))
+    )
+    app = run("core1")
+    app.selectbox(key="person_metric").set_value("defect_rate").run()
+    assert not app.exception
+    notes = [w.value for w in app.warning if "not traceable" in w.value]
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    values = [v for d in spec["data"] for v in _ys(d) if isinstance(v, float)]
+    if shown:
+        assert not notes
+        # core1's PR #1 is named by defect #10: 1 defect / 1 PR = 1.0
+        assert 1.0 in values
+    else:
+        assert len(notes) == 1 and notes[0].startswith("Core 2026-03: defect rate")
+        assert "Only 1 of 4 defects" in notes[0]
+        assert not [v for v in values if not math.isnan(v) and v in (1.0, 0.2)]
+    # cycle time does not rest on attribution: never blanked
+    app.selectbox(key="person_metric").set_value("cycle_time_p50_h").run()
+    assert not [w for w in app.warning if "not traceable" in w.value]

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.metrics import test_inferred
+from tests.metrics.traced_stores import traced_store
 from tests.reports.conftest import build_org
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +90,30 @@ def test_a_login_in_the_url_is_shown_as_text(app: AppTest) -> None:
     assert "\\[x\\]" in warning and "\\*\\*bold\\*\\*" in warning
     assert "http\u2060://example.invalid" in warning
     assert app.selectbox[0].value == "ana"
+
+
+def test_suspected_causes_and_not_traceable_figures_on_the_page(tmp_path, monkeypatch) -> None:
+    # the git story of tests/metrics/test_inferred.py: defect #6 traced to ana's #5 by
+    # inference; its quarter, 2026Q1, traces 5 of 8 defects (>= one half: numbers)
+    monkeypatch.setenv("TEAMLENS_DB", str(test_inferred.build(tmp_path / "story")))
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["person"] = "ana"
+    app.query_params["quarter"] = "2026Q1"
+    app.run()
+    assert not app.exception
+    page = " ".join(m.value for m in app.markdown)
+    assert "Suspected causes, inferred from git" in page
+    table = next(t.value for t in app.table if "Pull request" in t.value.columns)
+    assert "suspected: #5" in set(table["Pull request"])
+    assert "not traceable" not in page
+    # the thin store: Core traces 1 of 4 defects in 2026Q1
+    monkeypatch.setenv("TEAMLENS_DB", str(traced_store(tmp_path / "thin.duckdb")))
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["person"] = "core1"
+    app.query_params["quarter"] = "2026Q1"
+    app.run()
+    assert not app.exception
+    notes = " ".join(i.value for i in app.info)
+    assert "Team Core, 2026Q1" in notes and "Only 1 of 4 defects" in notes
+    quality = next(t.value for t in app.table if "Team median" in t.value.columns)
+    assert "not traceable" in set(quality["This quarter"])
