@@ -175,11 +175,12 @@ def test_figures_under_one_half_traced_are_not_traceable_never_zero(monkeypatch,
     assert "Only 1 of 4 defects could be traced" in warnings[0]
     assert "teamlens ingest git" in warnings[0] and "Edge" not in warnings[0]
     charts = at.get("plotly_chart")
-    assert len(charts) == 5  # no assessments: no levels chart; how the defects were traced
+    assert len(charts) == 6  # no assessments: no levels chart; how the defects were traced
     figures = [json.loads(c.proto.spec) for c in charts]
-    defects = next(f for f in figures if "Defect rate" in f["layout"]["title"]["text"])
-    core_rate = next(d for d in defects["data"] if d["name"] == "Core: defects per PR")
-    edge_rate = next(d for d in defects["data"] if d["name"] == "Edge: defects per PR")
+    defects = next(f for f in figures if f["layout"]["title"]["text"].startswith("Defects:"))
+    # one panel per team, in the teams' order
+    core_rate, edge_rate = (d for d in defects["data"] if d["name"] == "defects per PR")
+    assert core_rate["yaxis"] != edge_rate["yaxis"]  # in separate panels
     # Core's 1 traced defect / 5 PRs = 0.2 is a gap, not a point; Edge's 2 / 5 = 0.4 stays
     assert math.isnan(ys(core_rate)[0]) and len(ys(core_rate)) == 1
     assert ys(edge_rate) == [0.4]
