@@ -64,7 +64,10 @@ if not data.low_data.empty:
 
 # figures resting on too thin an attribution are gaps with the reason, never 0
 if untraceable := trace.notices(rows):
-    st.warning("\n\n".join(ui.safe(n) for n in untraceable), icon="🔍")
+    st.warning(ui.safe(trace.summary_notice(rows, data.config)), icon="🔍")
+    with st.expander(f"Why each is not traceable ({len(untraceable)}), and how it was traced"):
+        for line in untraceable:
+            st.caption(ui.safe(line))
 shown = dataclasses.replace(data, rows=trace.shown_rows(rows))
 
 for key, figure in team_figures.charts(shown):

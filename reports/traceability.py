@@ -30,6 +30,7 @@ from metrics.attribution import (
 )
 from reports.document import Block, Heading, Paragraph, Table
 from reports.format import count_text, value_text
+from reports.format import period_text as period_label
 from settings import Settings, settings
 
 __all__ = [
@@ -163,6 +164,31 @@ def tile_note(row: Mapping[str, Any]) -> str:
     )
 
 
+def summary_notice(rows: pd.DataFrame, config: Settings | None = None) -> str:
+    """One notice for every (group, period) row that is not traceable — a page over many
+    periods shows one warning, not a wall of them: which rows (each with how many of its
+    defects were traced), the figures that are gaps there, and the fix; '' when every row
+    is traceable. :func:`notices` has each row's own words."""
+    bad = [row for row in rows.to_dict("records") if not is_traceable(row)]
+    if not bad:
+        return ""
+    least = value_text((config or settings()).min_attribution_rate, "share")
+    which = []
+    for row in bad:
+        c = AttributionCoverage.of(row)
+        which.append(
+            f"{row['group']} {period_label(row['period'])} "
+            f"({c.n_attributed_defects or 0} of {c.n_defects or 0} traced)"
+        )
+    return (
+        f"Not traceable in {count_text(len(bad), 'team-period')}: fewer than {least} of "
+        "their defects were traced to the change that caused them, so their defect rate, "
+        "change failure rate, quality tax, QACT and AI-assisted split are gaps, not 0 — "
+        f"{', '.join(which)}. To trace more: connect the git clone (teamlens ingest git) "
+        "or link tracker keys."
+    )
+
+
 def notices(rows: pd.DataFrame) -> list[str]:
     """:func:`notice` of each (group, period) row that is not traceable, in the rows' order."""
     return [
@@ -203,8 +229,9 @@ def coverage_chart(rows: pd.DataFrame) -> go.Figure:
         xaxis_title="Period" + (", team" if several else ""),
         yaxis_title="Defects reported (count)",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 60, "r": 60, "t": 130, "b": 80},
-        height=420,
+        # room for the title and the legend's one line, no more (no empty band above)
+        margin={"l": 60, "r": 60, "t": 85, "b": 80},
+        height=400,
     )
     return fig
 

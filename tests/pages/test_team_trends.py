@@ -169,11 +169,16 @@ def test_figures_under_one_half_traced_are_not_traceable_never_zero(monkeypatch,
     # tests/metrics/traced_stores.py: Core traces 1 of 4 defects, Edge 2 of 3
     db = traced_store(tmp_path / "teamlens.duckdb")
     at = run_page(monkeypatch, db, ["Core", "Edge"])
-    warnings = [w.value for w in at.warning if "not traceable" in w.value]
+    warnings = [w.value for w in at.warning if "not traceable" in w.value.lower()]
+    # one warning for every period, not a wall: Core's March alone is under one half
     assert len(warnings) == 1
-    assert "Core 2026-03: defect rate, change failure rate, quality tax, QACT" in warnings[0]
-    assert "Only 1 of 4 defects could be traced" in warnings[0]
+    assert "Not traceable in 1 team-period: fewer than 50% of their defects" in warnings[0]
+    assert "Core 2026-03 (1 of 4 traced)" in warnings[0]
+    assert "defect rate, change failure rate, quality tax, QACT" in warnings[0]
     assert "teamlens ingest git" in warnings[0] and "Edge" not in warnings[0]
+    why = next(e for e in at.expander if e.label.startswith("Why each is not traceable (1)"))
+    [line] = [c.value for c in why.caption]
+    assert "Only 1 of 4 defects could be traced" in line and "Core 2026" in line
     charts = at.get("plotly_chart")
     assert len(charts) == 6  # no assessments: no levels chart; how the defects were traced
     figures = [json.loads(c.proto.spec) for c in charts]
@@ -193,7 +198,7 @@ def test_figures_under_one_half_traced_are_not_traceable_never_zero(monkeypatch,
 def test_every_period_traced_shows_no_notice(monkeypatch, tmp_path):
     db = traced_store(tmp_path / "teamlens.duckdb", core_traced=4)
     at = run_page(monkeypatch, db)
-    assert not [w for w in at.warning if "not traceable" in w.value]
+    assert not [w for w in at.warning if "not traceable" in w.value.lower()]
     assert "No defect in this range was traced by inference." in texts(at)
 
 
