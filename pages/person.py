@@ -85,8 +85,11 @@ figure = figures.person_trend(
 )
 ui.chart(figure)
 st.caption(view.trend_notes(phases, fw))
-for note in untraced:
-    st.warning(ui.safe(note), icon="🔍")
+if not untraced.empty:  # one notice for every period, each period's reason a click away
+    st.warning(ui.safe(trace.summary_notice(untraced)), icon="🔍")
+    with st.expander(f"Why each is not traceable ({len(untraced)})"):
+        for line in trace.notices(untraced):
+            st.caption(ui.safe(line))
 if trend.empty:
     st.info(f"No merged pull requests by {ui.safe(who.login)} up to {day:%d %b %Y}.")
 

@@ -352,21 +352,21 @@ def team_coverage(
 
 def person_trend(
     trends: pd.DataFrame, coverage: pd.DataFrame, metric_id: str
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A person's trend of ``metric_id`` (its :func:`metrics.competency.person_trends`
     rows) with the value and the team median blanked in each period where the team's
-    coverage (:func:`team_coverage`) is not traceable, and the :func:`notices` of those
-    periods: a gap with the reason, never 0."""
+    coverage (:func:`team_coverage`) is not traceable, and those periods' coverage rows
+    (for :func:`summary_notice` and :func:`notices`): a gap with the reason, never 0."""
     trend = trends[trends["metric"] == metric_id]
     if not rests_on_attribution(metric_id) or coverage.empty:
-        return trend, []
+        return trend, coverage.iloc[0:0]
     untraceable = coverage[coverage["is_attribution_traceable"].eq(False)]
     periods = set(untraceable["period"])
     out = trend.copy()
     hidden = out["period"].isin(periods)
     for column in ("value", "team_median"):
         out[column] = out[column].astype("float64").mask(hidden)
-    return out, notices(untraceable[untraceable["period"].isin(set(trend["period"]))])
+    return out, untraceable[untraceable["period"].isin(set(trend["period"]))]
 
 
 def suspected_blocks(evidence: pd.DataFrame, limit: int = 12) -> list[Block]:

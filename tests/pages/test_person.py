@@ -196,7 +196,7 @@ def test_a_team_under_one_half_traced_shows_gaps_and_why(tmp_path, monkeypatch, 
     app = run("core1")
     app.selectbox(key="person_metric").set_value("defect_rate").run()
     assert not app.exception
-    notes = [w.value for w in app.warning if "not traceable" in w.value]
+    notes = [w.value for w in app.warning if "not traceable" in w.value.lower()]
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     values = [v for d in spec["data"] for v in _ys(d) if isinstance(v, float)]
     if shown:
@@ -204,9 +204,11 @@ def test_a_team_under_one_half_traced_shows_gaps_and_why(tmp_path, monkeypatch, 
         # core1's PR #1 is named by defect #10: 1 defect / 1 PR = 1.0
         assert 1.0 in values
     else:
-        assert len(notes) == 1 and notes[0].startswith("Core 2026-03: defect rate")
-        assert "Only 1 of 4 defects" in notes[0]
+        assert len(notes) == 1 and notes[0].startswith("Not traceable in 1 team-period")
+        assert "Core 2026-03 (1 of 4 traced)" in notes[0] and "defect rate" in notes[0]
+        why = next(e for e in app.expander if e.label.startswith("Why each is not traceable"))
+        assert "Only 1 of 4 defects" in why.caption[0].value
         assert not [v for v in values if not math.isnan(v) and v in (1.0, 0.2)]
     # cycle time does not rest on attribution: never blanked
     app.selectbox(key="person_metric").set_value("cycle_time_p50_h").run()
-    assert not [w for w in app.warning if "not traceable" in w.value]
+    assert not [w for w in app.warning if "not traceable" in w.value.lower()]
