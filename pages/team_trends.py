@@ -4,7 +4,6 @@ window, and the red flags grouped by rule and team with their evidence.
 No SQL here and no ranking: data from ``metrics.trends``, figures from
 ``reports.team_figures``, every number and untrusted name through ``reports.format``."""
 
-import dataclasses
 from datetime import date, datetime
 
 import streamlit as st
@@ -68,7 +67,7 @@ if untraceable := trace.notices(rows):
     with st.expander(f"Why each is not traceable ({len(untraceable)}), and how it was traced"):
         for line in untraceable:
             st.caption(ui.safe(line))
-shown = dataclasses.replace(data, rows=trace.shown_rows(rows))
+shown = trace.shown_trends(data)
 
 for key, figure in team_figures.charts(shown):
     ui.chart(figure, key=key, already_inert=True)

@@ -11,6 +11,7 @@ comes from ``metrics``; untrusted text stays plain (renderers and pages make it 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -202,6 +203,12 @@ def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows with every figure resting on too thin an attribution blanked: a chart shows
     a gap, never a 0 (:func:`metrics.attribution.blank_untraceable`)."""
     return blank_untraceable(rows)
+
+
+def shown_trends(data: Any) -> Any:
+    """A :class:`metrics.trends.TeamTrends` whose rows are :func:`shown_rows` (for the
+    charts; the coverage chart reads the rows as they are)."""
+    return dataclasses.replace(data, rows=shown_rows(data.rows))
 
 
 def coverage_chart(rows: pd.DataFrame) -> go.Figure:
