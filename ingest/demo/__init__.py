@@ -34,10 +34,13 @@ reference; it writes exactly the rows the writer path would (tested table by tab
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +69,9 @@ P_NAMED = 0.4
 # inserted at a time on the fast path.
 MIN_PRS, MAX_PRS = 100, 5_000_000
 BATCH_PRS = 60_000
+# DuckDB's memory on the fast path (see _memory_limit_mb): at least MEMORY_MB, else this
+# much per 1,000 PRs (a million PRs need about 1 GB for the indexes at the commit).
+MEMORY_MB, MEMORY_MB_PER_1000_PRS = 2_048, 2
 
 # Tables generated as frames, in write order (parents before children): every user table
 # but the links (the writer reads them from text), sync state (written once at the end) and
@@ -130,6 +136,8 @@ class DemoData:
     # the truth the store does not hold: defect_id, pr_id (a PR that caused it), is_named
     # (its report says so; the others only git can trace)
     causes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    copies: int = 1  # copies of the organization these rows hold
+    peak_mib: int = 0  # the generating process's peak memory (the fast path's worker)
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
@@ -404,6 +412,52 @@ def _write(
         return data.counts() | _stored_counts(conn)
 
 
+def _generate_batch(seed: int, batch: list[org.Copy], per_copy: float) -> DemoData:
+    data = DemoData.concat([_generate_copy(seed, c, per_copy) for c in batch])
+    data.copies = len(batch)
+    data.peak_mib = _peak_mib()
+    return data
+
+
+def _peak_mib() -> int:
+    """This process's peak resident memory (VmHWM; 0 where /proc is not)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    found = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")]
+    return int(found[0]) // 1024 if found else 0
+
+
+def _memory_limit_mb(size: Size) -> int:
+    """DuckDB's memory for the fast path: enough for the indexes (which stay in memory,
+    about 1 GB at a million PRs), so the transaction's rows spill to disk rather than
+    fill the machine; never above DuckDB's own default (80 % of the memory)."""
+    try:
+        ram_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (OSError, ValueError, AttributeError):
+        ram_mb = 2**20
+    return int(min(max(MEMORY_MB, size.n_prs // 1000 * MEMORY_MB_PER_1000_PRS), 0.8 * ram_mb))
+
+
+def _generated(seed: int, size: Size, batches: list[list[org.Copy]]) -> Iterator[DemoData]:
+    """Each batch of copies generated, in order: by a worker process one batch ahead of
+    the caller, who writes the one before (generating is half the work, and pure)."""
+    if len(batches) == 1:
+        yield _generate_batch(seed, batches[0], size.per_copy)
+        return
+    # spawn, not fork: the caller holds a DuckDB connection and its threads
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        ahead = [pool.submit(_generate_batch, seed, b, size.per_copy) for b in batches[:2]]
+        for at in range(len(batches)):
+            data = ahead[at].result()
+            ahead[at] = None  # the caller holds the one it writes, the worker the next
+            if at + 2 < len(batches):
+                ahead.append(pool.submit(_generate_batch, seed, batches[at + 2], size.per_copy))
+            yield data
+
+
 def _write_fast(
     path: Path,
     size: Size,
@@ -427,13 +481,17 @@ def _write_fast(
     )
     counts = dict.fromkeys(TABLES, 0)
     repos: dict[str, Path] = {}
+    peak = 0
     with store.write_transaction(path) as conn:
+        # this connection only (closed with the transaction)
+        conn.execute(f"set memory_limit = '{_memory_limit_mb(size)}MB'")
         _refuse_other_sources(conn, path)
         for table in SOURCED_TABLES:
             conn.execute(f"delete from {table} where source = ?", [SOURCE])  # noqa: S608
-        for at in range(0, len(copies), per_batch):
-            batch = copies[at : at + per_batch]
-            data = DemoData.concat([_generate_copy(seed, c, size.per_copy) for c in batch])
+        done = 0
+        for data in _generated(
+            seed, size, [copies[at : at + per_batch] for at in range(0, len(copies), per_batch)]
+        ):
             repos.update(_write_history(data, folder))
             for table in TABLES:
                 writer.insert(conn, table, data[table], provenance)
@@ -442,7 +500,8 @@ def _write_fast(
             writer.insert(conn, "links", _links(data), provenance)
             for table in TABLES:
                 counts[table] += len(data[table])
-            done = at + len(batch)
+            done += data.copies
+            peak = max(peak, data.peak_mib)
             say(
                 f"demo: {done:,}/{size.copies:,} copies ({100 * done // size.copies} %), "
                 f"{counts['pull_requests']:,} pull requests written, "
@@ -451,7 +510,10 @@ def _write_fast(
             del data
         _finish(conn, repos, seed, provenance, say, started)
         counts |= _stored_counts(conn)
-        say(f"demo: committing ({time.perf_counter() - started:.0f} s)")
+        say(
+            f"demo: committing ({time.perf_counter() - started:.0f} s; peak memory so far "
+            f"{_peak_mib():,} MiB, the generating process's {peak:,} MiB)"
+        )
     return counts
 
 
