@@ -26,9 +26,11 @@ people, the same adoption dates and stories, drawn with its own random numbers, 
 shared. Only copy 1 has a git history (its reports' causes are 40 % named, the rest traced
 by SZZ); every other copy's reports name their causes — a git history for every copy would
 cost about 5 s each (14 minutes at a million PRs). Above the demo's size ``build_demo``
-takes a fast path (:func:`_write_fast`): a few copies at a time are generated and inserted
-(memory stays that of a few copies), links are parsed only from texts that could hold a
-reference; it writes exactly the rows the writer path would (tested table by table).
+takes a fast path (:func:`_write_fast`): a worker process generates a few copies at a time
+while the batch before is inserted (Python holds a few copies, DuckDB's memory is bounded
+and its rows spill to disk), links are parsed only from texts that could hold a reference,
+ties are made per batch with the writer's SQL; it writes exactly the rows the writer path
+would (tested table by table).
 """
 
 from __future__ import annotations
