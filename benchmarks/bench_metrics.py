@@ -6,12 +6,11 @@ Run by hand (never as a test):
     python benchmarks/bench_metrics.py                     # 100k, 300k, 1M merged PRs
     python benchmarks/bench_metrics.py --sizes 1000000 --dir /tmp/bench
 
-The stores are built with the demo generator scaled up (``ingest.demo.generate(seed,
-n_prs=...)``: proportional reviews, commits, events and defects) and written straight
-into DuckDB; links are read from the PR and defect texts with the same functions the
-writer uses (only the rows whose text could hold a reference are parsed). A store is
-built once per size and reused. Each measurement runs in a fresh process so its peak
-memory (max RSS, DuckDB included) is its own.
+The stores are built as ``teamlens demo --prs N`` builds them (``ingest.demo.build_demo``:
+copies of the demo organization, each with its own teams, repositories and people; the
+fast path, which writes exactly the writer's rows, links and ties included). A store is
+built once per size and reused (``demo-N.duckdb`` in ``--dir``). Each measurement runs in
+a fresh process so its peak memory (max RSS, DuckDB included) is its own.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,47 +33,12 @@ REPEAT = 3
 
 
 def build_store(path: Path, n_prs: int) -> dict:
-    """Generate a scaled demo organization and write it into a new DuckDB file."""
-    import pandas as pd
-
-    from ingest import demo, writer
-    from store import write_transaction
+    """Build the demo organization at ``n_prs`` merged PRs into a new DuckDB file."""
+    from ingest import demo
 
     started = time.perf_counter()
-    data = demo.generate(7, n_prs=n_prs)
-    generated = time.perf_counter() - started
-    provenance = {
-        "source": "demo",
-        "source_url": None,
-        "fetched_at": datetime(2026, 1, 1, tzinfo=UTC),
-    }
-    prs = data["pull_requests"]
-    defects = data["defects"]
-    # Only texts that could hold a reference are parsed (the rest yield no link anyway).
-    maybe = prs["body"].fillna("").str.contains(r"(?i)fix|close|resolv|revert", regex=True) | prs[
-        "title"
-    ].fillna("").str.startswith("Revert ")
-    links = [row for pr in prs[maybe].to_dict("records") for row in writer.pr_links(pr)]
-    cause = (defects["title"].fillna("") + " " + defects["body"].fillna("")).str.contains(
-        r"(?i)introduced|caused|regress|broken", regex=True
-    )
-    links += [row for d in defects[cause].to_dict("records") for row in writer.defect_links(d)]
-    started_write = time.perf_counter()
-    with write_transaction(path) as conn:
-        for table in demo.TABLES:
-            frame = writer._frame(data[table], provenance)  # provenance columns, refused dropped
-            conn.register("_rows", frame)
-            conn.execute(f"insert into {table} by name select * from _rows")  # noqa: S608
-            conn.unregister("_rows")
-        frame = writer._frame(pd.DataFrame(writer._dedupe_links(links)), provenance)
-        conn.register("_rows", frame)
-        conn.execute("insert into links by name select * from _rows")
-        conn.unregister("_rows")
-    return {
-        "generate_s": round(generated, 1),
-        "write_s": round(time.perf_counter() - started_write, 1),
-        "rows": {k: int(v) for k, v in data.counts().items()} | {"links": len(links)},
-    }
+    summary = demo.build_demo(path, n_prs=n_prs, progress=lambda m: print(f"   {m}"))
+    return {"build_s": round(time.perf_counter() - started, 1), "rows": summary["counts"]}
 
 
 def measure(db: str, what: str) -> dict:
@@ -149,10 +113,11 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"cores: {os.cpu_count()}  as_of: {AS_OF}  repeat: {REPEAT} (best and median)")
     for size in args.sizes:
-        db = folder / f"bench-{size}.duckdb"
+        db = folder / f"demo-{size}.duckdb"
         if not db.exists():
+            print(f"\n== {size:,} PRs: building {db} (teamlens demo --prs {size})")
             info = build_store(db, size)
-            print(f"\n== {size:,} PRs: built in {info['generate_s']} s + {info['write_s']} s write")
+            print(f"   built in {info['build_s']} s")
             print("   rows: " + ", ".join(f"{k} {v:,}" for k, v in info["rows"].items()))
         else:
             print(f"\n== {size:,} PRs (store reused: {db})")

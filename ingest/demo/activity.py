@@ -303,9 +303,9 @@ def reverts(rng: np.random.Generator, people: org.Roster, cv: Curves, base: Batc
     )
 
 
-def bot_prs(rng: np.random.Generator, cv: Curves, copies: int) -> Batch:
-    """Dependabot's version bumps in every repository."""
-    lam = BOT_PRS_PER_REPO_DAY * copies * np.where(cv.weekday >= 0.5, 1.0, 0.2)
+def bot_prs(rng: np.random.Generator, cv: Curves, scale: float = 1.0) -> Batch:
+    """Dependabot's version bumps in every repository (``scale`` times the demo's rate)."""
+    lam = BOT_PRS_PER_REPO_DAY * scale * np.where(cv.weekday >= 0.5, 1.0, 0.2)
     counts = rng.poisson(np.tile(lam, len(org.REPOS)))
     cell = np.repeat(np.arange(len(org.REPOS) * org.N_DAYS), counts)
     repo, day = cell // org.N_DAYS, cell % org.N_DAYS

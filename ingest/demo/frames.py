@@ -135,11 +135,13 @@ def pull_requests(
     numbers: np.ndarray,
     bug_numbers: np.ndarray,
     failing_p: np.ndarray,
+    copy: org.Copy = org.FIRST,
 ) -> pd.DataFrame:
-    """The pull_requests frame (head_sha is filled in by :func:`commits`)."""
+    """The pull_requests frame (head_sha is filled in by :func:`commits`), in the
+    repositories of ``copy``."""
     n = len(prs["kind"])
     kind = prs["kind"]
-    repo = text.as_objects(list(org.REPOS))[prs["repo"]]
+    repo = text.as_objects(list(copy.repos))[prs["repo"]]
     pr_id = repo + "#" + obj(numbers)
     url = "https://github.com/" + repo + "/pull/" + obj(numbers)
     title = titles(prs, bugs)
@@ -419,11 +421,17 @@ def _events(pr_id, rows, event_type, suffix, when, actor) -> pd.DataFrame:
 
 
 def defects(
-    rng: np.random.Generator, prs: Batch, bugs: Batch, numbers: np.ndarray, bug_numbers: np.ndarray
+    rng: np.random.Generator,
+    prs: Batch,
+    bugs: Batch,
+    numbers: np.ndarray,
+    bug_numbers: np.ndarray,
+    copy: org.Copy = org.FIRST,
 ) -> pd.DataFrame:
-    """The defects frame: GitHub issues labelled bug, naming the PRs that introduced them."""
+    """The defects frame: GitHub issues labelled bug, naming the PRs that introduced them
+    (in the repositories of ``copy``)."""
     n = len(bugs["repo"])
-    repo = text.as_objects(list(org.REPOS))[bugs["repo"]]
+    repo = text.as_objects(list(copy.repos))[bugs["repo"]]
     defect_id = repo + "#" + obj(bug_numbers)
     symptoms = text.as_objects([s for team in text.SYMPTOMS for s in team])
     symptom = symptoms[bugs["team"] * 8 + bugs["symptom"]]

@@ -62,8 +62,11 @@ FORMAT_WEIGHTS = (0.35, 0.35, 0.15, 0.1, 0.05)
 RECOGNITIONS_PER_MONTH = (2, 4)  # per 30 days, inclusive
 
 
-def assessments(rng: np.random.Generator, people: org.Roster) -> pd.DataFrame:
-    """Self and manager assessments of every competency, once a quarter, per person."""
+def assessments(
+    rng: np.random.Generator, people: org.Roster, copy: org.Copy = org.FIRST
+) -> pd.DataFrame:
+    """Self and manager assessments of every competency, once a quarter, per person (each
+    by the manager of their team in their ``copy`` of the organization)."""
     n_p, n_r, n_c = people.size, len(ROUNDS), len(COMPETENCIES)
     round_day = np.array([org.day_number(d) for d in ROUNDS])
     person = np.arange(n_p)[:, None]
@@ -102,7 +105,7 @@ def assessments(rng: np.random.Generator, people: org.Roster) -> pd.DataFrame:
     comps = text.as_objects(list(COMPETENCIES))[c_idx]
     dates = np.array(ROUNDS, dtype="datetime64[D]")[r_idx]
     login = people.login[p_idx]
-    managers = text.as_objects([t.manager for t in org.TEAMS])[team[p_idx, r_idx]]
+    managers = text.as_objects([copy.login(t.manager) for t in org.TEAMS])[team[p_idx, r_idx]]
     evidence_pool = text.as_objects(list(text.EVIDENCE))
     m = len(p_idx)
     evidence = np.where(
@@ -138,13 +141,17 @@ def assessments(rng: np.random.Generator, people: org.Roster) -> pd.DataFrame:
 
 
 def recognitions(
-    rng: np.random.Generator, people: org.Roster, pull_requests: pd.DataFrame, copies: int
+    rng: np.random.Generator,
+    people: org.Roster,
+    pull_requests: pd.DataFrame,
+    copy: org.Copy = org.FIRST,
 ) -> pd.DataFrame:
-    """Two to four recognitions a month across the organization, some linking a PR."""
-    # Two to four in every 30 days (per copy of the organization), on any day of the block.
+    """Two to four recognitions a month across the organization (its ``copy``), some
+    linking a PR."""
+    # Two to four in every 30 days, on any day of the block.
     blocks = org.N_DAYS // 30
     per_block = rng.integers(RECOGNITIONS_PER_MONTH[0], RECOGNITIONS_PER_MONTH[1] + 1, blocks)
-    block = np.repeat(np.arange(blocks), per_block * copies)
+    block = np.repeat(np.arange(blocks), per_block)
     n = len(block)
     day = block * 30 + rng.integers(0, 30, n)
     dow = (day + org.START.weekday()) % 7
@@ -166,9 +173,10 @@ def recognitions(
         rows = behaviour == b
         notes[rows] = pool[pick_note[rows] % len(pool)]
     on = np.datetime64(org.START.date(), "D") + day.astype("timedelta64[D]")
+    prefix = "demo:recognition" + (f"-{copy.suffix}" if copy.suffix else "")
     frame = pd.DataFrame(
         {
-            "recognition_id": [f"demo:recognition:{i + 1:05d}" for i in range(n)],
+            "recognition_id": [f"{prefix}:{i + 1:05d}" for i in range(n)],
             "login": people.login[person],
             "behaviour": text.as_objects(list(BEHAVIOURS))[behaviour],
             "format": text.as_objects(list(FORMATS))[fmt],

@@ -84,8 +84,9 @@ def plan(
     frame: pd.DataFrame,
     bug_numbers: np.ndarray,
     names: dict[str, str],
+    copy: org.Copy = org.FIRST,
 ) -> HistoryPlan:
-    """The commits of every demo repository (pure).
+    """The commits of every repository of ``copy`` of the demo (pure).
 
     Args:
         prs, bugs: the drawn PRs and bug reports (``activity``).
@@ -108,7 +109,8 @@ def plan(
     traced: dict[int, int] = {}  # PR row -> defects traced to it so far
     culprits = {int(c) for c in np.concatenate([bugs["culprit"], bugs["culprit2"]]) if c >= 0}
     config_of: dict[int, tuple[str, int]] = {}  # PR row -> (config path, line index)
-    for repo in org.REPOS:
+    repos = copy.repos
+    for repo in repos:
         out.repos[repo] = [
             PlannedCommit(
                 "Initial import",
@@ -122,7 +124,7 @@ def plan(
         ]
         content[repo] = {"requirements.txt": [f"{d}==1.0.0" for d in deps]}
     for row in order:
-        repo = org.REPOS[prs["repo"][row]]
+        repo = repos[prs["repo"][row]]
         files = content[repo]
         number = int(numbers[row])
         kind = prs["kind"][row]

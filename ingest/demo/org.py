@@ -170,29 +170,71 @@ class Roster:
         )
 
 
-def roster(copies: int = 1) -> Roster:
-    """The organization's people, each repeated ``copies`` times (for scale benchmarks)."""
-    base = PEOPLE
+@dataclass(frozen=True)
+class Copy:
+    """One copy of the organization (``teamlens demo --prs N`` builds several) and its names.
+
+    Copy 1 is the demo itself, its names as above. Copy ``k`` (k >= 2) has the same five
+    teams, repositories and people with ``k`` in their names, zero-padded to the width of
+    the largest copy number so that sorted lists keep the copies in order: at 167 copies,
+    team ``Payments 002``, repository ``acme/payments-api-002``, login ``priya-raman-002``,
+    name ``Priya Raman 002``; at 2 to 9 copies plain ``Payments 2``.
+    """
+
+    number: int = 1  # 1-based
+    of: int = 1  # how many copies the organization has
+
+    @property
+    def suffix(self) -> str:
+        """The copy number as written in its names ('' for copy 1)."""
+        return "" if self.number == 1 else f"{self.number:0{len(str(self.of))}d}"
+
+    def team(self, team: str) -> str:
+        return f"{team} {self.suffix}" if self.suffix else team
+
+    def login(self, login: str) -> str:
+        return f"{login}-{self.suffix}" if self.suffix else login
+
+    def person(self, name: str) -> str:
+        return f"{name} {self.suffix}" if self.suffix else name
+
+    def repo(self, repo: str) -> str:
+        return f"{repo}-{self.suffix}" if self.suffix else repo
+
+    @property
+    def repos(self) -> tuple[str, ...]:
+        """The copy's repositories, in the order of :data:`REPOS`."""
+        return tuple(self.repo(r) for r in REPOS)
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The copy's team names, in the order of :data:`TEAMS`."""
+        return tuple(self.team(t.name) for t in TEAMS)
+
+
+FIRST = Copy()
+
+
+def roster(copy: Copy = FIRST) -> Roster:
+    """The people of one copy of the organization (named as the copy names them)."""
     logins, names, levels, started, first, last, t_before, t_after, switch, stag = (
         [] for _ in range(10)
     )
-    for copy in range(copies):
-        suffix = "" if copy == 0 else f"-{copy + 1}"
-        for login, name, level, team, started_on in base:
-            logins.append(login + suffix)
-            names.append(name if copy == 0 else f"{name} {copy + 1}")
-            levels.append(LEVELS.index(level))
-            started.append(np.datetime64(started_on, "D"))
-            first.append(max(0, day_number(started_on)))
-            last.append(day_number(LEAVER[1]) if login == LEAVER[0] else N_DAYS)
-            t_before.append(TEAM_INDEX[team])
-            if login == MOVER[0]:
-                t_after.append(TEAM_INDEX[MOVER[1]])
-                switch.append(day_number(MOVER[2]))
-            else:
-                t_after.append(TEAM_INDEX[team])
-                switch.append(N_DAYS + 1)
-            stag.append(login in STAGNANT)
+    for login, name, level, team, started_on in PEOPLE:
+        logins.append(copy.login(login))
+        names.append(copy.person(name))
+        levels.append(LEVELS.index(level))
+        started.append(np.datetime64(started_on, "D"))
+        first.append(max(0, day_number(started_on)))
+        last.append(day_number(LEAVER[1]) if login == LEAVER[0] else N_DAYS)
+        t_before.append(TEAM_INDEX[team])
+        if login == MOVER[0]:
+            t_after.append(TEAM_INDEX[MOVER[1]])
+            switch.append(day_number(MOVER[2]))
+        else:
+            t_after.append(TEAM_INDEX[team])
+            switch.append(N_DAYS + 1)
+        stag.append(login in STAGNANT)
     return Roster(
         login=np.array(logins, dtype=object),
         name=np.array(names, dtype=object),
@@ -207,25 +249,31 @@ def roster(copies: int = 1) -> Roster:
     )
 
 
-def org_frames(people: Roster) -> dict[str, pd.DataFrame]:
-    """repositories, teams, team_repositories, people and team_memberships as frames."""
+def org_frames(people: Roster, copy: Copy = FIRST) -> dict[str, pd.DataFrame]:
+    """repositories, teams, team_repositories, people and team_memberships as frames (the
+    bots are people of copy 1 only: every copy's bot PRs are theirs)."""
+    repos = copy.repos
     repositories = pd.DataFrame(
         {
-            "repo": list(REPOS),
+            "repo": list(repos),
             "owner": ORG,
-            "name": [r.split("/", 1)[1] for r in REPOS],
-            "url": [f"https://github.com/{r}" for r in REPOS],
+            "name": [r.split("/", 1)[1] for r in repos],
+            "url": [f"https://github.com/{r}" for r in repos],
         }
     )
     repositories["source_url"] = repositories["url"]
     teams = pd.DataFrame(
         {
-            "team": [t.name for t in TEAMS],
+            "team": list(copy.teams),
             "ai_adoption_date": np.array([t.adoption for t in TEAMS], dtype="datetime64[D]"),
         }
     )
     team_repos = pd.DataFrame(
-        [{"team": t.name, "repo": f"{ORG}/{name}"} for t in TEAMS for name, _ in t.repos]
+        [
+            {"team": copy.team(t.name), "repo": copy.repo(f"{ORG}/{name}")}
+            for t in TEAMS
+            for name, _ in t.repos
+        ]
     )
     humans = pd.DataFrame(
         {
@@ -245,8 +293,8 @@ def org_frames(people: Roster) -> dict[str, pd.DataFrame]:
             "is_bot": True,
         }
     )
-    people_frame = pd.concat([humans, bots], ignore_index=True)
-    team_names = np.array([t.name for t in TEAMS], dtype=object)
+    people_frame = pd.concat([humans, bots], ignore_index=True) if copy.number == 1 else humans
+    team_names = np.array(copy.teams, dtype=object)
     start_day = np.datetime64(START.date(), "D")
     nat = np.datetime64("NaT", "D")
     moved = people.switch_day <= N_DAYS
