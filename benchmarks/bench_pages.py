@@ -401,12 +401,15 @@ def team_box(page):
 
 
 def pick(team: str):
+    """Type the team's name in the sidebar's team filter and click its exact option."""
+
     def act(page) -> None:
         box = team_box(page)
         box.click()
         box.fill(team)
-        page.locator("[role=option]", has_text=team).first.wait_for(timeout=10_000)
-        page.keyboard.press("Enter")
+        option = page.get_by_role("option", name=team, exact=True).first
+        option.wait_for(timeout=10_000)
+        option.click()
 
     return act
 
@@ -588,7 +591,7 @@ def report(results: Results) -> str:
     memories = (
         ("after the tour", results.memory_after_tour),
         ("at the end", results.memory_at_end),
-    )  # noqa: E501
+    )
     for label, m in memories:
         if m:
             lines.append(
@@ -628,6 +631,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--other-filter", default="competencies", help="'' for none")
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--report", type=Path, help="print the table of a saved --json output")
     args = parser.parse_args(argv)
     args.db = args.db or default_db()
     return args
@@ -635,6 +639,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.report:
+        print(report(Results(**json.loads(args.report.read_text()))))
+        return 0
     if not args.db.is_file():
         print(f"no store at {args.db} (build one, or pass --db)", file=sys.stderr)
         return 2
@@ -657,6 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         results.load_end = os.getloadavg()
+        for note in results.notes:
+            log(note)
     print(json.dumps(asdict(results), indent=2) if args.json else report(results))
     return code
 
