@@ -365,13 +365,18 @@ def open_page(browser, url: str, what: str, args) -> tuple[Render, object, objec
         done = wait_done(page, 0, args.timeout, args.settle)
     except Exception as exc:
         return Render(what, None, error=str(exc).splitlines()[0]), context, page
+    if done is None:  # the tab may still be busy: asking it more could block for minutes
+        return (
+            Render(what, None, timeout=True, renderer_rss_mib=largest_renderer_mib()),
+            context,
+            page,
+        )
     drawn, total = charts(page)
     render = Render(
         what,
-        None if done is None else round(done / 1000, 3),
+        round(done / 1000, 3),
         drawn,
         total,
-        timeout=done is None,
         js_heap_mib=js_heap_mib(page),
         renderer_rss_mib=largest_renderer_mib(),
     )
@@ -391,9 +396,10 @@ def change_teams(page, what: str, action, args) -> Render:
         done = wait_done(page, started, args.timeout, args.settle)
     except Exception as exc:
         return Render(what, None, error=str(exc).splitlines()[0])
+    if done is None:
+        return Render(what, None, timeout=True)
     drawn, total = charts(page)
-    seconds = None if done is None else round((done - started) / 1000, 3)
-    return Render(what, seconds, drawn, total, timeout=done is None)
+    return Render(what, round((done - started) / 1000, 3), drawn, total)
 
 
 def team_box(page):
@@ -426,7 +432,8 @@ def filter_changes(browser, base: str, stem: str, teams: list[str], args, steps)
     render, context, page = open_page(browser, page_url(base, stem, args.as_of), stem, args)
     try:
         if render.seconds is None:
-            return [Render(f"{stem}: page load before the filter change", None, error="no load")]
+            why = "timed out" if render.timeout else render.error
+            return [Render(f"{stem}: page load before the filter change", None, error=why)]
         for what, action in steps:
             result = change_teams(page, f"{stem}: {what}", action, args)
             log(f"filter {result.what}: {fmt_s(result)}")
