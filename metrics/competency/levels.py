@@ -17,7 +17,8 @@ from framework import Framework
 from framework import framework as load_framework
 from metrics import sqlfiles
 from metrics.calendar import AsOf, as_of_day, quarter_before
-from store import DbPath, ReadSession, read_connection
+from metrics.competency.phases import team_phases
+from store import DbPath, ReadSession, read_connection, read_session
 
 _ASSESSMENT_COLUMNS = [
     "login",
@@ -237,3 +238,31 @@ def person_levels_over_time(
     return history[["competency", "name", "assessed_on", "level", "assessor_role"]].reset_index(
         drop=True
     )
+
+
+@dataclass(frozen=True)
+class CompetencyPage:
+    """What the Competencies page shows for a selection, from one read of the store."""
+
+    matrix: pd.DataFrame  # :func:`level_matrix`: everyone in scope, alphabetical
+    change_matrix: pd.DataFrame  # :func:`change_matrix`
+    distribution: pd.DataFrame  # :func:`level_distribution` of the whole selection
+    changes: pd.DataFrame  # :func:`change_summary` of the whole selection
+    phases: pd.DataFrame  # :func:`metrics.competency.team_phases`
+
+
+def competency_page(
+    db: DbPath, as_of: AsOf = None, teams: Iterable[str] = (), fw: Framework | None = None
+) -> CompetencyPage:
+    """The level and change matrices, the distribution, the change summary and the teams'
+    phases on the as-of date, on one connection and from one level query."""
+    fw = fw or load_framework()
+    day = as_of_day(as_of)
+    with read_session(db) as session:
+        return CompetencyPage(
+            matrix=level_matrix(session, day, teams, fw),
+            change_matrix=change_matrix(session, day, teams, fw),
+            distribution=level_distribution(session, day, teams, fw),
+            changes=change_summary(session, day, teams, fw),
+            phases=team_phases(session, teams, fw, as_of=day),
+        )

@@ -2,7 +2,7 @@
 -- level in force per competency of $competencies on $day and on $then_day (one row per
 -- person and competency; one row with a null competency for a person not assessed yet).
 -- The latest assessment counts; on the same date a manager's wins over a self-assessment
--- (then the assessor role, nulls last, then the assessment id: a tie has one answer).
+-- (then a role-less one, then the later assessment id: a tie has one answer).
 -- The rule of metrics/competency/levels.py, in one set-based query.
 with
 
@@ -35,38 +35,38 @@ in_scope as (
     where len($teams) = 0 or list_contains($teams, m.team)
 ),
 
-ordered as (
+ranked as (
+    -- newest first: the later date; on one date a manager's, then a role-less one, then
+    -- any other role's (self); then the later assessment id, so a tie has one answer
     select
-        a.*,
-        row_number() over (
-            partition by a.login, a.competency
-            order by
-                a.assessed_on desc,
-                coalesce(a.assessor_role = 'manager', false) desc,
-                a.assessor_role desc nulls first,
-                a.assessment_id desc
-        ) as newest_now,
-        row_number() over (
-            partition by a.login, a.competency
-            order by
-                (a.assessed_on <= $then_day) desc,
-                a.assessed_on desc,
-                coalesce(a.assessor_role = 'manager', false) desc,
-                a.assessor_role desc nulls first,
-                a.assessment_id desc
-        ) as newest_then
+        a.competency,
+        a.login,
+        a.level,
+        a.assessed_on,
+        a.assessor_role,
+        {
+            'day_and_role': date_diff('day', date '1970-01-01', a.assessed_on) * 4
+                + case
+                    when a.assessor_role = 'manager' then 3
+                    when a.assessor_role is null then 2
+                    else 1
+                end,
+            'assessment_id': a.assessment_id
+        } as newest
     from assessments as a
     semi join in_scope as s on s.login = a.login
 ),
 
-now as (
-    select login, competency, level, assessed_on, assessor_role from ordered
-    where newest_now = 1
-),
-
-then_ as (
-    select login, competency, level as level_then from ordered
-    where newest_then = 1 and assessed_on <= $then_day
+latest as (
+    select
+        login,
+        competency,
+        max_by(level, newest) as level,
+        max_by(assessed_on, newest) as assessed_on,
+        arg_max_null(assessor_role, newest) as assessor_role,  -- max_by skips a null role
+        max_by(level, newest) filter (where assessed_on <= $then_day) as level_then
+    from ranked
+    group by login, competency
 ),
 
 final as (
@@ -74,14 +74,13 @@ final as (
         s.login,
         s.name,
         s.team,
-        n.competency,
-        n.level,
-        n.assessed_on,
-        n.assessor_role,
-        t.level_then
+        l.competency,
+        l.level,
+        l.assessed_on,
+        l.assessor_role,
+        l.level_then
     from in_scope as s
-    left join now as n on n.login = s.login
-    left join then_ as t on t.login = n.login and t.competency = n.competency
+    left join latest as l on l.login = s.login
 )
 
 select * from final
