@@ -70,7 +70,7 @@ def measure(db: str, what: str, scope: str, repeat: int) -> dict:
 
         data = page_data()
         fw = framework()
-        shown = competency_view.people_page(data.matrix, 1)
+        shown = competency_view.people_pages(data.matrix.index)[0]
         figures.level_matrix(shown.rows, fw).to_json()
 
     def board_levels() -> None:
@@ -129,6 +129,8 @@ def main() -> None:
     )
     for scope in args.scopes:
         for what in args.only:
+            if what == "board_levels" and scope != "org":
+                continue  # the board report reads the whole organization only
             out = subprocess.run(
                 [
                     *(sys.executable, __file__, "--code", args.code),

@@ -2,7 +2,7 @@
 -- level in force per competency of $competencies on $day and on $then_day (one row per
 -- person and competency; one row with a null competency for a person not assessed yet).
 -- The latest assessment counts; on the same date a manager's wins over a self-assessment
--- (then a role-less one, then the later assessment id: a tie has one answer).
+-- (then a role-less one, then the row stored last: a tie has one answer).
 -- The rule of metrics/competency/levels.py, in one set-based query.
 with
 
@@ -17,7 +17,7 @@ memberships as (
 ),
 
 assessments as (
-    select assessment_id, login, competency, level, assessed_on, assessor_role
+    select rowid as row_id, login, competency, level, assessed_on, assessor_role
     from competency_assessments
     where assessed_on <= $day and list_contains($competencies, competency)
 ),
@@ -37,22 +37,24 @@ in_scope as (
 
 ranked as (
     -- newest first: the later date; on one date a manager's, then a role-less one, then
-    -- any other role's (self); then the later assessment id, so a tie has one answer
+    -- any other role's (self); then the row stored last (the order the old per-person
+    -- code met them in), so a tie has one answer. One bigint: a cheap group-by key.
     select
         a.competency,
         a.login,
         a.level,
         a.assessed_on,
         a.assessor_role,
-        {
-            'day_and_role': date_diff('day', date '1970-01-01', a.assessed_on) * 4
+        (
+            (
+                date_diff('day', date '1970-01-01', a.assessed_on) * 4
                 + case
                     when a.assessor_role = 'manager' then 3
                     when a.assessor_role is null then 2
                     else 1
-                end,
-            'assessment_id': a.assessment_id
-        } as newest
+                end
+            )::bigint << 40
+        ) + a.row_id as newest
     from assessments as a
     semi join in_scope as s on s.login = a.login
 ),

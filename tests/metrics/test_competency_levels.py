@@ -245,3 +245,49 @@ def test_a_read_session_reads_the_levels_once_per_day_and_selection(tmp_path, mo
     assert calls == ["competency_levels"] * 3
     mc.current_levels(db, day, (), FW)  # a path, not a session: no memo, a fresh read
     assert len(calls) == 4
+
+
+def test_the_board_reads_levels_once_per_quarter_end(tmp_path, monkeypatch):
+    """The executive summary's skill shares and goals on track, now and a quarter before,
+    ask for the organization's levels four times: two reads, one per day."""
+    from metrics import skills, sqlfiles
+
+    db = random_store(tmp_path / "store.duckdb", 2)
+    calls = []
+    real = sqlfiles.frame
+    monkeypatch.setattr(
+        sqlfiles, "frame", lambda conn, name, params: calls.append(name) or real(conn, name, params)
+    )
+    now, before = date(2026, 9, 30), date(2026, 6, 30)
+    with read_session(db) as snap:
+        shares = skills.skill_shares(snap, now, before, FW)
+        goals = skills.goals_on_track(snap, now, FW)
+        goals_before = skills.goals_on_track(snap, before, FW)
+    assert calls.count("competency_levels") == 2
+    # the same figures as each read on its own connection
+    assert shares == skills.skill_shares(db, now, before, FW)
+    assert goals == skills.goals_on_track(db, now, FW)
+    assert goals_before == skills.goals_on_track(db, before, FW)
+
+
+def test_of_two_assessments_on_one_day_by_one_role_the_one_stored_last_counts(tmp_path):
+    db = tmp_path / "store.duckdb"
+    with write_transaction(db) as conn:
+        writer.upsert(conn, "teams", [{"team": "Alpha"}], PROV)
+        writer.upsert(conn, "people", [{"login": "ana", "name": "Ana"}], PROV)
+        writer.upsert(conn, "team_memberships", [{"login": "ana", "team": "Alpha"}], PROV)
+    day = date(2026, 5, 4)
+    for assessment_id, level in (("z-first", 2), ("a-second", 3)):  # ids sort the other way
+        with write_transaction(db) as conn:
+            row = {
+                "assessment_id": assessment_id,
+                "login": "ana",
+                "competency": "debugging",
+                "level": level,
+                "assessed_on": day,
+                "assessor": "lead",
+                "assessor_role": "manager",
+            }
+            writer.upsert(conn, "competency_assessments", [row], PROV)
+    # both by a manager on 4 May: the one recorded later (level 3) is in force
+    assert mc.current_levels(db, day, (), FW)["level"].tolist() == [3]
