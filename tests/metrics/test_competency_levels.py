@@ -275,7 +275,8 @@ def test_of_two_assessments_on_one_day_by_one_role_the_one_stored_last_counts(tm
     with write_transaction(db) as conn:
         writer.upsert(conn, "teams", [{"team": "Alpha"}], PROV)
         writer.upsert(conn, "people", [{"login": "ana", "name": "Ana"}], PROV)
-        writer.upsert(conn, "team_memberships", [{"login": "ana", "team": "Alpha"}], PROV)
+        member = {"login": "ana", "team": "Alpha", "valid_from": date(2024, 1, 1)}
+        writer.upsert(conn, "team_memberships", [member], PROV)
     day = date(2026, 5, 4)
     for assessment_id, level in (("z-first", 2), ("a-second", 3)):  # ids sort the other way
         with write_transaction(db) as conn:
