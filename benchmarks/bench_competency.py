@@ -19,6 +19,10 @@ Measurements, whole organization and one team (the largest, ~1,300 people at 1M 
 * ``heatmap`` — the page's call and the level heatmap of the first page of people;
 * ``board_levels`` — the board report's four level reads (skill shares, goals on track
   now and a quarter before) in one read session.
+
+``--apptest`` runs the page itself with Streamlit's AppTest on the store instead (whole
+organization): the first run (cold cache), the heatmap's next page, the change view, then
+the team filter set to the largest team (a new data load), each timed.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ def measure(db: str, what: str, scope: str, repeat: int) -> dict:
         data = page_data()
         fw = framework()
         shown = competency_view.people_pages(data.matrix.index)[0]
-        figures.level_matrix(shown.rows, fw).to_json()
+        figures.level_matrix(shown.rows(data.matrix), fw).to_json()
 
     def board_levels() -> None:
         from metrics import skills
@@ -108,6 +112,38 @@ def measure(db: str, what: str, scope: str, repeat: int) -> dict:
     }
 
 
+def apptest(db: str) -> dict:
+    """Time the Competencies page under AppTest on ``db`` (this process: one cold start)."""
+    os.environ["TEAMLENS_DB"] = db
+    from streamlit.testing.v1 import AppTest
+
+    team = largest_team(db)
+    app = AppTest.from_file(str(Path.cwd() / "pages" / "competencies.py"), default_timeout=600)
+    steps = {}
+
+    def step(name: str, action) -> None:
+        started = time.perf_counter()
+        action()
+        steps[name] = round(time.perf_counter() - started, 2)
+        if app.exception:
+            raise SystemExit(f"{name}: {app.exception[0].message}")
+
+    step("first_render_org", app.run)
+    picker = app.selectbox(key="cm_page")
+    steps["people_pages"] = len(picker.options)
+    steps["first_page"] = picker.options[0]
+    step("next_people_page", lambda: picker.select_index(1).run())
+    view = app.radio(key="cm_view")
+    step("change_view", lambda: view.set_value(view.options[1]).run())
+    step(f"team_filter_{team}", lambda: app.multiselect(key="tl_teams").select(team).run())
+    steps["team_first_page"] = app.selectbox(key="cm_page").options[0]
+    status = Path("/proc/self/status").read_text()
+    peak_kib = int(
+        next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+    )
+    return steps | {"peak_rss_mib": round(peak_kib / 1024)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="/tmp/teamlens-bench/bench-1000000.duckdb")
@@ -117,11 +153,28 @@ def main() -> None:
         "--only", nargs="+", default=["four_calls", "page_data", "heatmap", "board_levels"]
     )
     parser.add_argument("--scopes", nargs="+", default=["org", "team"])
+    parser.add_argument("--apptest", action="store_true", help="time the page in AppTest")
     parser.add_argument("--child", nargs=3, metavar=("DB", "WHAT", "SCOPE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, args.code)
-        print(json.dumps(measure(*args.child, args.repeat)))
+        if args.child[1] == "apptest":
+            print(json.dumps(apptest(args.child[0])))
+        else:
+            print(json.dumps(measure(*args.child, args.repeat)))
+        return
+    if args.apptest:  # a fresh process: its peak memory is the page's own
+        out = subprocess.run(
+            [sys.executable, __file__, "--code", args.code, "--child", args.db, "apptest", "org"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=args.code,
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"Competencies page under AppTest, store {args.db}:")
+        for key, value in result.items():
+            print(f"   {key:<28} {value}")
         return
     print(
         f"cores: {os.cpu_count()}  as_of: {AS_OF}  repeat: {args.repeat} (best and median)\n"
