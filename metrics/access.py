@@ -119,8 +119,11 @@ def _sees(viewer: Viewer, login: str, team: str | None) -> bool:
 
 def may_see_person(viewer: Viewer, login: str, roster: Mapping[str, str | None]) -> bool:
     """Whether the viewer may open ``login``'s Person page and review packet."""
-    match = [(k, v) for k, v in roster.items() if k.lower() == login.lower()]
-    return bool(match) and _sees(viewer, *match[0])
+    if login in roster:  # one lookup: the forms ask this of every person in the roster
+        return _sees(viewer, login, roster[login])
+    wanted = login.lower()
+    match = next(((k, v) for k, v in roster.items() if k.lower() == wanted), None)
+    return match is not None and _sees(viewer, *match)
 
 
 def assessor_roles(viewer: Viewer, login: str, roster: Mapping[str, str | None]) -> list[str]:

@@ -23,21 +23,17 @@ except FrameworkError as error:
 names = {c.id: c.name for c in fw.competencies}
 
 
-@st.cache_data(show_spinner=False)
-def load(db: str, version: tuple[int, int], as_of: datetime, teams: tuple[str, ...]) -> dict:
-    return {
-        "matrix": mc.level_matrix(db, as_of, teams),
-        "change_matrix": mc.change_matrix(db, as_of, teams),
-        "distribution": mc.level_distribution(db, as_of, teams),
-        "changes": mc.change_summary(db, as_of, teams),
-        "phases": mc.team_phases(db, teams, as_of=as_of),
-    }
+@st.cache_data(show_spinner=False, max_entries=8)
+def load(
+    db: str, version: tuple[int, int], as_of: datetime, teams: tuple[str, ...]
+) -> mc.CompetencyPage:
+    return mc.competency_page(db, as_of, teams)
 
 
 day = f.as_of.date()
 if access.may_see_team_matrix(f.viewer):  # the matrix and tables list people
     data = load(str(f.db), f.data_version, f.as_of, f.teams)
-    matrix = data["matrix"]
+    matrix = data.matrix
     since = mc.quarter_before(day)
     st.caption(view.scope_caption(f.teams, day))
 
@@ -59,16 +55,22 @@ if access.may_see_team_matrix(f.viewer):  # the matrix and tables list people
             horizontal=True,
             key="cm_view",
         )
+        pages = view.people_pages(matrix.index)  # a few dozen people a heatmap, alphabetical
+        part = pages[0]
+        if len(pages) > 1:
+            part = st.selectbox("People", pages, format_func=lambda p: p.label, key="cm_page")
         if shown == "Current level":
-            heat = figures.level_matrix(matrix, fw)
+            heat = figures.level_matrix(part.rows(matrix), fw)
         else:
-            heat = figures.change_matrix(data["change_matrix"], fw)
+            heat = figures.change_matrix(part.rows(data.change_matrix), fw)
         ui.chart(heat)
-        st.caption(view.matrix_caption(fw))
-        for note in view.phase_notes(data["phases"], fw, day):
+        for caption in (view.page_caption(part, len(pages)), view.matrix_caption(fw)):
+            if caption:
+                st.caption(caption)
+        for note in view.phase_notes(data.phases, fw, day):
             st.caption(note)
-        st.markdown(view.person_links(matrix.index, ui.filter_query()))
-        waiting = view.waiting_note(data["phases"], fw)
+        st.markdown(view.person_links(part.rows(matrix).index, ui.filter_query()))
+        waiting = view.waiting_note(data.phases, fw)
         if waiting:
             st.info(waiting)
 
@@ -78,7 +80,7 @@ if access.may_see_team_matrix(f.viewer):  # the matrix and tables list people
         "Competency", fw.competency_ids, format_func=lambda c: names[c], key="cm_competency"
     )
     competency = fw.competency(chosen)
-    dist = data["distribution"]
+    dist = data.distribution
     dist = dist[dist["competency"] == chosen]
     left, right = st.columns([3, 2])
     with left:
@@ -90,7 +92,7 @@ if access.may_see_team_matrix(f.viewer):  # the matrix and tables list people
 
     # --- change since last quarter --------------------------------------------------------
     st.subheader("Change since last quarter")
-    changes = data["changes"]
+    changes = data.changes
     if view.nobody_compared(changes):
         st.info("No levels to compare yet.")
     else:

@@ -8,6 +8,7 @@ are plain (letters, digits, ``-`` and ``_``), and team names go through
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
@@ -23,9 +24,74 @@ _PHASE_NOTES = (
 )
 
 
+PEOPLE_PER_PAGE = 40  # a heatmap of more people is paged: a browser tab stays small
+TEAMS_NAMED = 12  # a sentence names this many teams, then says how many more
+
+
+def team_names(teams: Sequence[str], limit: int = TEAMS_NAMED) -> str:
+    """Teams for a sentence (Markdown-safe): all of a few, else the first ``limit`` and how
+    many more, so a selection of hundreds of teams stays one readable line."""
+    named = ", ".join(page_text(t) for t in teams[:limit])
+    rest = len(teams) - limit
+    return f"{named} and {rest:,} more {'team' if rest == 1 else 'teams'}" if rest > 0 else named
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """One page of the heatmap's people: rows ``start`` to ``stop`` (exclusive) of
+    ``total``, alphabetical as the matrix is, from login ``first`` to ``last``."""
+
+    number: int
+    start: int
+    stop: int
+    total: int
+    first: str
+    last: str
+
+    @property
+    def label(self) -> str:
+        """For the page picker (plain text): 'People 1 to 40 of 6,712 (aaron … bella)'."""
+        span = f"{self.first} … {self.last}" if self.stop - self.start > 1 else self.first
+        words = " ".join(span.split())
+        return f"People {self.start + 1:,} to {self.stop:,} of {self.total:,} ({words})"
+
+    def rows(self, matrix: pd.DataFrame) -> pd.DataFrame:
+        """This page's people of a people x competencies matrix."""
+        return matrix.iloc[self.start : self.stop]
+
+
+def people_pages(logins: Sequence[str], size: int = PEOPLE_PER_PAGE) -> list[PeoplePage]:
+    """The heatmap's pages of ``size`` people, in the matrix's (alphabetical) order: never
+    ranked, so page 1 is the start of the alphabet, not the highest levels."""
+    names = [str(x) for x in logins]
+    return [
+        PeoplePage(
+            number=start // size + 1,
+            start=start,
+            stop=min(start + size, len(names)),
+            total=len(names),
+            first=names[start],
+            last=names[min(start + size, len(names)) - 1],
+        )
+        for start in range(0, len(names), size)
+    ]
+
+
+def page_caption(page: PeoplePage, pages: int) -> str | None:
+    """What part of the selection the heatmap shows (None when it shows everyone)."""
+    if pages <= 1:
+        return None
+    return (
+        f"The heatmap shows people {page.start + 1:,} to {page.stop:,} of {page.total:,}, "
+        f"alphabetically ({page_text(page.first)} … {page_text(page.last)}; page "
+        f"{page.number} of {pages}: pick another above). The levels, the distribution and the "
+        f"change since last quarter below count all {page.total:,} people."
+    )
+
+
 def scope_caption(teams: Sequence[str], day: date) -> str:
     """What the matrix shows, for whom, on which day."""
-    scope = ", ".join(page_text(t) for t in teams) if teams else "the whole organization"
+    scope = team_names(list(teams)) if teams else "the whole organization"
     return (
         f"Current levels of {scope} on {day:%d %b %Y}: each person's latest assessment per "
         "competency (a manager's counts over a self-assessment of the same day). People are "
@@ -61,7 +127,7 @@ def phase_notes(phases: pd.DataFrame, fw: Framework, day: date) -> list[str]:
         teams_now = phases.loc[phases["phase"] == phase, "team"].tolist()
         if teams_now:
             text = note.format(months=fw.review.monthly_checkins_months)
-            named = ", ".join(page_text(t) for t in teams_now)
+            named = team_names(teams_now)
             out.append(f"On {day:%d %b %Y}, {named}: {text}.")
     return out
 
@@ -72,7 +138,7 @@ def waiting_note(phases: pd.DataFrame, fw: Framework) -> str | None:
     if not waiting or not fw.review.ai_competencies_from_first_cycle:
         return None
     return (
-        f"Not adopted AI tools yet: {', '.join(page_text(t) for t in waiting)}. "
+        f"Not adopted AI tools yet: {team_names(waiting)}. "
         "The AI-augmented competencies "
         "join their reviews from the first review cycle after adoption."
     )

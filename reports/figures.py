@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from framework import Framework
 from metrics.competency import Phases
+from reports.format import plotly_text
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
 
@@ -140,11 +141,11 @@ def person_trend(
 MATRIX_COLOURS = ("#c6dbef", "#6baed6", "#2171b5", "#08306b", "#041f45", "#020f24")
 
 
-def _matrix(trace: go.Heatmap, matrix: pd.DataFrame, fw: Framework) -> go.Figure:
+def _matrix(trace: go.Heatmap, matrix: pd.DataFrame, fw: Framework, title: str) -> go.Figure:
     names = {c.id: c.name for c in fw.competencies}
     trace.update(
         x=[names[c] for c in matrix.columns],
-        y=list(matrix.index),
+        y=[plotly_text(login) for login in matrix.index],  # logins are untrusted text
         texttemplate="%{text}",
         xgap=2,
         ygap=2,
@@ -155,16 +156,20 @@ def _matrix(trace: go.Heatmap, matrix: pd.DataFrame, fw: Framework) -> go.Figure
     heat.add_vline(x=core - 0.5, line_width=3, line_color="#333333")
     heat.update_layout(
         height=max(260, 28 * len(matrix) + 160),
-        yaxis={"autorange": "reversed", "title": None},
-        xaxis={"side": "top", "tickangle": -30},
-        margin={"t": 120, "l": 10, "r": 10, "b": 10},
+        title={"text": plotly_text(title), "y": 0.995, "yanchor": "top"},
+        yaxis={"autorange": "reversed", "title": "Person (alphabetical)", "type": "category"},
+        xaxis={"side": "top", "tickangle": -30, "title": "Competency", "type": "category"},
+        margin={"t": 150, "l": 10, "r": 10, "b": 10},
     )
     return heat
 
 
-def level_matrix(matrix: pd.DataFrame, fw: Framework) -> go.Figure:
+def level_matrix(matrix: pd.DataFrame, fw: Framework, title: str = "Current level") -> go.Figure:
     """People x competencies of current levels (:func:`metrics.competency.level_matrix`), one
-    flat colour per level; a dark line between the core and the AI-augmented competencies."""
+    flat colour per level; a dark line between the core and the AI-augmented competencies.
+
+    Draw a page of people (:func:`reports.competency_view.people_pages`), not thousands:
+    a heatmap's size in the browser grows with its cells."""
     top = fw.level_numbers[-1]
     colours = [MATRIX_COLOURS[min(i, len(MATRIX_COLOURS) - 1)] for i in range(top)]
     scale = [pair for i, c in enumerate(colours) for pair in ((i / top, c), ((i + 1) / top, c))]
@@ -181,10 +186,12 @@ def level_matrix(matrix: pd.DataFrame, fw: Framework) -> go.Figure:
         },
         hovertemplate="%{y} · %{x}: level %{z}<extra></extra>",
     )
-    return _matrix(trace, matrix, fw)
+    return _matrix(trace, matrix, fw, title)
 
 
-def change_matrix(change: pd.DataFrame, fw: Framework) -> go.Figure:
+def change_matrix(
+    change: pd.DataFrame, fw: Framework, title: str = "Change since last quarter"
+) -> go.Figure:
     """People x competencies of the levels moved since last quarter
     (:func:`metrics.competency.change_matrix`), blue up, red down."""
     trace = go.Heatmap(
@@ -196,7 +203,7 @@ def change_matrix(change: pd.DataFrame, fw: Framework) -> go.Figure:
         colorbar={"title": "Levels moved", "tickvals": [-2, -1, 0, 1, 2]},
         hovertemplate="%{y} · %{x}: %{text} since last quarter<extra></extra>",
     )
-    return _matrix(trace, change, fw)
+    return _matrix(trace, change, fw, title)
 
 
 def people_at_levels(distribution: pd.DataFrame) -> go.Figure:

@@ -45,9 +45,11 @@ from metrics.competency.checkins import (
 from metrics.competency.delivery import person_trends
 from metrics.competency.goals import GoalProgress, goal_deadline, goal_progress, growth_goal
 from metrics.competency.levels import (
+    CompetencyPage,
     assessments,
     change_matrix,
     change_summary,
+    competency_page,
     current_levels,
     level_changes,
     level_distribution,
@@ -70,6 +72,7 @@ __all__ = [
     "GRACE_DAYS",
     "AsOf",
     "CheckIn",
+    "CompetencyPage",
     "GoalProgress",
     "Person",
     "Phases",
@@ -83,6 +86,7 @@ __all__ = [
     "checkin_dates",
     "checkin_schedule",
     "checkins",
+    "competency_page",
     "current_levels",
     "goal_deadline",
     "goal_progress",

@@ -8,15 +8,17 @@ ordered by login and the framework's competency order, never by a level.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from framework import Framework
 from framework import framework as load_framework
+from metrics import sqlfiles
 from metrics.calendar import AsOf, as_of_day, quarter_before
-from metrics.competency.people import people
-from store import DbPath, read_connection
+from metrics.competency.phases import team_phases
+from store import DbPath, ReadSession, read_connection, read_session
 
 _ASSESSMENT_COLUMNS = [
     "login",
@@ -53,16 +55,45 @@ def assessments(db: DbPath, as_of: AsOf = None, logins: Iterable[str] = ()) -> p
     return frame[_ASSESSMENT_COLUMNS]
 
 
-def _latest(history: pd.DataFrame, day: date) -> pd.DataFrame:
-    """The level in force on ``day`` per (login, competency): the latest assessment, a
-    manager's winning over a self-assessment of the same date."""
-    upto = history[pd.to_datetime(history["assessed_on"]).dt.date <= day]
-    if upto.empty:
-        return upto.assign(role_rank=pd.Series(dtype="int64")).drop(columns="role_rank")
-    ranked = upto.assign(role_rank=(upto["assessor_role"] == "manager").astype(int))
-    ranked = ranked.sort_values(["login", "competency", "assessed_on", "role_rank"])
-    latest = ranked.groupby(["login", "competency"], as_index=False).tail(1)
-    return latest.drop(columns="role_rank").sort_values(["login", "competency"])
+_LEVEL_COLUMNS = ["login", "name", "team", "competency", "level", "assessed_on", "assessor_role"]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Who is in scope on a day and their levels then and a quarter earlier (one query)."""
+
+    logins: list[str]  # everyone in scope, alphabetical (also people not assessed yet)
+    levels: pd.DataFrame  # _LEVEL_COLUMNS + level_then; alphabetical, framework order
+
+
+def _scope(db: DbPath, day: date, teams: Iterable[str], fw: Framework) -> _Scope:
+    """The people in scope and their levels on ``day`` and :func:`quarter_before` it.
+
+    On a :class:`store.ReadSession` the result is kept in the session's memo per
+    (day, teams, competencies): a report's or a page's many level reads cost one query.
+    """
+    chosen = tuple(sorted(set(teams or ())))
+    key = ("competency.levels", day, chosen, tuple(fw.competency_ids))
+    if isinstance(db, ReadSession) and key in db.memo:
+        return db.memo[key]  # type: ignore[return-value]
+    params = {
+        "day": day,
+        "then_day": quarter_before(day),
+        "teams": list(chosen),
+        "competencies": list(fw.competency_ids),
+    }
+    with read_connection(db) as conn:
+        rows = sqlfiles.frame(conn, "competency_levels", params)
+    logins = rows["login"].drop_duplicates().tolist()
+    assessed = rows[rows["competency"].notna()]
+    if assessed.empty:
+        levels = pd.DataFrame(columns=[*_LEVEL_COLUMNS, "level_then"])
+    else:
+        levels = assessed.assign(level=assessed["level"].astype("int32")).reset_index(drop=True)
+    found = _Scope(logins, levels)
+    if isinstance(db, ReadSession):
+        db.memo[key] = found
+    return found
 
 
 def current_levels(
@@ -75,21 +106,25 @@ def current_levels(
     assessor_role — people alphabetical, competencies in the framework's order.
     """
     fw = fw or load_framework()
-    day = as_of_day(as_of)
-    members = people(db, day, teams)
-    history = assessments(db, day, [p.login for p in members]) if members else None
-    columns = ["login", "name", "team", "competency", "level", "assessed_on", "assessor_role"]
-    if history is None or history.empty:
-        return pd.DataFrame(columns=columns)
-    latest = _latest(history, day)
-    info = pd.DataFrame([{"login": p.login, "name": p.name, "team": p.team} for p in members])
-    merged = latest.merge(info, on="login", how="inner")
-    order = {cid: i for i, cid in enumerate(fw.competency_ids)}
-    merged = merged[merged["competency"].isin(order)]
-    merged = merged.assign(
-        _login=merged["login"].str.lower(), _order=merged["competency"].map(order)
-    ).sort_values(["_login", "_order"])
-    return merged[columns].reset_index(drop=True)
+    levels = _scope(db, as_of_day(as_of), teams, fw).levels
+    if levels.empty:
+        return pd.DataFrame(columns=_LEVEL_COLUMNS)
+    return levels[_LEVEL_COLUMNS].copy()
+
+
+def _people_by_competency(
+    logins: list[str], frame: pd.DataFrame, values: str, fw: Framework
+) -> pd.DataFrame:
+    """One pivot: ``logins`` (in that order) x the framework's competencies of ``values``."""
+    columns = list(fw.competency_ids)
+    if frame.empty:
+        matrix = pd.DataFrame(index=logins, columns=columns, dtype="float64")
+    else:
+        matrix = frame.pivot(index="login", columns="competency", values=values)
+        matrix = matrix.reindex(index=logins, columns=columns).astype("float64")
+    matrix.index.name = "login"
+    matrix.columns.name = None
+    return matrix
 
 
 def level_matrix(
@@ -101,13 +136,8 @@ def level_matrix(
     competency ids in the framework's order; values: the level, or NaN when unassessed.
     """
     fw = fw or load_framework()
-    day = as_of_day(as_of)
-    logins = [p.login for p in people(db, day, teams)]
-    levels = current_levels(db, day, teams, fw)
-    matrix = pd.DataFrame(index=pd.Index(logins, name="login"), columns=list(fw.competency_ids))
-    for row in levels.itertuples(index=False):
-        matrix.loc[row.login, row.competency] = row.level
-    return matrix.astype("float64")
+    scope = _scope(db, as_of_day(as_of), teams, fw)
+    return _people_by_competency(scope.logins, scope.levels, "level", fw)
 
 
 def level_distribution(
@@ -118,19 +148,14 @@ def level_distribution(
     Columns: competency, level, level_name, people; framework order, then level.
     """
     fw = fw or load_framework()
-    levels = current_levels(db, as_of, teams, fw)
-    counts = levels.groupby(["competency", "level"]).size().to_dict() if len(levels) else {}
-    rows = [
-        {
-            "competency": cid,
-            "level": number,
-            "level_name": fw.level_name(number),
-            "people": int(counts.get((cid, number), 0)),
-        }
-        for cid in fw.competency_ids
-        for number in fw.level_numbers
-    ]
-    return pd.DataFrame(rows, columns=["competency", "level", "level_name", "people"])
+    levels = _scope(db, as_of_day(as_of), teams, fw).levels
+    counts = levels.groupby(["competency", "level"]).size() if len(levels) else pd.Series()
+    cells = pd.MultiIndex.from_product(
+        [list(fw.competency_ids), list(fw.level_numbers)], names=["competency", "level"]
+    )
+    frame = counts.reindex(cells, fill_value=0).astype("int64").rename("people").reset_index()
+    frame.insert(2, "level_name", frame["level"].map(fw.level_name))
+    return frame[["competency", "level", "level_name", "people"]]
 
 
 def level_changes(
@@ -142,21 +167,17 @@ def level_changes(
     (now - then; NaN when there is no earlier level). Alphabetical, framework order.
     """
     fw = fw or load_framework()
-    day = as_of_day(as_of)
-    then_day = quarter_before(day)
-    now = current_levels(db, day, teams, fw)[["login", "competency", "level"]]
-    logins = now["login"].unique().tolist()
-    history = assessments(db, day, logins) if logins else pd.DataFrame(columns=_ASSESSMENT_COLUMNS)
-    then = _latest(history, then_day)[["login", "competency", "level"]] if len(history) else None
-    if then is None or then.empty:
-        then = pd.DataFrame(columns=["login", "competency", "level"])
-    merged = now.rename(columns={"level": "level_now"}).merge(
-        then.rename(columns={"level": "level_then"}), on=["login", "competency"], how="left"
+    levels = _scope(db, as_of_day(as_of), teams, fw).levels
+    changes = pd.DataFrame(
+        {
+            "login": levels["login"],
+            "competency": levels["competency"],
+            "level_then": levels["level_then"].astype("float64"),
+            "level_now": levels["level"].astype("float64"),
+        }
     )
-    merged["level_now"] = merged["level_now"].astype("float64")
-    merged["level_then"] = merged["level_then"].astype("float64")
-    merged["change"] = merged["level_now"] - merged["level_then"]
-    return merged[["login", "competency", "level_then", "level_now", "change"]]
+    changes["change"] = changes["level_now"] - changes["level_then"]
+    return changes.reset_index(drop=True)
 
 
 def change_matrix(
@@ -166,11 +187,8 @@ def change_matrix(
     :func:`level_matrix`: everyone alphabetical; NaN where there is no earlier level)."""
     fw = fw or load_framework()
     day = as_of_day(as_of)
-    logins = [p.login for p in people(db, day, teams)]
-    matrix = pd.DataFrame(index=pd.Index(logins, name="login"), columns=list(fw.competency_ids))
-    for row in level_changes(db, day, teams, fw).itertuples(index=False):
-        matrix.loc[row.login, row.competency] = row.change
-    return matrix.astype("float64")
+    logins = _scope(db, day, teams, fw).logins
+    return _people_by_competency(logins, level_changes(db, day, teams, fw), "change", fw)
 
 
 def change_summary(
@@ -183,24 +201,27 @@ def change_summary(
     """
     fw = fw or load_framework()
     changes = level_changes(db, as_of, teams, fw)
-    rows = []
-    for competency in fw.competencies:
-        part = changes[changes["competency"] == competency.id]
-        known = part.dropna(subset=["level_then"])
-        rows.append(
-            {
-                "competency": competency.id,
-                "name": competency.name,
-                "assessed": len(part),
-                "moved_up": int((known["change"] > 0).sum()),
-                "moved_down": int((known["change"] < 0).sum()),
-                "unchanged": int((known["change"] == 0).sum()),
-                "new": len(part) - len(known),
-                "mean_then": float(known["level_then"].mean()) if len(known) else float("nan"),
-                "mean_now": float(part["level_now"].mean()) if len(part) else float("nan"),
-            }
-        )
-    return pd.DataFrame(rows)
+    known = changes["level_then"].notna()
+    flags = pd.DataFrame(
+        {
+            "competency": changes["competency"],
+            "assessed": 1,
+            "moved_up": known & (changes["change"] > 0),
+            "moved_down": known & (changes["change"] < 0),
+            "unchanged": known & (changes["change"] == 0),
+            "new": ~known,
+            "mean_then": changes["level_then"],  # NaN (skipped by mean) where not known
+            "mean_now": changes["level_now"],
+        }
+    )
+    counts = ["assessed", "moved_up", "moved_down", "unchanged", "new"]
+    grouped = flags.groupby("competency")
+    summary = grouped[counts].sum().join(grouped[["mean_then", "mean_now"]].mean())
+    summary = summary.reindex(list(fw.competency_ids))
+    summary[counts] = summary[counts].fillna(0).astype("int64")
+    summary[["mean_then", "mean_now"]] = summary[["mean_then", "mean_now"]].astype("float64")
+    summary.insert(0, "name", [c.name for c in fw.competencies])
+    return summary.rename_axis("competency").reset_index()
 
 
 def person_levels_over_time(
@@ -217,3 +238,31 @@ def person_levels_over_time(
     return history[["competency", "name", "assessed_on", "level", "assessor_role"]].reset_index(
         drop=True
     )
+
+
+@dataclass(frozen=True)
+class CompetencyPage:
+    """What the Competencies page shows for a selection, from one read of the store."""
+
+    matrix: pd.DataFrame  # :func:`level_matrix`: everyone in scope, alphabetical
+    change_matrix: pd.DataFrame  # :func:`change_matrix`
+    distribution: pd.DataFrame  # :func:`level_distribution` of the whole selection
+    changes: pd.DataFrame  # :func:`change_summary` of the whole selection
+    phases: pd.DataFrame  # :func:`metrics.competency.team_phases`
+
+
+def competency_page(
+    db: DbPath, as_of: AsOf = None, teams: Iterable[str] = (), fw: Framework | None = None
+) -> CompetencyPage:
+    """The level and change matrices, the distribution, the change summary and the teams'
+    phases on the as-of date, on one connection and from one level query."""
+    fw = fw or load_framework()
+    day = as_of_day(as_of)
+    with read_session(db) as session:
+        return CompetencyPage(
+            matrix=level_matrix(session, day, teams, fw),
+            change_matrix=change_matrix(session, day, teams, fw),
+            distribution=level_distribution(session, day, teams, fw),
+            changes=change_summary(session, day, teams, fw),
+            phases=team_phases(session, teams, fw, as_of=day),
+        )
