@@ -39,6 +39,7 @@ def build_store(path: Path, n_prs: int) -> dict:
 
     from ingest import demo, writer
     from store import write_transaction
+    from store.schema import PR_KEYS_BACKFILL
 
     started = time.perf_counter()
     data = demo.generate(7, n_prs=n_prs)
@@ -70,6 +71,9 @@ def build_store(path: Path, n_prs: int) -> dict:
         conn.register("_rows", frame)
         conn.execute("insert into links by name select * from _rows")
         conn.unregister("_rows")
+        # rows written straight, not through writer.replace_pull_requests: fill their
+        # integer PR keys and first commit times as the writer would (store migration 4)
+        conn.execute(PR_KEYS_BACKFILL)
     return {
         "generate_s": round(generated, 1),
         "write_s": round(time.perf_counter() - started_write, 1),
