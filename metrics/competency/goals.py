@@ -89,7 +89,8 @@ def growth_goal(
     who = person(db, login, day)
     if who is None or who.level is None:
         return None
-    levels = current_levels(db, day, (), fw)
+    # the person's own levels: read among their team's members, not the organization's
+    levels = current_levels(db, day, (who.team,) if who.team else (), fw)
     mine = levels[levels["login"] == who.login]
     by_competency = {row.competency: int(row.level) for row in mine.itertuples(index=False)}
     return goal_progress(who.level, by_competency, who.adoption_on, day, fw)
