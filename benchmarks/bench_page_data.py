@@ -129,7 +129,8 @@ def tour_child(db: str) -> dict:
     os.environ["TEAMLENS_DB"] = db
     times = {}
     for page in PAGES:
-        times[page] = _run(AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), 600))
+        path = str(ROOT / "pages" / f"{page}.py")
+        times[page] = _run(AppTest.from_file(path, default_timeout=600))
     return {"times": times, "rss": _peak_mib()}
 
 
