@@ -8,9 +8,10 @@ live as temporary tables on a connection of an in-memory DuckDB
 read-only only while a use runs and detached after it, so another process can write
 between two page runs (docs/architecture.md, "Shared facts").
 
-* The key is (store path, data token, as-of, settings). The data token is a counter every
-  write transaction bumps (:func:`store.data_token`), read under the shared lock at the
-  start of each use: a write in between is seen by the next use, which builds anew.
+* The key is (store path, data token, as-of, settings). The data token is a store id and
+  a counter every write transaction bumps (:func:`store.data_token`), read under the
+  shared lock at the start of each use: a write in between is seen by the next use,
+  which builds anew.
 * At most :data:`MAX_ENTRIES` builds are kept, least recently used dropped first (a fact
   build at a million PRs holds a few hundred MB); a build for an older token is dropped as
   soon as a newer token is seen.

@@ -146,38 +146,24 @@ def schema_version(conn: duckdb.DuckDBPyConnection, catalog: str | None = None) 
     return int(rows[0][0])
 
 
-# The data token: a counter in ``meta`` that every write transaction bumps, except the
-# audit trail's appends (a page view must not look like new data to every cache), beside
-# a random id the store gets on its first write (a file rebuilt at the same path, whose
-# counter may well come back to the same number, is another store).
-TOKEN_KEY = "data_token"
-STORE_ID_KEY = "store_id"
+# The data token (table data_token, migration 4): a random id the store gets with its
+# first write (a file rebuilt at the same path, whose counter may well come back to the
+# same number, is another store) and a counter that every write transaction bumps,
+# except the audit trail's appends (a page view must not look like new data to a cache).
 Token = tuple[str, int]
 
 
 def read_token(conn: duckdb.DuckDBPyConnection, catalog: str | None = None) -> Token:
     """The store's data token: (its id, its write counter); ("", 0) before any write."""
-    table = f"{catalog}.meta" if catalog else "meta"
-    rows = conn.execute(
-        f"select max(value) filter (where key = $id_key),"  # noqa: S608 (a fixed name)
-        f" max(try_cast(value as bigint)) filter (where key = $key) from {table}"
-        " where key in ($id_key, $key)",
-        {"key": TOKEN_KEY, "id_key": STORE_ID_KEY},
-    ).fetchall()
+    table = f"{catalog}.data_token" if catalog else "data_token"
+    rows = conn.execute(f"select max(store_id), max(writes) from {table}").fetchall()  # noqa: S608
     return (rows[0][0] or "", int(rows[0][1] or 0))
 
 
 def _bump_token(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute(
-        "insert into meta (key, value) values ($id_key, cast(uuid() as varchar))"
-        " on conflict (key) do nothing",
-        {"id_key": STORE_ID_KEY},
-    )
-    conn.execute(
-        "insert into meta (key, value) values ($key, '1') on conflict (key) do update"
-        " set value = cast(coalesce(try_cast(meta.value as bigint), 0) + 1 as varchar)",
-        {"key": TOKEN_KEY},
-    )
+    bumped = conn.execute("update data_token set writes = writes + 1").fetchall()
+    if not bumped[0][0]:
+        conn.execute("insert into data_token values (cast(uuid() as varchar), 1)")
 
 
 def refuse_newer(path: Path, version: int) -> None:

@@ -385,7 +385,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         4,
-        "integer PR keys and each PR's first commit time, for cheap fact joins",
+        "integer PR keys, each PR's first commit time, and the data token",
         f"""
         -- pr_key: an integer standing for pr_id in the PR's own row and in each of its
         -- commits, reviews and events (the fact build joins and groups millions of those
@@ -393,6 +393,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         -- authored date among the PR's commits (METRICS.md), kept with the PR so the fact
         -- build need not group every commit. ingest.writer sets both whenever it writes a
         -- PR (it replaces a PR's children whole); this migration fills existing stores.
+        -- The data token: a random id of this store and a counter of its write
+        -- transactions (every one but the audit trail's bumps it, store/connection.py);
+        -- the key of every cache of figures. One row, written with the first write.
+        create table data_token (
+            store_id  varchar not null,
+            writes    bigint not null
+        );
+
         alter table pull_requests add column pr_key bigint;
         alter table pull_requests add column first_commit_at timestamptz;
         alter table pr_commits add column pr_key bigint;
