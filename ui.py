@@ -39,7 +39,7 @@ import ui_access
 from framework import FrameworkError, framework
 from metrics import access, inventory
 from reports.markdown import page_text
-from store import StoreError, data_version, resolve_db
+from store import StoreError, data_token, resolve_db
 
 PERIODS = ("week", "month", "quarter")
 PAGE_TITLE = "teamlens"
@@ -153,7 +153,8 @@ class Filters:
     end: date
     as_of: datetime  # end of the `end` day, UTC
     period: str
-    data_version: tuple[int, int]
+    # the cache key of every page's data: changes with each write but the audit trail's
+    data_version: tuple[str, int]
     is_demo: bool
     viewer: access.Viewer = access.LOCAL  # who is looking (metrics.access decides)
 
@@ -312,7 +313,7 @@ def _leave_pages_folder_mode() -> None:
 
 @st.cache_data(show_spinner=False, ttl=60)
 def _store_facts(
-    db: str, version: tuple[int, int]
+    db: str, version: tuple[str, int]
 ) -> tuple[list[str], str | None, str | None, bool]:
     info = inventory.describe(db)
     first, last = inventory.activity_span(db)
@@ -356,7 +357,8 @@ def shell(who: access.Viewer | None = None) -> Filters:
     db = _database()
     who = who or ui_access.viewer(db)
     try:
-        known, first, last, is_demo = _store_facts(str(db), data_version(db))
+        token = data_token(db)
+        known, first, last, is_demo = _store_facts(str(db), token)
     except StoreError as exc:
         st.error(f"teamlens cannot open its database: {exc}")
         st.stop()
@@ -407,7 +409,7 @@ def shell(who: access.Viewer | None = None) -> Filters:
         end=as_of,
         as_of=datetime.combine(as_of, time.max, tzinfo=UTC).replace(microsecond=0),
         period=period,
-        data_version=data_version(db),
+        data_version=token,
         is_demo=is_demo,
         viewer=who,
     )

@@ -200,10 +200,13 @@ def replace_pull_requests(
     for table in ("pr_commits", "reviews", "pr_events"):
         delete_where_in(conn, table, "pr_id", ids)
     _delete_links_from(conn, ids, keep_timeline=True)
-    upsert(conn, "pull_requests", prs)
-    upsert(conn, "pr_commits", commits, provenance)
-    upsert(conn, "reviews", reviews, provenance)
-    upsert(conn, "pr_events", events, provenance)
+    keys = pr_keys(conn, ids)
+    upsert(conn, "pull_requests", prs.assign(pr_key=prs["pr_id"].map(keys)))
+    for table, rows in (("pr_commits", commits), ("reviews", reviews), ("pr_events", events)):
+        children = _frame(rows, provenance)
+        if not children.empty:
+            upsert(conn, table, children.assign(pr_key=children["pr_id"].map(keys)))
+    set_first_commits(conn, ids)
     ties.refresh_store_ties(conn, pr_ids=ids, fetched_at=provenance["fetched_at"])
     links: list[dict[str, Any]] = []
     for pr in prs.to_dict("records"):
@@ -211,6 +214,37 @@ def replace_pull_requests(
     links.extend(dict(link) for link in extra_links)
     upsert(conn, "links", _without_timeline_links(conn, _dedupe_links(links)), provenance)
     return len(prs)
+
+
+def pr_keys(conn: duckdb.DuckDBPyConnection, pr_ids: Sequence[str]) -> dict[str, int]:
+    """The integer key of each PR (store migration 4): the one it has, else the next free.
+
+    Every row of a PR and of its commits, reviews and events carries it (the fact build
+    joins them on it); a PR keeps its key when written again."""
+    wanted = pd.DataFrame({"pr_id": list(dict.fromkeys(pr_ids))})
+    found = dict(
+        conn.execute(
+            "select p.pr_id, p.pr_key from pull_requests as p"
+            " semi join wanted as w on w.pr_id = p.pr_id where p.pr_key is not null"
+        ).fetchall()
+    )
+    (top,) = conn.execute("select coalesce(max(pr_key), 0) from pull_requests").fetchone()
+    keys = {}
+    for pr_id in wanted["pr_id"]:
+        if pr_id not in found:
+            top += 1
+        keys[pr_id] = found.get(pr_id, top)
+    return keys
+
+
+def set_first_commits(conn: duckdb.DuckDBPyConnection, pr_ids: Sequence[str]) -> None:
+    """Set ``first_commit_at`` of these PRs from their stored commits (null: none)."""
+    wanted = pd.DataFrame({"pr_id": list(dict.fromkeys(pr_ids))})  # noqa: F841 (read by name)
+    conn.execute(
+        "update pull_requests set first_commit_at = ("
+        " select min(c.authored_at) from pr_commits as c where c.pr_id = pull_requests.pr_id)"
+        " where pr_id in (select pr_id from wanted)"
+    )
 
 
 def replace_defects(

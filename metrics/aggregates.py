@@ -13,10 +13,10 @@ import duckdb
 import pandas as pd
 
 from metrics import sqlfiles
-from metrics.facts import fact_connection, parse_as_of
+from metrics.facts import parse_as_of, remembered, snapshot
 from metrics.registry import resolve_ids
 from settings import InputError, Settings, settings
-from store import DbPath
+from store import DbPath, ReadSession, read_connection
 
 PERIODS = ("week", "month", "quarter")
 GROUPINGS = ("team", "org", "person")
@@ -84,6 +84,43 @@ def aggregate_frame(
     return frame.drop(columns=["is_ai_split_shown"])
 
 
+def aggregates_on(
+    session: ReadSession,
+    *,
+    period: str,
+    by: str,
+    teams: Iterable[str] | None,
+    config: Settings,
+) -> pd.DataFrame:
+    """:func:`aggregate_frame` on a session whose facts are built, remembered per session
+    (:func:`metrics.facts.remembered`). By team, the frame of every team is built once and
+    a team filter selects its rows: a team's figures are the same whichever other teams
+    are chosen beside it. Returns a copy the caller may change."""
+    chosen = tuple(teams or ())
+    if by == "team":
+        frame = remembered(
+            session,
+            ("aggregates", period, by, (), config),
+            lambda: _aggregates(session, period, by, (), config),
+        )
+        if chosen:
+            frame = frame[frame["group"].isin(chosen)]
+        return frame.reset_index(drop=True)
+    frame = remembered(
+        session,
+        ("aggregates", period, by, chosen, config),
+        lambda: _aggregates(session, period, by, chosen, config),
+    )
+    return frame.copy()
+
+
+def _aggregates(
+    session: ReadSession, period: str, by: str, teams: tuple[str, ...], config: Settings
+) -> pd.DataFrame:
+    with read_connection(session) as conn:
+        return aggregate_frame(conn, period=period, by=by, teams=teams, config=config)
+
+
 def compute(
     db: DbPath,
     *,
@@ -117,8 +154,8 @@ def compute(
     check_choice(by, GROUPINGS, "grouping")
     config = config or settings()
     moment = parse_as_of(as_of)
-    with fact_connection(db, moment, config) as conn:
-        frame = aggregate_frame(conn, period=period, by=by, teams=teams, config=config)
+    with snapshot(db, moment, config) as session:
+        frame = aggregates_on(session, period=period, by=by, teams=teams, config=config)
     return frame[["group", "period", "period_start", *ids, *COVERAGE_COLUMNS]]
 
 

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from metrics import sqlfiles
-from metrics.facts import defect_facts, fact_connection, parse_as_of, snapshot
+from metrics.facts import fact_connection, parse_as_of
 from settings import Settings, settings
 from store import DbPath
 
@@ -243,10 +243,29 @@ def attribution_evidence(
         is attributed the defect) and note (why not, in words). Explicit rows have no
         commit, file or line. Ordered by defect, method, PR, commit, file, line.
     """
+    return _evidence(db, as_of, defect_ids, config=config)
+
+
+def _evidence(
+    db: DbPath,
+    as_of: datetime | date | str | None,
+    defect_ids: Iterable[str] | None,
+    *,
+    config: Settings | None,
+    teams: Iterable[str] | None = None,
+    reported_on: tuple[date, date] | None = None,
+) -> pd.DataFrame:
+    """:func:`attribution_evidence`; with ``teams`` or ``reported_on``, of those defects
+    only (:func:`metrics.defect_facts`'s filters, applied in SQL)."""
     config = config or settings()
+    first, last = reported_on if reported_on is not None else (None, None)
     params = {
         **sqlfiles.fact_params(parse_as_of(as_of), config),
         "ids": _ids(defect_ids),
+        "scoped": bool(teams) or reported_on is not None,
+        "teams": list(teams or ()),
+        "first_day": first,
+        "last_day": last,
     }
     with fact_connection(db, params["as_of"], config) as conn:
         frame = sqlfiles.frame(conn, "attribution_evidence", params)
@@ -270,9 +289,7 @@ def inferred_evidence(
     these logins (case-insensitive)."""
     config = config or settings()
     moment = parse_as_of(as_of)
-    with snapshot(db, moment, config) as session:
-        defects = defect_facts(session, moment, teams=teams, reported_on=reported_on, config=config)
-        evidence = attribution_evidence(session, moment, defects["defect_id"], config=config)
+    evidence = _evidence(db, moment, None, config=config, teams=teams, reported_on=reported_on)
     inferred = evidence[evidence["method"] == "inferred"]
     if authors is not None:
         logins = {str(a).lower() for a in authors}

@@ -5,16 +5,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
-from metrics import sqlfiles
+from metrics import fact_cache, sqlfiles
 from settings import InputError, Settings, settings
-from store import DbPath, ReadSession, read_connection, read_session
+from store import DbPath, ReadSession, read_connection
+
+T = TypeVar("T")
 
 
 class BadAsOfError(InputError):
@@ -53,13 +57,16 @@ def fact_connection(
     """A read-only connection holding the temporary fact tables as of ``as_of``.
 
     On a :class:`store.ReadSession` the tables are built once per (as-of, settings) and
-    reused by every later call: a report's many reads cost one fact build.
+    reused by every later call: a report's many reads cost one fact build. Given a path,
+    the process's shared build for the store's current data (:mod:`metrics.fact_cache`).
     """
     config = config or settings()
+    if not isinstance(db, ReadSession):
+        with fact_cache.session(db, as_of, config) as session:
+            yield session.connection
+        return
     with read_connection(db) as conn:
-        if not isinstance(db, ReadSession):
-            sqlfiles.build_facts(conn, as_of, config)
-        elif db.memo.get("facts") != (as_of, config):
+        if db.memo.get("facts") != (as_of, config):
             sqlfiles.build_facts(conn, as_of, config)
             db.memo["facts"] = (as_of, config)
         yield conn
@@ -72,28 +79,57 @@ def snapshot(
     """One read session with the fact tables built as of ``as_of``, for a whole report.
 
     Pass the session as ``db`` to any public function of ``metrics``: they read through its
-    one connection, and those taken at the same as-of reuse its one fact build.
+    one connection, and those taken at the same as-of reuse its one fact build. Given a
+    path, the session is the process's shared build (:mod:`metrics.fact_cache`): built
+    once per (data token, as-of, settings), reused by every later snapshot.
     """
-    with read_session(db) as session:
-        with fact_connection(session, parse_as_of(as_of), config):
-            pass
-        yield session
+    moment = parse_as_of(as_of)
+    config = config or settings()
+    if not isinstance(db, ReadSession):
+        with fact_cache.session(db, moment, config) as session:
+            yield session
+        return
+    with fact_connection(db, moment, config):
+        pass
+    yield db
 
 
-def _filtered(frame: pd.DataFrame, teams: Iterable[str] | None) -> pd.DataFrame:
-    chosen = tuple(teams or ())
-    if not chosen:
-        return frame.reset_index(drop=True)
-    return frame[frame["team"].isin(chosen)].reset_index(drop=True)
+MAX_RESULTS = 48  # results kept per session (small frames: aggregates, flags, levels)
 
 
-def _scope(authors: Iterable[str] | None, days: tuple[date, date] | None) -> dict[str, object]:
-    """The bound parameters of an author and UTC-day filter (None: no filter)."""
+def remembered(session: ReadSession, key: tuple, make: Callable[[], T]) -> T:
+    """``make()``, computed once per session and fact build for ``key``, then reused: a
+    filter change narrows a result built before instead of computing it again.
+
+    On the process's shared sessions (:mod:`metrics.fact_cache`) a result lives as long
+    as its fact build (the same store data, as-of and settings). Callers must not change
+    what they get (copy a frame before changing it).
+    """
+    results: OrderedDict = session.memo.setdefault("results", OrderedDict())  # type: ignore[assignment]
+    full = (session.memo.get("facts"), *key)
+    if full in results:
+        results.move_to_end(full)
+        return results[full]
+    value = make()
+    results[full] = value
+    while len(results) > MAX_RESULTS:
+        results.popitem(last=False)
+    return value
+
+
+def _scope(
+    authors: Iterable[str] | None,
+    days: tuple[date, date] | None,
+    teams: Iterable[str] | None = None,
+) -> dict[str, object]:
+    """The bound parameters of an author, UTC-day and team filter (None: no filter; no
+    team or an empty list of teams: every team)."""
     first, last = days if days is not None else (None, None)
     return {
         "authors": [a.lower() for a in authors] if authors is not None else None,
         "first_day": first,
         "last_day": last,
+        "teams": list(teams or ()),
     }
 
 
@@ -109,7 +145,7 @@ def pr_facts(
     """One row per PR merged by ``as_of`` (bots excluded), ordered by merge time then id.
 
     Args:
-        teams: only PRs of these teams (default all).
+        teams: only PRs of these teams (default all); filtered in SQL.
         authors: only PRs by these logins, case-insensitive (default all); filtered in SQL.
         merged_on: only PRs merged on these UTC days, first and last included.
 
@@ -128,10 +164,11 @@ def pr_facts(
             " where ($authors is null or list_contains($authors, lower(f.author_login)))"
             " and ($first_day is null or f.merged_at::date >= $first_day)"
             " and ($last_day is null or f.merged_at::date <= $last_day)"
+            " and (len($teams) = 0 or list_contains($teams, f.team))"
             " order by f.merged_at, f.pr_id",
-            _scope(authors, merged_on),
+            _scope(authors, merged_on, teams),
         ).df()
-    return _filtered(frame, teams)
+    return frame
 
 
 def defect_facts(
@@ -146,7 +183,7 @@ def defect_facts(
     """One row per defect reported by ``as_of``, ordered by report time then id.
 
     Args:
-        teams: only defects of these teams (default all).
+        teams: only defects of these teams (default all); filtered in SQL.
         authors: only defects whose first attributed PR is by one of these logins.
         reported_on: only defects reported on these UTC days, first and last included.
 
@@ -161,7 +198,8 @@ def defect_facts(
             " where ($authors is null or list_contains($authors, lower(author_login)))"
             " and ($first_day is null or reported_at::date >= $first_day)"
             " and ($last_day is null or reported_at::date <= $last_day)"
+            " and (len($teams) = 0 or list_contains($teams, team))"
             " order by reported_at, defect_id",
-            _scope(authors, reported_on),
+            _scope(authors, reported_on, teams),
         ).df()
-    return _filtered(frame, teams)
+    return frame

@@ -15,19 +15,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import duckdb
 import pandas as pd
 
 from framework import Framework, ReviewRules
 from framework import framework as load_framework
 from metrics import sqlfiles
-from metrics.aggregates import PERIODS, aggregate_frame, check_choice
+from metrics.aggregates import PERIODS, aggregates_on, check_choice
 from metrics.attribution import blank_untraceable
 from metrics.calendar import next_period_start, previous_period_start
 from metrics.competency.phases import transition_end
-from metrics.facts import fact_connection, parse_as_of
+from metrics.facts import parse_as_of, remembered, snapshot
 from settings import Settings, settings
-from store import DbPath
+from store import DbPath, ReadSession, read_connection
 
 DIMENSIONS = ("Code Quality", "Productivity", "Responsibility")
 # The thresholds of the flags are settings (``settings.Settings.flag_*`` and ``min_prs``),
@@ -142,29 +141,50 @@ def red_flags(
     """
     check_choice(period, PERIODS, "period")
     config = config or settings()
-    with fact_connection(db, parse_as_of(as_of), config) as conn:
-        return flags_on(conn, period, teams, since=since, config=config, fw=fw)
+    with snapshot(db, parse_as_of(as_of), config) as session:
+        return flags_on(session, period, teams, since=since, config=config, fw=fw)
+
+
+def _evidence(session: ReadSession, period: str) -> pd.DataFrame:
+    """The evidence PRs of every team (remembered per session: a team's evidence is the
+    same whichever teams are chosen beside it)."""
+
+    def make() -> pd.DataFrame:
+        with read_connection(session) as conn:
+            return sqlfiles.frame(
+                conn, "flag_evidence", {"period": period, "teams": [], "max_evidence": MAX_EVIDENCE}
+            )
+
+    return remembered(session, ("flag_evidence", period, MAX_EVIDENCE), make)
 
 
 def flags_on(
-    conn: duckdb.DuckDBPyConnection,
+    session: ReadSession,
     period: str,
     teams: Iterable[str] | None,
     *,
     since: date | None,
     config: Settings,
     fw: Framework | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> list[RedFlag]:
-    """:func:`red_flags` from the fact tables already built on ``conn``."""
+    """:func:`red_flags` from the fact tables already built on ``session``.
+
+    Args:
+        rows: the by-team aggregates of ``period`` for ``teams`` when the caller has them
+            (:func:`metrics.aggregates.aggregates_on`): not computed a second time.
+    """
     rules = (fw or load_framework()).review
-    chosen = list(teams or ())
-    rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
+    chosen = tuple(teams or ())
+    if rows is None:
+        rows = aggregates_on(session, period=period, by="team", teams=chosen, config=config)
     # a period whose defects are mostly untraced raises no flag on its defect figures
     rows = blank_untraceable(rows)
-    evidence = sqlfiles.frame(
-        conn, "flag_evidence", {"period": period, "teams": chosen, "max_evidence": MAX_EVIDENCE}
-    )
-    adoption = dict(conn.execute("select team, ai_adoption_date from teams").fetchall())
+    evidence = _evidence(session, period)
+    if chosen:
+        evidence = evidence[evidence["team"].isin(chosen)]
+    with read_connection(session) as conn:
+        adoption = dict(conn.execute("select team, ai_adoption_date from teams").fetchall())
     ev = _Evidence(evidence)
     rows["period_start"] = pd.to_datetime(rows["period_start"]).dt.date
     flags: list[RedFlag] = []

@@ -18,7 +18,9 @@ import pandas as pd
 from framework import Framework
 from framework import framework as load_framework
 from metrics import competency
-from store import DbPath
+from metrics.calendar import as_of_day
+from metrics.facts import remembered
+from store import DbPath, ReadSession
 
 AsOf = datetime | date | str | None
 ON_TRACK = ("met", "in progress")  # goal statuses that count as on track
@@ -60,6 +62,16 @@ class GoalsOnTrack:
     goal_people: int
 
 
+def _levels(db: DbPath, as_of: AsOf, fw: Framework) -> pd.DataFrame:
+    """:func:`metrics.competency.current_levels` of everyone on the as-of day; on a
+    session, read once per day (the summary asks for the same day's levels twice)."""
+    if not isinstance(db, ReadSession):
+        return competency.current_levels(db, as_of, (), fw)
+    day = as_of_day(as_of)
+    key = ("current_levels", day, tuple(fw.competency_ids))
+    return remembered(db, key, lambda: competency.current_levels(db, day, (), fw))
+
+
 def _shares(levels: pd.DataFrame, competency_id: str) -> tuple[int, int, int]:
     """(assessed, at 2+, at 3+) in one competency."""
     part = levels[levels["competency"] == competency_id]["level"].astype(int)
@@ -78,8 +90,8 @@ def skill_shares(db: DbPath, as_of: AsOf, before: AsOf, fw: Framework | None = N
     not counted as level 0. The pooled share counts every (engineer, AI competency) level.
     """
     fw = fw or load_framework()
-    now_levels = competency.current_levels(db, as_of, (), fw)
-    then_levels = competency.current_levels(db, before, (), fw)
+    now_levels = _levels(db, as_of, fw)
+    then_levels = _levels(db, before, fw)
     engineers = len(competency.people(db, as_of))
     skills = []
     pooled = {"now": Counter(), "then": Counter()}
@@ -118,7 +130,7 @@ def goals_on_track(db: DbPath, as_of: AsOf, fw: Framework | None = None) -> Goal
     """Of the engineers with a developer level on the as-of date, how many have a growth
     goal that is met or in progress (started and not past its deadline)."""
     fw = fw or load_framework()
-    levels = competency.current_levels(db, as_of, (), fw)
+    levels = _levels(db, as_of, fw)
     by_login: dict[str, dict[str, int]] = {}
     for row in levels.itertuples(index=False):
         by_login.setdefault(row.login, {})[row.competency] = int(row.level)

@@ -20,14 +20,14 @@ import pandas as pd
 from framework import Framework
 from framework import framework as load_framework
 from metrics import sqlfiles
-from metrics.aggregates import PERIODS, aggregate_frame, check_choice
+from metrics.aggregates import PERIODS, aggregates_on, check_choice
 from metrics.calendar import next_period_start, period_start, quarter_ends
 from metrics.competency.phases import transition_end
-from metrics.facts import fact_connection, parse_as_of
+from metrics.facts import parse_as_of, remembered, snapshot
 from metrics.flags import DIMENSIONS as DIMENSIONS  # the pages read it here
 from metrics.flags import FlagGroup, RedFlag, flags_on, group_flags, unreadable_dimensions
 from settings import Settings, settings
-from store import DbPath, read_connection
+from store import DbPath, ReadSession, read_connection
 
 # Figures a period needs ``min_prs`` merged PRs for (percentiles and rates over PRs).
 PR_FIGURES = (
@@ -157,16 +157,7 @@ def levels_by_quarter(
     """
     fw = load_framework()
     quarters = quarter_ends(start, end)
-    with read_connection(db) as conn:
-        counts = sqlfiles.frame(
-            conn,
-            "levels_by_quarter",
-            {
-                "days": [day for _, day in quarters],
-                "teams": list(teams or ()),
-                "competencies": list(fw.competency_ids),
-            },
-        )
+    counts = _level_counts(db, [day for _, day in quarters], tuple(teams or ()), fw)
     found = {
         (pd.Timestamp(row.day).date(), int(row.level)): int(row.assessments)
         for row in counts.itertuples()
@@ -190,6 +181,34 @@ def levels_by_quarter(
     return pd.DataFrame(rows, columns=columns)
 
 
+def _level_counts(
+    db: DbPath, days: list[date], teams: tuple[str, ...], fw: Framework
+) -> pd.DataFrame:
+    """Assessed (person, competency) pairs per (day, level) among ``teams`` (empty: all).
+
+    On a session the counts of every team on those days are read once and remembered
+    (:func:`metrics.facts.remembered`); a team filter sums its teams' rows (a person is
+    in one team on a day, so the sum is the count of the union)."""
+
+    def per_team(conn) -> pd.DataFrame:
+        return sqlfiles.frame(
+            conn,
+            "levels_by_quarter",
+            {"days": days, "teams": [], "competencies": list(fw.competency_ids)},
+        )
+
+    if isinstance(db, ReadSession):
+        key = ("levels_by_quarter", tuple(days), tuple(fw.competency_ids))
+        with read_connection(db) as conn:
+            counts = remembered(db, key, lambda: per_team(conn))
+    else:
+        with read_connection(db) as conn:
+            counts = per_team(conn)
+    if teams:
+        counts = counts[counts["team"].isin(teams)]
+    return counts.groupby(["day", "level"], as_index=False)["assessments"].sum()
+
+
 def team_trends(
     db: DbPath,
     *,
@@ -206,19 +225,23 @@ def team_trends(
     config = settings()
     fw = load_framework()
     first = period_start(start, period)
-    # one fact build serves both the aggregates and the red flags
-    with fact_connection(db, moment, config) as conn:
-        rows = aggregate_frame(conn, period=period, by="team", teams=chosen, config=config)
-        flags = flags_on(conn, period, chosen, since=start, config=config, fw=fw)
-    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= first]
-    rows = period_bounds(rows.reset_index(drop=True), period, moment, first_merge(db))
+    # one fact build (the process's shared one) serves the aggregates, the red flags and
+    # the levels; a team filter selects rows of results built for every team
+    with snapshot(db, moment, config) as session:
+        every = aggregates_on(session, period=period, by="team", teams=chosen, config=config)
+        flags = flags_on(session, period, chosen, since=start, config=config, fw=fw, rows=every)
+        begin = first_merge(session)
+        found = adoptions(session, chosen, fw, moment)
+        levels = levels_by_quarter(session, start, moment.date(), chosen)
+    rows = every[pd.to_datetime(every["period_start"]).dt.date >= first]
+    rows = period_bounds(rows.reset_index(drop=True), period, moment, begin)
     low = rows.loc[rows["is_low_data"], ["group", "period", "merged_prs", "defects_reported"]]
     return TeamTrends(
         rows=blank_low_data(rows, config),
         low_data=low.reset_index(drop=True),
-        adoptions=adoptions(db, chosen, fw, moment),
+        adoptions=found,
         flags=flags,
-        levels=levels_by_quarter(db, start, moment.date(), chosen),
+        levels=levels,
         unreadable=unreadable_dimensions(),
         config=config,
         as_of=moment,

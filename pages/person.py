@@ -9,6 +9,7 @@ import ui
 import ui_access
 from framework import FrameworkError, framework
 from metrics import competency as mc
+from metrics import snapshot
 from reports import figures, tables
 from reports import person_view as view
 from reports import traceability as trace
@@ -24,17 +25,20 @@ TREND_METRICS = view.TREND_METRICS
 
 
 @st.cache_data(show_spinner="Loading…")
-def load(db: str, version: tuple[int, int], as_of: datetime, login: str, period: str) -> dict:
-    return {
-        "person": mc.person(db, login, as_of),
-        "trends": mc.person_trends(db, login, as_of=as_of, period=period, metric_ids=TREND_METRICS),
-        "levels": mc.person_levels_over_time(db, login, as_of),
-        "history": mc.assessments(db, as_of, [login]),
-        "goal": mc.growth_goal(db, login, as_of),
-        "checkins": mc.checkins(db, login, as_of),
-        "recognitions": mc.recognitions(db, as_of, [login]),
-        "traced": trace.team_coverage(db, login, as_of, period),
-    }
+def load(db: str, version: tuple, as_of: datetime, login: str, period: str) -> dict:
+    with snapshot(db, as_of) as db:  # the shared fact build, one attachment for every read
+        return {
+            "person": mc.person(db, login, as_of),
+            "trends": mc.person_trends(
+                db, login, as_of=as_of, period=period, metric_ids=TREND_METRICS
+            ),
+            "levels": mc.person_levels_over_time(db, login, as_of),
+            "history": mc.assessments(db, as_of, [login]),
+            "goal": mc.growth_goal(db, login, as_of),
+            "checkins": mc.checkins(db, login, as_of),
+            "recognitions": mc.recognitions(db, as_of, [login]),
+            "traced": trace.team_coverage(db, login, as_of, period),
+        }
 
 
 logins = ui_access.people_or_stop(f)  # only the people this viewer may see

@@ -92,6 +92,11 @@ class Grid:
         self.x1 = _naive(data.as_of) if data.as_of else None
         self._legend: set[str] = set()
         self._title = title
+        # bands, lines and their labels, set on the figure once in done(): plotly copies
+        # every shape already there on each add_vrect, so adding them one by one costs
+        # the square of their number (seconds for a few teams over two years of weeks)
+        self.shapes: list[dict] = []
+        self.notes: list[dict] = []
 
     def cell(self, group: int, row: int) -> tuple[int, int]:
         wrap, col = divmod(group, self.cols)
@@ -124,15 +129,21 @@ class Grid:
                 if top is not None and top > 0:
                     yaxis["range"] = [0, top]
                     yaxis.pop("rangemode")
-                fig.update_yaxes(row=r, col=c, **yaxis)
+                # the panel's own axis object: update_yaxes(row=, col=) looks through every
+                # axis of the figure for each panel
+                fig.get_subplot(r, c).yaxis.update(**yaxis)
                 self._bands(g, group, r, c, ri == 0, spec.attribution)
         last_rows = {self.cell(gi, len(self.rows) - 1) for gi in range(len(self.groups))}
         fig.update_xaxes(showticklabels=False)
         for r, c in last_rows:
-            fig.update_xaxes(row=r, col=c, showticklabels=True)
+            fig.get_subplot(r, c).xaxis.update(showticklabels=True)
         if self.x0 is not None and self.x1 is not None:
             values, texts = date_ticks(self.x0, self.x1, 6 if self.cols <= 2 else 3)
             fig.update_xaxes(range=[self.x0, self.x1], type="date", tickvals=values, ticktext=texts)
+        if self.shapes:
+            fig.layout.shapes = (*fig.layout.shapes, *self.shapes)
+        if self.notes:
+            fig.layout.annotations = (*fig.layout.annotations, *self.notes)
         return finish(fig, self._title, self.height, len(self.groups) > 1)
 
     def _bands(self, g: pd.DataFrame, group: str, r: int, c: int, top: bool, attrib: bool):
@@ -141,7 +152,7 @@ class Grid:
             return
         for a in self.data.adoptions:
             if a.team == group:
-                _adoption(self.fig, a, x0, x1, r, c, label=top)
+                _adoption(self, a, x0, x1, r, c, label=top)
         partial = g[g["is_partial"]] if "is_partial" in g else g.iloc[0:0]
         for start, until in zip(partial["period_start"], partial["period_until"], strict=True):
             b0, b1 = max(pd.Timestamp(start), x0), min(pd.Timestamp(until), x1)
@@ -152,24 +163,23 @@ class Grid:
 
     def _band(self, x0, x1, colour: str, opacity: float, text: str, r: int, c: int) -> None:
         """A shaded span of a panel, its label written upwards along its top."""
-        self.fig.add_vrect(
-            x0=x0, x1=x1, fillcolor=colour, opacity=opacity, line_width=0, layer="below",
-            row=r, col=c,
-        )  # fmt: skip
+        suffix = _axis_suffix(self.fig, r, c)
+        self.shapes.append(_vrect(x0, x1, colour, opacity, suffix))
         if text:
-            suffix = _axis_suffix(self.fig, r, c)
-            self.fig.add_annotation(
-                x=x0 + (x1 - x0) / 2,
-                y=1.0,
-                xref=f"x{suffix}",
-                yref=f"y{suffix} domain",
-                text=text,
-                textangle=-90,
-                showarrow=False,
-                xanchor="center",
-                yanchor="top",
-                font={"size": 10, "color": "#37474f"},
-                name="band-label",
+            self.notes.append(
+                {
+                    "x": x0 + (x1 - x0) / 2,
+                    "y": 1.0,
+                    "xref": f"x{suffix}",
+                    "yref": f"y{suffix} domain",
+                    "text": text,
+                    "textangle": -90,
+                    "showarrow": False,
+                    "xanchor": "center",
+                    "yanchor": "top",
+                    "font": {"size": 10, "color": "#37474f"},
+                    "name": "band-label",
+                }
             )
 
 
@@ -201,35 +211,57 @@ def _runs(rows: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     return spans
 
 
-def _adoption(fig, a: Adoption, x0, x1, r: int, c: int, *, label: bool) -> None:
+def _vrect(x0, x1, colour: str, opacity: float, suffix: str) -> dict:
+    """A shaded span over a panel's whole height (what ``add_vrect(row=, col=)`` adds)."""
+    return {
+        "type": "rect",
+        "x0": x0,
+        "x1": x1,
+        "xref": f"x{suffix}",
+        "y0": 0,
+        "y1": 1,
+        "yref": f"y{suffix} domain",
+        "fillcolor": colour,
+        "opacity": opacity,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def _adoption(grid: Grid, a: Adoption, x0, x1, r: int, c: int, *, label: bool) -> None:
     """A team's adoption date (dashed line) and transition window (band), inside the axis
     range [x0, x1] only: a window running past as-of stops there."""
     start = pd.Timestamp(datetime.combine(a.adopted_on, time.min))
     end = min(pd.Timestamp(datetime.combine(a.window_end, time.min)), x1)
+    suffix = _axis_suffix(grid.fig, r, c)
     if end > max(start, x0):
-        fig.add_vrect(
-            x0=max(start, x0),
-            x1=end,
-            fillcolor=BAND,
-            opacity=0.22,
-            line_width=0,
-            layer="below",
-            row=r,
-            col=c,
-        )
+        grid.shapes.append(_vrect(max(start, x0), end, BAND, 0.22, suffix))
     if x0 <= start <= x1:
-        fig.add_vline(x=start, line_dash="dash", line_color=ADOPTION, line_width=1, row=r, col=c)
+        grid.shapes.append(
+            {
+                "type": "line",
+                "x0": start,
+                "x1": start,
+                "xref": f"x{suffix}",
+                "y0": 0,
+                "y1": 1,
+                "yref": f"y{suffix} domain",
+                "line": {"color": ADOPTION, "dash": "dash", "width": 1},
+            }
+        )
         if label:
-            fig.add_annotation(
-                x=start,
-                y=1.0,
-                xref=f"x{_axis_suffix(fig, r, c)}",
-                yref=f"y{_axis_suffix(fig, r, c)} domain",
-                text="AI adoption",
-                showarrow=False,
-                xanchor="left",
-                yanchor="top",
-                font={"size": 10, "color": ADOPTION},
+            grid.notes.append(
+                {
+                    "x": start,
+                    "y": 1.0,
+                    "xref": f"x{suffix}",
+                    "yref": f"y{suffix} domain",
+                    "text": "AI adoption",
+                    "showarrow": False,
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "font": {"size": 10, "color": ADOPTION},
+                }
             )
 
 

@@ -162,7 +162,7 @@ def review(data: TeamTrends) -> go.Figure:
     fig = grid.done(tops)
     for gi in range(len(grid.groups)):
         r, c = grid.cell(gi, 1)
-        fig.update_yaxes(row=r, col=c, dtick=max(1, math.ceil((tops[1] or 3) / 4)))
+        fig.get_subplot(r, c).yaxis.update(dtick=max(1, math.ceil((tops[1] or 3) / 4)))
     return fig
 
 

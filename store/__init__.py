@@ -5,8 +5,10 @@ The contract between ``ingest`` (which writes through :func:`write_transaction`)
 
 * ``schema`` — the tables as versioned migrations;
 * ``locks`` — the advisory file locks that let many processes share the file;
-* ``connection`` — opening, migrating, the write transaction, the read connection and
-  the read session (one connection shared by the reads of a report).
+* ``connection`` — opening, migrating, the write transaction, the read connection,
+  the read session (one connection shared by the reads of a report) and the data token;
+* ``attached`` — a process-level in-memory DuckDB that attaches the store read-only for
+  each use (the metrics layer's shared fact cache lives in it).
 """
 
 from store.connection import (
@@ -15,6 +17,7 @@ from store.connection import (
     NewerSchemaError,
     ReadSession,
     check_path,
+    data_token,
     data_version,
     db_origin,
     ensure_store,
@@ -33,6 +36,7 @@ __all__ = [
     "ReadSession",
     "StoreError",
     "check_path",
+    "data_token",
     "data_version",
     "db_origin",
     "ensure_store",

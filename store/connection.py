@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,19 +127,47 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     return conn
 
 
-def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
-    """The highest migration recorded in the database; 0 for a database without one."""
+def schema_version(conn: duckdb.DuckDBPyConnection, catalog: str | None = None) -> int:
+    """The highest migration recorded in the database; 0 for a database without one.
+
+    Args:
+        catalog: the attached database to read (default: the connection's own).
+    """
     # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection.
     exists = conn.execute(
         "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
+        " and ($catalog is null or table_catalog = $catalog)",
+        {"catalog": catalog},
     ).fetchall()
     if not exists[0][0]:
         return 0
-    rows = conn.execute("select coalesce(max(version), 0) from schema_migrations").fetchall()
+    table = f"{catalog}.schema_migrations" if catalog else "schema_migrations"
+    rows = conn.execute(f"select coalesce(max(version), 0) from {table}").fetchall()  # noqa: S608
     return int(rows[0][0])
 
 
-def _refuse_newer(path: Path, version: int) -> None:
+# The data token (table data_token, migration 4): a random id the store gets with its
+# first write (a file rebuilt at the same path, whose counter may well come back to the
+# same number, is another store) and a counter that every write transaction bumps,
+# except the audit trail's appends (a page view must not look like new data to a cache).
+Token = tuple[str, int]
+
+
+def read_token(conn: duckdb.DuckDBPyConnection, catalog: str | None = None) -> Token:
+    """The store's data token: (its id, its write counter); ("", 0) before any write."""
+    table = f"{catalog}.data_token" if catalog else "data_token"
+    rows = conn.execute(f"select max(store_id), max(writes) from {table}").fetchall()  # noqa: S608
+    return (rows[0][0] or "", int(rows[0][1] or 0))
+
+
+def _bump_token(conn: duckdb.DuckDBPyConnection) -> None:
+    bumped = conn.execute("update data_token set writes = writes + 1").fetchall()
+    if not bumped[0][0]:
+        conn.execute("insert into data_token values (cast(uuid() as varchar), 1)")
+
+
+def refuse_newer(path: Path, version: int) -> None:
+    """Raise :class:`NewerSchemaError` when ``version`` is above this teamlens's."""
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(
             f"{path} was written by a newer teamlens (schema version {version}; this version "
@@ -147,7 +177,7 @@ def _refuse_newer(path: Path, version: int) -> None:
 
 def _migrate(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
     version = schema_version(conn)
-    _refuse_newer(path, version)
+    refuse_newer(path, version)
     if version == SCHEMA_VERSION:
         return
     conn.execute(
@@ -173,12 +203,14 @@ def _migrate(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 @contextlib.contextmanager
 def write_transaction(
-    db: DbPath = None,
+    db: DbPath = None, *, is_data: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """One all-or-nothing write to the store, safe against every other teamlens process.
 
     Creates and migrates the database on first use. Commits when the block ends, rolls
-    back if it raises; the lock is held only for the block.
+    back if it raises; the lock is held only for the block. Bumps the data token
+    (:func:`data_token`) in the same transaction unless ``is_data`` is False (the audit
+    trail's appends: no figure reads them, so no cache need be rebuilt for them).
 
     Raises:
         StoreError: the path cannot be a database, or it stayed busy too long.
@@ -193,6 +225,8 @@ def write_transaction(
             conn.execute("begin")
             try:
                 yield conn
+                if is_data:
+                    _bump_token(conn)
             except BaseException:
                 conn.execute("rollback")
                 raise
@@ -226,7 +260,7 @@ def read_connection(
             conn = _connect(path, read_only=True)
             try:
                 version = schema_version(conn)
-                _refuse_newer(path, version)
+                refuse_newer(path, version)
                 if version == SCHEMA_VERSION:
                     yield conn
                     return
@@ -267,7 +301,8 @@ def ensure_store(db: DbPath = None) -> Path:
 
 
 def data_version(db: DbPath = None) -> tuple[int, int]:
-    """A cheap token that changes whenever the database file is written (for caches)."""
+    """A cheap token that changes whenever the database file is written, the audit
+    trail's appends included (file times; for a cache of the audit itself)."""
     path = resolve_db(db)
     try:
         stat = path.stat()
@@ -276,3 +311,50 @@ def data_version(db: DbPath = None) -> tuple[int, int]:
     wal = path.with_name(path.name + ".wal")
     wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
     return (stat.st_mtime_ns, wal_mtime)
+
+
+# A file time newer than this is not trusted to tell two writes apart (file systems keep
+# times in ticks of a few milliseconds): within it, data_token reads the counter again.
+_RACY_S = 2.0
+_token_lock = threading.Lock()
+_tokens: dict[Path, tuple[tuple[int, int, int], Token]] = {}
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    wal = path.with_name(path.name + ".wal")
+    try:
+        wal_mtime = wal.stat().st_mtime_ns
+    except OSError:
+        wal_mtime = 0
+    return (stat.st_mtime_ns, stat.st_size, wal_mtime)
+
+
+def data_token(db: DbPath = None) -> Token:
+    """A token that changes with every write transaction except the audit trail's: the
+    key of every cache of figures (a page view that appends to the audit keeps it).
+
+    :func:`read_token`, read from the store under the shared lock. It is read again only
+    when the file's times or size changed since the last read, or are too recent to tell
+    two writes apart; otherwise a stat answers. ``("", 0)`` when there is no store.
+    """
+    path = resolve_db(db)
+    before = _file_stamp(path)
+    if before is None:
+        return ("", 0)
+    with _token_lock:
+        known = _tokens.get(path)
+    settled = max(before[0], before[2]) < time.time_ns() - int(_RACY_S * 1e9)
+    if known is not None and known[0] == before and settled:
+        return known[1]
+    try:
+        with read_connection(path) as conn:
+            token = read_token(conn)
+    except StoreError:
+        return ("", 0)
+    with _token_lock:
+        _tokens[path] = (before, token)
+    return token

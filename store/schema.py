@@ -1,4 +1,4 @@
-"""Store layer: the store's schema as versioned migrations. Pure DDL; no reads of data.
+"""Store layer: the store's schema as versioned migrations. DDL, and the backfill of derived keys.
 
 Each migration is applied once, in order, inside the transaction that records it in
 ``schema_migrations``. A database whose highest recorded version is above
@@ -15,6 +15,29 @@ PROVENANCE = """
     source      varchar not null,
     source_url  varchar,
     fetched_at  timestamptz not null
+"""
+
+# Fills pr_key and first_commit_at (migration 4) for every stored PR and child row: the
+# migration of an existing store, and a bulk load that wrote rows without them.
+PR_KEYS_BACKFILL = """
+update pull_requests set pr_key = k.pr_key
+from (
+    select pr_id, row_number() over (order by pr_id) as pr_key from pull_requests
+) as k
+where k.pr_id = pull_requests.pr_id;
+
+update pull_requests set first_commit_at = c.first_commit_at
+from (
+    select pr_id, min(authored_at) as first_commit_at from pr_commits group by pr_id
+) as c
+where c.pr_id = pull_requests.pr_id;
+
+update pr_commits set pr_key = p.pr_key
+from pull_requests as p where p.pr_id = pr_commits.pr_id;
+update reviews set pr_key = p.pr_key
+from pull_requests as p where p.pr_id = reviews.pr_id;
+update pr_events set pr_key = p.pr_key
+from pull_requests as p where p.pr_id = pr_events.pr_id;
 """
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -358,6 +381,33 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
 
         create index audit_at on audit ("at");
+        """,
+    ),
+    (
+        4,
+        "integer PR keys, each PR's first commit time, and the data token",
+        f"""
+        -- pr_key: an integer standing for pr_id in the PR's own row and in each of its
+        -- commits, reviews and events (the fact build joins and groups millions of those
+        -- rows: integers cost a fraction of text keys). first_commit_at: the earliest
+        -- authored date among the PR's commits (METRICS.md), kept with the PR so the fact
+        -- build need not group every commit. ingest.writer sets both whenever it writes a
+        -- PR (it replaces a PR's children whole); this migration fills existing stores.
+        -- The data token: a random id of this store and a counter of its write
+        -- transactions (every one but the audit trail's bumps it, store/connection.py);
+        -- the key of every cache of figures. One row, written with the first write.
+        create table data_token (
+            store_id  varchar not null,
+            writes    bigint not null
+        );
+
+        alter table pull_requests add column pr_key bigint;
+        alter table pull_requests add column first_commit_at timestamptz;
+        alter table pr_commits add column pr_key bigint;
+        alter table reviews add column pr_key bigint;
+        alter table pr_events add column pr_key bigint;
+
+        {PR_KEYS_BACKFILL}
         """,
     ),
 )

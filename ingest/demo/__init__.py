@@ -1,10 +1,10 @@
 """Ingest layer: the demo organization — generated, then written through the one write path.
 
 ``generate(seed)`` (``data.py``) is pure: it returns the demo's rows as pandas frames
-(numpy-vectorised). ``build_demo(db)`` (here) writes them with ``ingest.writer`` in one ``write_transaction``: the app
-never sees a half-built demo, links are read from the demo's texts exactly as from GitHub's,
-and a second build gives the same rows (deterministic ids, a fixed ``fetched_at``). Computes
-no metric.
+(numpy-vectorised). ``build_demo(db)`` (here) writes them with ``ingest.writer`` in one
+``write_transaction``: the app never sees a half-built demo, links are read from the demo's
+texts exactly as from GitHub's, and a second build gives the same rows (deterministic ids,
+a fixed ``fetched_at``). Computes no metric.
 
 The organization (``org.py``): 40 people in Payments, Platform, Mobile, Data and Growth
 (the team of 4), activity 2025-11-21 .. 2026-11-20 UTC, staggered AI adoption dates. Its
@@ -305,6 +305,7 @@ def _write_fast(
             seed, size, [copies[at : at + per_batch] for at in range(0, len(copies), per_batch)]
         ):
             repos.update(_write_history(data, folder))
+            _set_pr_keys(data, counts["pull_requests"])
             for table in TABLES:
                 writer.insert(conn, table, data[table], provenance)
             ids = data["pull_requests"]["pr_id"].tolist()
@@ -327,6 +328,21 @@ def _write_fast(
             f"{_peak_mib():,} MiB, the generating process's {peak:,} MiB)"
         )
     return counts
+
+
+def _set_pr_keys(data: DemoData, before: int) -> None:
+    """Give the batch's PRs and their commits, reviews and events the integer keys and first
+    commit times the writer would (``writer.pr_keys``: the next free keys, in row order,
+    after the ``before`` PRs already written; ``writer.set_first_commits``)."""
+    prs = data.tables["pull_requests"]
+    keys = pd.Series(np.arange(before + 1, before + 1 + len(prs)), index=prs["pr_id"].to_numpy())
+    first = data.tables["pr_commits"].groupby("pr_id")["authored_at"].min()
+    data.tables["pull_requests"] = prs.assign(
+        pr_key=keys.to_numpy(), first_commit_at=prs["pr_id"].map(first)
+    )
+    for table in ("pr_commits", "reviews", "pr_events"):
+        rows = data.tables[table]
+        data.tables[table] = rows.assign(pr_key=rows["pr_id"].map(keys))
 
 
 # A PR's text can make a link only if it holds a fix keyword or "revert" (its title too);

@@ -132,7 +132,9 @@ def record_audit(db: DbPath, *, email: str, action: str, subject: str = "") -> N
     """
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    with write_transaction(db) as conn:
+    # no figure reads the audit: its appends keep the data token (a page view would
+    # otherwise rebuild every cache of figures)
+    with write_transaction(db, is_data=False) as conn:
         conn.execute(
             'insert into audit ("at", email, action, subject) values (?, ?, ?, ?)',
             [writer.utc_now(), email, action, subject or None],

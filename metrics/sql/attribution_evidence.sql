@@ -14,10 +14,22 @@
 with
 
 -- imports ------------------------------------------------------------------------------
+-- $ids (null: all) names the defects; $scoped narrows them further to the defects of
+-- $teams (empty: all) reported on the UTC days $first_day to $last_day (null: unbounded)
+scope as (
+    select defect_id
+    from tl_defects
+    where (len($teams) = 0 or list_contains($teams, team))
+        and ($first_day is null or reported_at::date >= $first_day)
+        and ($last_day is null or reported_at::date <= $last_day)
+),
+
 wanted as (
     select defect_id, reported_at
     from defects
-    where reported_at <= $as_of and ($ids is null or list_contains($ids, defect_id))
+    where reported_at <= $as_of
+        and ($ids is null or list_contains($ids, defect_id))
+        and (not $scoped or defect_id in (select defect_id from scope))
 ),
 
 introduced_links as (

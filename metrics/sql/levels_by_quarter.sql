@@ -1,6 +1,7 @@
--- How many assessed (person, competency) pairs stand at each level on each of $days: the
--- latest assessment on or before the day (a manager's wins over a self-assessment of the
--- same date), for the people (not bots) in $teams on that day (empty: everyone).
+-- How many assessed (person, competency) pairs stand at each level on each of $days, per
+-- team on that day (null: in no team): the latest assessment on or before the day (a
+-- manager's wins over a self-assessment of the same date), for the people (not bots) in
+-- $teams on that day (empty: everyone).
 -- The same rule as metrics/competency/levels.py, in one set-based query.
 with
 
@@ -23,7 +24,7 @@ member_on_day as (
 ),
 
 in_scope as (
-    select d.day, lower(p.login) as login_key
+    select d.day, lower(p.login) as login_key, mo.team
     from days as d
     cross join people as p
     left join member_on_day as mo on mo.day = d.day and mo.login_key = lower(p.login)
@@ -34,6 +35,7 @@ latest as (
     select
         s.day,
         s.login_key,
+        any_value(s.team) as team,
         a.competency,
         max_by(
             a.level,
@@ -51,10 +53,10 @@ latest as (
 ),
 
 final as (
-    select day, level, count(*) as assessments
+    select day, team, level, count(*) as assessments
     from latest
-    group by day, level
+    group by day, team, level
 )
 
 select * from final
-order by day, level
+order by day, team, level

@@ -10,7 +10,7 @@ bot_people as (
 
 merged as (
     select
-        pr.rowid as pr_row,  -- an integer key for the joins below (pr_id is text)
+        pr.pr_key as pr_row,  -- the integer key of the joins below (store migration 4)
         pr.pr_id,
         pr.repo,
         pr.number,
@@ -19,6 +19,8 @@ merged as (
         epoch_us(pr.merged_at) // 86400000000 as merged_day,  -- UTC day number
         pr.created_at,
         pr.merged_at,
+        -- the earliest authored date among its commits, kept with the PR by the writer
+        pr.first_commit_at,
         pr.is_opened_as_draft,
         coalesce(pr.additions, 0) + coalesce(pr.deletions, 0) as changed_lines,
         pr.is_ai_assisted,
@@ -66,15 +68,9 @@ repo_teams as (
     select lower(repo) as repo_key, min(team) as team from team_repositories group by 1
 ),
 
-commit_starts as (
-    select pr_id, min(authored_at) as first_commit_at
-    from pr_commits
-    group by pr_id
-),
-
 -- events and reviews are read only up to $as_of (later ones do not exist yet)
 events as (
-    select e.pr_id, e.event_type, e.created_at, e.previous_review_state, e.review_id
+    select e.pr_key, e.event_type, e.created_at, e.previous_review_state, e.review_id
     from pr_events as e
     where e.created_at <= $as_of
 ),
@@ -99,7 +95,7 @@ pr_events_facts as (
             and ev.created_at <= m.merged_at
         ) as has_dismissed_change_request
     from events as ev
-    inner join merged as m on m.pr_id = ev.pr_id
+    inner join merged as m on m.pr_row = ev.pr_key
     group by m.pr_row
 ),
 
@@ -118,7 +114,7 @@ reviews_by_others as (
         r.inline_comment_count,
         r.submitted_at <= m.merged_at as is_before_merge
     from reviews as r
-    inner join merged as m on m.pr_id = r.pr_id
+    inner join merged as m on m.pr_row = r.pr_key
     left join dismissals as d on d.review_id = r.review_id
     where upper(r.state) <> 'PENDING'
         and r.submitted_at is not null
@@ -154,7 +150,7 @@ joined as (
             when m.author_login = 'ghost' then coalesce(rt.team, 'Unassigned')
             else coalesce(ms.team, 'Unassigned')
         end as team,
-        least(coalesce(cs.first_commit_at, m.created_at), m.created_at) as start_at,
+        least(coalesce(m.first_commit_at, m.created_at), m.created_at) as start_at,
         case
             -- opened as draft: its first ready-for-review event (a ready event after the
             -- merge, or none recorded, leaves created_at / merged_at as the bounds)
@@ -173,7 +169,6 @@ joined as (
         and ms.from_day <= m.merged_day
         and m.merged_day < ms.to_day
     left join repo_teams as rt on rt.repo_key = lower(m.repo)
-    left join commit_starts as cs on cs.pr_id = m.pr_id
     left join pr_events_facts as ef on ef.pr_row = m.pr_row
     left join review_facts as rf on rf.pr_row = m.pr_row
 ),

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 import metrics.sqlfiles
 import store.connection
 import teamlens
+from metrics import fact_cache
 from metrics.calendar import Quarter
 from reports import board, formats, review
 
@@ -81,11 +82,15 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return counts
 
 
-def test_each_builder_opens_one_connection_and_builds_the_facts_once(org_db, counted) -> None:
+def test_each_builder_reads_the_one_shared_fact_build(org_db, counted) -> None:
+    fact_cache.clear()
     review.build_packet(org_db, "ana", Q3)
-    assert counted == {"fact builds": 1, "connections": 1}
-    board.build_board(org_db, Q3)
-    assert counted == {"fact builds": 2, "connections": 2}
+    # the store is attached read-only to the process's in-memory instance: no file opened
+    assert counted == {"fact builds": 1, "connections": 0}
+    board.build_board(org_db, Q3)  # the same instant (Q3's end): the same build
+    assert counted == {"fact builds": 1, "connections": 0}
+    review.build_packet(org_db, "ana", Q3.previous())  # another instant: its own build
+    assert counted == {"fact builds": 2, "connections": 0}
 
 
 def test_renderers_know_blocks_not_reports() -> None:
