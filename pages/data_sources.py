@@ -53,11 +53,11 @@ st.subheader("Defects traced to the change that caused them, per repository")
 
 
 @st.cache_data(show_spinner=False)
-def coverage(db: str, version: tuple[int, int]):
-    return attribution.coverage_by_repository(db)
+def coverage(db: str, version: tuple, as_of: object):  # as_of: a datetime
+    return attribution.coverage_by_repository(db, as_of)
 
 
-traced = coverage(str(f.db), f.data_version)
+traced = coverage(str(f.db), f.data_version, f.as_of)
 if traced.empty:
     st.caption("No defect is stored yet.")
 else:
@@ -65,6 +65,7 @@ else:
     for repo, missing in trace.missing_lines(traced):
         st.markdown(f"- **{ui.safe(repo)}** — {ui.safe(missing)}")
     st.caption(
+        f"Defects reported by {f.as_of:%d %b %Y} (the as-of date, UTC). "
         "Where fewer than half of a team's defects in a period are traced, its defect-based "
         "figures show as not traceable. To trace more: `teamlens ingest git --path CLONE "
         "--repo OWNER/NAME` for each repository, then `teamlens ingest github` again for "
