@@ -56,6 +56,7 @@ QUERY_NAMES: tuple[str, ...] = (
     "pull_request",
     "issues",
     "issue_more",
+    "review_comments",
 )
 
 logging.getLogger("github").setLevel(logging.ERROR)
@@ -113,16 +114,15 @@ class RetryPolicy:
     max_rate_limit_waits: int = 20  # in a row, for one request
 
 
-@cache
-def query(name: str) -> str:
-    """The GraphQL document ``queries/<name>.graphql`` with the fragments it uses.
-
-    GraphQL refuses a document carrying unused fragments, so only the fragments the
-    query reaches (directly or through another fragment) are appended.
-    """
+def _query_text(name: str) -> str:
     folder = resources.files("ingest.github") / "queries"
-    text = (folder / f"{name}.graphql").read_text(encoding="utf-8")
-    shared = (folder / "fragments.graphql").read_text(encoding="utf-8")
+    return (folder / f"{name}.graphql").read_text(encoding="utf-8")
+
+
+def _with_fragments(text: str) -> str:
+    """``text`` with the fragments of fragments.graphql it uses, directly or through
+    another fragment (GraphQL refuses a document carrying unused fragments)."""
+    shared = _query_text("fragments")
     fragments = {
         m.group(1): m.group(0)
         for m in re.finditer(r"^fragment (\w+) on \w+ \{.*?^\}", shared, re.DOTALL | re.MULTILINE)
@@ -135,6 +135,51 @@ def query(name: str) -> str:
                 used.append(ref)
                 pending.append(fragments[ref])
     return "\n".join([text, *(fragments[n] for n in sorted(used))])
+
+
+@cache
+def query(name: str) -> str:
+    """The GraphQL document ``queries/<name>.graphql`` with the fragments it uses."""
+    return _with_fragments(_query_text(name))
+
+
+@cache
+def batched_query(name: str, slots: int) -> str:
+    """``slots`` copies of a one-node query in one document: its ``node(id: $id) {…}``
+    under the aliases ``s0``, ``s1``, … and every variable ``$v`` renamed ``$v_0``,
+    ``$v_1``, … (see :func:`batch_variables`). The query is named ``<Name>Batch``.
+
+    Raises:
+        ValueError: the query has no ``node(id: $id)`` selection to repeat.
+    """
+    text = _query_text(name)
+    head = re.search(r"^query (\w+)\((.*?)\) \{", text, re.DOTALL | re.MULTILINE)
+    start = text.find("  node(id: $id)")
+    if head is None or start < 0:
+        raise ValueError(f"{name}.graphql has no node(id: $id) selection to batch")
+    block = text[start : text.rstrip().rindex("}")]
+    definitions = [d.strip() for d in head.group(2).strip().splitlines() if d.strip()]
+    defs: list[str] = []
+    blocks: list[str] = []
+    for k in range(slots):
+        defs.extend("  " + re.sub(r"\$(\w+)", rf"$\1_{k}", d).rstrip(",") for d in definitions)
+        renamed = re.sub(r"\$(\w+)", rf"$\1_{k}", block)
+        blocks.append(renamed.replace("node(", f"s{k}: node(", 1))
+    document = (
+        f"query {head.group(1)}Batch(\n"
+        + "\n".join(defs)
+        + "\n) {\n  rateLimit {\n    cost\n    remaining\n    resetAt\n  }\n"
+        + "".join(blocks)
+        + "}\n"
+    )
+    return _with_fragments(document)
+
+
+def batch_variables(per_slot: list[dict[str, Any]]) -> dict[str, Any]:
+    """The variables of a :func:`batched_query`: slot k's ``v`` becomes ``v_k``."""
+    return {
+        f"{key}_{k}": value for k, values in enumerate(per_slot) for key, value in values.items()
+    }
 
 
 def _is_loopback(api_url: str) -> bool:
@@ -209,6 +254,7 @@ class GitHubClient:
         )
         self.requests_used = 0
         self.rate_remaining: int | None = None
+        self.points_used = 0  # GraphQL rate-limit points, as each answer's rateLimit.cost says
         self.waited_s = 0.0
 
     # -- public API -----------------------------------------------------------------
@@ -221,6 +267,7 @@ class GitHubClient:
         what: str,
         attempts: int | None = None,
         parse: Callable[[dict[str, Any]], Any] | None = None,
+        slots: int | None = None,
     ) -> Any:
         """Run the named query; return its ``data`` (or what ``parse`` makes of it).
 
@@ -231,12 +278,14 @@ class GitHubClient:
             parse: turns ``data`` into what the caller needs; a ``ValueError`` it raises
                 (a missing field, a bad date) marks the answer malformed, and it is asked
                 again like a cut one.
+            slots: send :func:`batched_query` (``name``'s node ``slots`` times; the
+                variables come from :func:`batch_variables`).
 
         Raises:
             BadCredentialsError, UnknownRepositoryError, MalformedResponseError (InputError,
             exit 2); RateLimitTooLongError, GitHubError (exit 1).
         """
-        document = query(name)
+        document = batched_query(name, slots) if slots else query(name)
 
         def run() -> Any:
             try:
@@ -251,6 +300,9 @@ class GitHubClient:
                 raise _UnusableAnswerError("was not JSON (a web page or plain text)")
             if not isinstance(data, dict):
                 raise _UnusableAnswerError("has no GraphQL data object")
+            cost = (data.get("rateLimit") or {}).get("cost")
+            if isinstance(cost, int) and not isinstance(cost, bool):
+                self.points_used += cost
             if parse is None:
                 return data
             try:
