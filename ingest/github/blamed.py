@@ -119,13 +119,13 @@ def fetch_missing_prs(ctx: Context, repo: str) -> int:
             nodes.append(node)
         # completed (their long lists, their inline comment counts that matter) and
         # mapped exactly like a batch of the pull_requests stream
-        rows = complete_and_map(ctx, canonical, nodes)
+        rows = complete_and_map(ctx, [(canonical, node) for node in nodes])
         provenance = {"source": "github", "fetched_at": writer.utc_now()}
         with write_transaction(ctx.db) as conn:
             if repo_row is not None:
                 writer.upsert(conn, "repositories", [repo_row], provenance)
             if rows.pull_requests:
-                written += _write_pull_requests(conn, canonical, rows, provenance)
+                written += _write_pull_requests(conn, rows, provenance)
             writer.set_sync_state(
                 conn,
                 source="github",

@@ -144,29 +144,34 @@ def query(name: str) -> str:
 
 
 @cache
-def batched_query(name: str, slots: int) -> str:
-    """``slots`` copies of a one-node query in one document: its ``node(id: $id) {…}``
-    under the aliases ``s0``, ``s1``, … and every variable ``$v`` renamed ``$v_0``,
-    ``$v_1``, … (see :func:`batch_variables`). The query is named ``<Name>Batch``.
+def batched_query(parts: tuple[tuple[str, int], ...]) -> str:
+    """One document asking several small queries at once: for each ``(name, n)``, the
+    subject selection of ``queries/<name>.graphql`` (its one top-level field other than
+    ``rateLimit``, e.g. ``node(id: $id) {…}``) ``n`` times, under the aliases
+    ``<alias><k>`` (:data:`BATCH_ALIASES`), with every variable ``$v`` renamed
+    ``$v_<alias><k>`` (see :func:`batch_variables`). The document is named ``FollowUps``.
 
     Raises:
-        ValueError: the query has no ``node(id: $id)`` selection to repeat.
+        ValueError: a query without such a subject selection.
     """
-    text = _query_text(name)
-    head = re.search(r"^query (\w+)\((.*?)\) \{", text, re.DOTALL | re.MULTILINE)
-    start = text.find("  node(id: $id)")
-    if head is None or start < 0:
-        raise ValueError(f"{name}.graphql has no node(id: $id) selection to batch")
-    block = text[start : text.rstrip().rindex("}")]
-    definitions = [d.strip() for d in head.group(2).strip().splitlines() if d.strip()]
     defs: list[str] = []
     blocks: list[str] = []
-    for k in range(slots):
-        defs.extend("  " + re.sub(r"\$(\w+)", rf"$\1_{k}", d).rstrip(",") for d in definitions)
-        renamed = re.sub(r"\$(\w+)", rf"$\1_{k}", block)
-        blocks.append(renamed.replace("node(", f"s{k}: node(", 1))
+    for name, slots in parts:
+        text = _query_text(name)
+        head = re.search(r"^query (\w+)\((.*?)\) \{", text, re.DOTALL | re.MULTILINE)
+        subject = re.search(r"^  (?!rateLimit)(\w+)\(", text[head.end() :] if head else "", re.M)
+        if head is None or subject is None:
+            raise ValueError(f"{name}.graphql has no subject selection to batch")
+        start = head.end() + subject.start()
+        block = text[start : text.rstrip().rindex("}")]
+        definitions = [d.strip().rstrip(",") for d in head.group(2).splitlines() if d.strip()]
+        for k in range(slots):
+            alias = f"{BATCH_ALIASES[name]}{k}"
+            defs.extend("  " + re.sub(r"\$(\w+)", rf"$\1_{alias}", d) for d in definitions)
+            renamed = re.sub(r"\$(\w+)", rf"$\1_{alias}", block)
+            blocks.append(f"  {alias}: " + renamed.lstrip())
     document = (
-        f"query {head.group(1)}Batch(\n"
+        "query FollowUps(\n"
         + "\n".join(defs)
         + "\n) {\n  rateLimit {\n    cost\n    remaining\n    resetAt\n  }\n"
         + "".join(blocks)
@@ -175,11 +180,13 @@ def batched_query(name: str, slots: int) -> str:
     return _with_fragments(document)
 
 
-def batch_variables(per_slot: list[dict[str, Any]]) -> dict[str, Any]:
-    """The variables of a :func:`batched_query`: slot k's ``v`` becomes ``v_k``."""
-    return {
-        f"{key}_{k}": value for k, values in enumerate(per_slot) for key, value in values.items()
-    }
+# The alias prefix of each query :func:`batched_query` can repeat.
+BATCH_ALIASES: dict[str, str] = {"pull_request_more": "pr", "review_comments": "counts"}
+
+
+def batch_variables(per_slot: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The variables of a :func:`batched_query`: alias -> that slot's variables."""
+    return {f"{key}_{alias}": value for alias, vs in per_slot.items() for key, value in vs.items()}
 
 
 def _is_loopback(api_url: str) -> bool:
@@ -267,7 +274,7 @@ class GitHubClient:
         what: str,
         attempts: int | None = None,
         parse: Callable[[dict[str, Any]], Any] | None = None,
-        slots: int | None = None,
+        batch: tuple[tuple[str, int], ...] | None = None,
     ) -> Any:
         """Run the named query; return its ``data`` (or what ``parse`` makes of it).
 
@@ -278,14 +285,14 @@ class GitHubClient:
             parse: turns ``data`` into what the caller needs; a ``ValueError`` it raises
                 (a missing field, a bad date) marks the answer malformed, and it is asked
                 again like a cut one.
-            slots: send :func:`batched_query` (``name``'s node ``slots`` times; the
-                variables come from :func:`batch_variables`).
+            batch: send :func:`batched_query` of these parts instead of ``name``'s
+                document (``name`` then only names the subject in messages).
 
         Raises:
             BadCredentialsError, UnknownRepositoryError, MalformedResponseError (InputError,
             exit 2); RateLimitTooLongError, GitHubError (exit 1).
         """
-        document = batched_query(name, slots) if slots else query(name)
+        document = batched_query(batch) if batch else query(name)
 
         def run() -> Any:
             try:

@@ -454,6 +454,9 @@ def check_more(
     for key in (*_FIELD.values(), "headCommit"):
         if more.get(key) is not None:
             probe[key] = more[key]
+    if more.get("commitsTail") is not None:
+        tail = nodes(more["commitsTail"], "commitsTail")
+        probe["commits"] = {"nodes": nodes(more.get("commits"), "commits") + tail}
     map_pull_request(repo, probe, config, PullRequestRows())
 
 
@@ -480,8 +483,35 @@ def _rollup(node: Mapping[str, Any]) -> dict[str, Any] | None:
     return (head[-1].get("commit") or {}).get("statusCheckRollup")
 
 
+def commits_tail(node: Mapping[str, Any]) -> int | None:
+    """How many commits to ask from the end (``commitsTail``) along with the next page of
+    a PR's commits, so that one follow-up completes them: the commits past that page,
+    when ``totalCount`` says they are 1 to 100; else None."""
+    commits = node.get("commits") or {}
+    total = commits.get("totalCount")
+    if not isinstance(total, int) or isinstance(total, bool):
+        return None
+    rest = total - len(commits.get("nodes") or []) - 100
+    return rest if 0 < rest <= 100 else None
+
+
 def merge_more(node: dict[str, Any], more: Mapping[str, Any]) -> None:
     """Append a follow-up page (``pull_request_more``'s ``node``) to the PR node in place."""
+    tail = more.get("commitsTail")
+    if tail is not None and more.get("commits") is not None:
+        # the last commits, asked with the next page: together they complete the list
+        page = nodes(more["commits"], "commits")
+        seen = {(n.get("commit") or {}).get("oid") for n in page}
+        extra = [
+            n for n in nodes(tail, "commitsTail") if (n.get("commit") or {}).get("oid") not in seen
+        ]
+        more = {
+            **more,
+            "commits": {
+                "nodes": page + extra,
+                "pageInfo": {"hasNextPage": False, "endCursor": None},
+            },
+        }
     for key in _FIELD.values():
         extra = more.get(key)
         if extra is None:

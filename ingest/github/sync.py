@@ -59,8 +59,9 @@ MIN_PAGE_SIZE = 10  # when GitHub keeps timing out on a page, halve it down to t
 ISSUE_PAGE_SIZE = 100
 BATCH_PAGES = 10  # pages written in one transaction (1,000 PRs) ...
 BATCH_SECONDS = 20.0  # ... or the pages fetched in this long, whichever comes first
-MORE_SLOTS = 20  # big PRs whose nested lists one follow-up request completes
-COUNT_IDS = 100  # reviews whose inline comment count one request asks (nodes(ids:) limit)
+MORE_SLOTS = 50  # big PRs whose nested lists one follow-up request completes ...
+COUNT_IDS = 100  # ... and reviews a nodes(ids:) asks the inline comment count of (its limit),
+COUNT_SLOTS = 10  # in up to this many nodes(ids:) a request
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+$")
 
 
@@ -99,8 +100,8 @@ class Stream:
             runner stops at the high-water mark (pull requests).
         map_page: (context, repo, kept nodes) -> the page's part of a batch, checked
             (a malformed node raises mapping.PayloadError and the page is asked again).
-        finish: (context, repo, the batch's parts) -> rows; may fetch follow-ups.
-        write: (connection, repo, rows, provenance) -> number of items written.
+        finish: (context, the batch's (repo, part)s) -> rows; may fetch follow-ups.
+        write: (connection, rows, provenance) -> number of items written.
         noun: for progress lines.
         table: the store table whose ``updated_at`` tells whether an item at the
             high-water mark is already stored as it is now (None: always write it).
@@ -112,8 +113,8 @@ class Stream:
     page_size: int
     server_since: bool
     map_page: Callable[[Context, str, list[dict[str, Any]]], Any]
-    finish: Callable[[Context, str, list[Any]], Any]
-    write: Callable[[duckdb.DuckDBPyConnection, str, Any, dict[str, Any]], int]
+    finish: Callable[[Context, list[tuple[str, Any]]], Any]
+    write: Callable[[duckdb.DuckDBPyConnection, Any, dict[str, Any]], int]
     noun: str
     table: str | None = None
 
@@ -130,22 +131,8 @@ def _check_pull_requests(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -
     return nodes
 
 
-def _finish_pull_requests(ctx: Context, repo: str, parts: list[Any]) -> Any:
-    return complete_and_map(ctx, repo, [node for part in parts for node in part])
-
-
-def complete_and_map(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
-    """Rows of ``nodes`` (PR nodes as a page gives them): their long nested lists
-    completed, then the inline comment counts that can matter fetched."""
-    _complete_nested(ctx, repo, nodes)
-    rows = mapping.PullRequestRows()
-    try:
-        for node in nodes:
-            mapping.map_pull_request(repo, node, ctx.config, rows)
-    except mapping.PayloadError as exc:  # every part was checked on arrival
-        raise MalformedResponseError(f"GitHub's answer for {repo} is malformed ({exc})") from None
-    _fetch_comment_counts(ctx, repo, rows)
-    return rows
+def _finish_pull_requests(ctx: Context, parts: list[tuple[str, Any]]) -> Any:
+    return complete_and_map(ctx, [(repo, node) for repo, part in parts for node in part])
 
 
 def _the_node(data: dict[str, Any]) -> dict[str, Any]:
@@ -155,87 +142,147 @@ def _the_node(data: dict[str, Any]) -> dict[str, Any]:
     return extra
 
 
-def _what(repo: str, numbers: list[Any]) -> str:
-    if len(numbers) == 1:
-        return f"pull request {repo}#{numbers[0]}"
-    shown = ", ".join(f"#{n}" for n in numbers[:5])
-    rest = f" and {len(numbers) - 5} more" if len(numbers) > 5 else ""
-    return f"pull requests {repo} {shown}{rest}"
+def _map_all(ctx: Context, items: list[tuple[str, dict[str, Any]]]) -> Any:
+    rows = mapping.PullRequestRows()
+    try:
+        for repo, node in items:
+            mapping.map_pull_request(repo, node, ctx.config, rows)
+    except mapping.PayloadError as exc:  # every page and follow-up was checked on arrival
+        raise MalformedResponseError(f"GitHub's answer is malformed ({exc})") from None
+    return rows
 
 
-def _complete_nested(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> None:
-    """Fetch the rest of every nested list longer than one page (100 items a request),
-    for up to :data:`MORE_SLOTS` PRs a request, until no list has more."""
-    while True:
-        todo = [(node, more) for node in nodes if (more := mapping.overflowing(node))]
-        if not todo:
-            return
-        for start in range(0, len(todo), MORE_SLOTS):
-            chunk = todo[start : start + MORE_SLOTS]
-            per_slot = []
-            for node, more in chunk:
-                variables: dict[str, Any] = {"id": node.get("id")}
-                for name in mapping.NESTED:
-                    variables[f"with{name.capitalize()}"] = name in more
-                    variables[f"{name}After"] = more.get(name)
-                per_slot.append(variables)
+def complete_and_map(ctx: Context, items: list[tuple[str, dict[str, Any]]]) -> Any:
+    """Rows of ``items`` ((repo, PR node as a page gives it)): their nested lists longer
+    than a page completed, and the inline comment counts that can matter fetched
+    (mapping.comment_counts_wanted; every other review keeps ``None``, not fetched).
 
-            def parse(data: dict[str, Any], chunk: list[Any] = chunk) -> list[dict[str, Any]]:
-                extras = []
-                for k, (node, _more) in enumerate(chunk):
-                    extra = data.get(f"s{k}")
-                    if not isinstance(extra, dict):
-                        raise mapping.PayloadError(
-                            f"s{k} is missing (asked for the rest of #{node.get('number')})"
-                        )
-                    mapping.check_more(repo, node, extra, ctx.config)
-                    extras.append(extra)
-                return extras
-
-            extras = ctx.client.graphql(
-                "pull_request_more",
-                batch_variables(per_slot),
-                what=_what(repo, [node.get("number") for node, _more in chunk]),
-                parse=parse,
-                slots=len(chunk),
-            )
-            for (node, _more), extra in zip(chunk, extras, strict=True):
-                mapping.merge_more(node, extra)
-
-
-def _fetch_comment_counts(ctx: Context, repo: str, rows: Any) -> None:
-    """Ask the inline comment count of the reviews whose count can change a metric
-    (mapping.comment_counts_wanted), :data:`COUNT_IDS` a request; every other review
-    keeps ``None`` (not fetched)."""
-    wanted = mapping.comment_counts_wanted(rows, ctx.config.rubber_stamp_min_lines)
+    Both kinds of follow-up share requests (client.batched_query ``FollowUps``): up to
+    :data:`MORE_SLOTS` big PRs (100 more items of each long list) and up to
+    :data:`COUNT_SLOTS` x :data:`COUNT_IDS` review ids a request; a list longer still, or
+    a review that came with a follow-up page, makes another round.
+    """
     counts: dict[str, int] = {}
-    for start in range(0, len(wanted), COUNT_IDS):
-        ids = wanted[start : start + COUNT_IDS]
-
-        def parse(data: dict[str, Any], ids: list[str] = ids) -> dict[str, int]:
-            found = data.get("nodes")
-            if not isinstance(found, list) or len(found) != len(ids):
-                raise mapping.PayloadError(f"nodes should be a list of {len(ids)} reviews")
-            out: dict[str, int] = {}
-            for review_id, node in zip(ids, found, strict=True):
-                if not isinstance(node, dict) or node.get("id") != review_id:
-                    raise mapping.PayloadError(f"review {review_id} is missing")
-                total = (node.get("comments") or {}).get("totalCount")
-                if not isinstance(total, int) or isinstance(total, bool):
-                    raise mapping.PayloadError(f"review {review_id} has no comments.totalCount")
-                out[review_id] = total
-            return out
-
-        counts.update(
-            ctx.client.graphql(
-                "review_comments",
-                {"ids": ids},
-                what=f"the inline comments of {len(ids)} reviews of {repo}",
-                parse=parse,
-            )
+    asked: set[str] = set()
+    while True:
+        todo = [(repo, node, more) for repo, node in items if (more := mapping.overflowing(node))]
+        partial = _map_all(ctx, items)  # the reviews known so far (pages only ever add)
+        wanted = [
+            r
+            for r in mapping.comment_counts_wanted(partial, ctx.config.rubber_stamp_min_lines)
+            if r not in asked
+        ]
+        if not todo and not wanted:
+            break
+        asked.update(wanted)
+        pr_chunks = [todo[i : i + MORE_SLOTS] for i in range(0, len(todo), MORE_SLOTS)]
+        id_chunks = [wanted[i : i + COUNT_IDS] for i in range(0, len(wanted), COUNT_IDS)]
+        count_groups = [
+            id_chunks[i : i + COUNT_SLOTS] for i in range(0, len(id_chunks), COUNT_SLOTS)
+        ]
+        for j in range(max(len(pr_chunks), len(count_groups))):
+            prs = pr_chunks[j] if j < len(pr_chunks) else []
+            groups = count_groups[j] if j < len(count_groups) else []
+            counts.update(_follow_up(ctx, prs, groups))
+        ctx.counts["review_comment_counts"] = ctx.counts.get("review_comment_counts", 0) + len(
+            wanted
         )
+    rows = _map_all(ctx, items)
     mapping.set_comment_counts(rows, counts)
-    ctx.counts["review_comment_counts"] = ctx.counts.get("review_comment_counts", 0) + len(wanted)
+    return rows
+
+
+def _what(prs: list[tuple[str, dict[str, Any], Any]], reviews: int) -> str:
+    parts = []
+    if len(prs) == 1:
+        parts.append(f"pull request {prs[0][0]}#{prs[0][1].get('number')}")
+    elif prs:
+        shown = ", ".join(f"{repo}#{node.get('number')}" for repo, node, _ in prs[:3])
+        parts.append(
+            f"pull requests {shown}" + (f" and {len(prs) - 3} more" if len(prs) > 3 else "")
+        )
+    if reviews:
+        parts.append(f"the inline comments of {reviews} reviews")
+    return " and ".join(parts)
+
+
+def _follow_up(
+    ctx: Context, prs: list[tuple[str, dict[str, Any], dict[str, str]]], groups: list[list[str]]
+) -> dict[str, int]:
+    """One FollowUps request: the next page of each long list of ``prs`` (merged into
+    their nodes) and the inline comment counts of the reviews in ``groups``."""
+    if not prs and not groups:
+        return {}
+    per_slot: dict[str, dict[str, Any]] = {}
+    for k, (_repo, node, more) in enumerate(prs):
+        variables: dict[str, Any] = {"id": node.get("id")}
+        for name in mapping.NESTED:
+            variables[f"with{name.capitalize()}"] = name in more
+            variables[f"{name}After"] = more.get(name)
+        tail = mapping.commits_tail(node) if "commits" in more else None
+        variables["withCommitsTail"] = tail is not None
+        variables["commitsLast"] = tail
+        per_slot[f"pr{k}"] = variables
+    for k, ids in enumerate(groups):
+        per_slot[f"counts{k}"] = {"ids": ids}
+
+    def parse(data: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        extras = []
+        for k, (repo, node, _more) in enumerate(prs):
+            extra = data.get(f"pr{k}")
+            if not isinstance(extra, dict):
+                raise mapping.PayloadError(
+                    f"pr{k} is missing (asked for the rest of #{node.get('number')})"
+                )
+            mapping.check_more(repo, node, extra, ctx.config)
+            extras.append(extra)
+        counts: dict[str, int] = {}
+        for k, ids in enumerate(groups):
+            counts.update(_counts(data.get(f"counts{k}"), ids))
+        return extras, counts
+
+    parts = tuple(
+        (name, n)
+        for name, n in (("pull_request_more", len(prs)), ("review_comments", len(groups)))
+        if n
+    )
+    several = len(prs) + len(groups) > 1
+    try:
+        extras, counts = ctx.client.graphql(
+            "follow_ups",
+            batch_variables(per_slot),
+            what=_what(prs, sum(len(ids) for ids in groups)),
+            parse=parse,
+            attempts=2 if several else None,
+            batch=parts,
+        )
+    except GitHubError as exc:
+        if not (exc.transient and several):
+            raise
+        # GitHub keeps failing on this request (a timeout on a heavy one): ask in halves
+        ctx.progress("  GitHub keeps failing on a follow-up request; asking it in halves")
+        half_prs, half_groups = (len(prs) + 1) // 2, (len(groups) + 1) // 2
+        counts = _follow_up(ctx, prs[:half_prs], groups[:half_groups])
+        counts.update(_follow_up(ctx, prs[half_prs:], groups[half_groups:]))
+        return counts
+    for (_repo, node, _more), extra in zip(prs, extras, strict=True):
+        mapping.merge_more(node, extra)
+    return counts
+
+
+def _counts(found: Any, ids: list[str]) -> dict[str, int]:
+    """review id -> inline comment count from a ``nodes(ids:)`` answer."""
+    if not isinstance(found, list) or len(found) != len(ids):
+        raise mapping.PayloadError(f"nodes should be a list of {len(ids)} reviews")
+    out: dict[str, int] = {}
+    for review_id, node in zip(ids, found, strict=True):
+        if not isinstance(node, dict) or node.get("id") != review_id:
+            raise mapping.PayloadError(f"review {review_id} is missing")
+        total = (node.get("comments") or {}).get("totalCount")
+        if not isinstance(total, int) or isinstance(total, bool):
+            raise mapping.PayloadError(f"review {review_id} has no comments.totalCount")
+        out[review_id] = total
+    return out
 
 
 def _write_people(
@@ -268,7 +315,7 @@ def _write_people(
 
 
 def _write_pull_requests(
-    conn: duckdb.DuckDBPyConnection, repo: str, rows: Any, provenance: dict[str, Any]
+    conn: duckdb.DuckDBPyConnection, rows: Any, provenance: dict[str, Any]
 ) -> int:
     _write_people(conn, rows.people, provenance)
     return writer.replace_pull_requests(
@@ -308,9 +355,9 @@ def _complete_timeline(ctx: Context, repo: str, node: dict[str, Any]) -> None:
         issue_mapping.merge_timeline(node, extra)
 
 
-def _finish_issues(_ctx: Context, _repo: str, parts: list[Any]) -> Any:
+def _finish_issues(_ctx: Context, parts: list[tuple[str, Any]]) -> Any:
     rows = IssueRows()
-    for part in parts:
+    for _repo, part in parts:
         rows.defects.extend(part.defects)
         rows.not_defects.extend(part.not_defects)
         rows.links.extend(part.links)
@@ -334,9 +381,7 @@ def _map_issues(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
     return rows
 
 
-def _write_issues(
-    conn: duckdb.DuckDBPyConnection, repo: str, rows: Any, provenance: dict[str, Any]
-) -> int:
+def _write_issues(conn: duckdb.DuckDBPyConnection, rows: Any, provenance: dict[str, Any]) -> int:
     if rows.not_defects:
         writer.delete_where_in(conn, "defects", "defect_id", rows.not_defects)
         writer.delete_where_in(conn, "links", "from_id", rows.not_defects)
@@ -388,6 +433,8 @@ class _PageRead:
     end_cursor: str | None
     reached_floor: bool
     high: str | None
+    count: int = 0  # items on the page (before the high-water mark cut them)
+    total: int | None = None  # the connection's totalCount, when the query asks it
 
 
 def _read_page(
@@ -426,59 +473,79 @@ def _read_page(
         raise mapping.PayloadError("repository.nameWithOwner is missing")
     rows = stream.map_page(ctx, canonical, kept)
     repo_row = mapping.repository_row(repository) if stream.name == "pull_requests" else None
-    return _PageRead(canonical, rows, repo_row, has_next, end_cursor, reached_floor, high)
+    total = conn_data.get("totalCount")
+    return _PageRead(
+        canonical,
+        rows,
+        repo_row,
+        has_next,
+        end_cursor,
+        reached_floor,
+        high,
+        count=len(nodes),
+        total=total if isinstance(total, int) and not isinstance(total, bool) else None,
+    )
 
 
 @dataclass
 class _Batch:
-    """Pages fetched and checked, not yet written, and the resume point after the last."""
+    """A stream's pages fetched and checked, not yet written — of one repository or of
+    several (a batch runs on from one repository into the next, so an organization of
+    small repositories still fills it) —, and each repository's resume point."""
 
-    parts: list[Any] = field(default_factory=list)
-    canonical: str = ""
-    repo_row: dict[str, Any] | None = None
-    cursor: dict[str, Any] | None = None
-    done: bool = False
+    stream: Stream
+    parts: list[tuple[str, Any]] = field(default_factory=list)  # (canonical repo, part)
+    repo_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    states: dict[str, tuple[dict[str, Any], bool]] = field(default_factory=dict)
     started: float = 0.0
 
-    def add(self, page: _PageRead, cursor: dict[str, Any], done: bool) -> None:
+    def add(self, repo: str, page: _PageRead, cursor: dict[str, Any], done: bool) -> None:
         if not self.parts:
             self.started = time.monotonic()
-        self.parts.append(page.rows)
-        self.canonical = page.canonical
-        self.repo_row = page.repo_row or self.repo_row
-        self.cursor, self.done = cursor, done
+        self.parts.append((page.canonical, page.rows))
+        if page.repo_row is not None:
+            self.repo_rows[page.canonical] = page.repo_row
+        self.states[repo] = (cursor, done)
 
     def full(self) -> bool:
-        return (
-            self.done
-            or len(self.parts) >= BATCH_PAGES
-            or time.monotonic() - self.started >= BATCH_SECONDS
-        )
+        return len(self.parts) >= BATCH_PAGES or time.monotonic() - self.started >= BATCH_SECONDS
 
 
-def _write_batch(ctx: Context, repo: str, stream: Stream, batch: _Batch) -> int:
-    """Complete the batch's rows (follow-ups) and write them with its resume point in one
-    transaction; return the items written."""
-    rows = stream.finish(ctx, batch.canonical, batch.parts)
+def _write_batch(ctx: Context, batch: _Batch) -> int:
+    """Complete the batch's rows (follow-ups) and write them with every repository's
+    resume point in one transaction; return the items written."""
+    if not batch.states:
+        return 0
+    stream = batch.stream
+    rows = stream.finish(ctx, batch.parts)
     provenance = {"source": SOURCE, "fetched_at": writer.utc_now()}
     with write_transaction(ctx.db) as conn:
-        if batch.repo_row is not None:
-            writer.upsert(conn, "repositories", [batch.repo_row], provenance)
-        written = stream.write(conn, batch.canonical, rows, provenance)
-        writer.set_sync_state(
-            conn,
-            source=SOURCE,
-            scope=repo,
-            stream=stream.name,
-            status="complete" if batch.done else "running",
-            cursor=json.dumps(batch.cursor, sort_keys=True),
-        )
-    batch.parts = []
+        if batch.repo_rows:
+            writer.upsert(conn, "repositories", list(batch.repo_rows.values()), provenance)
+        written = stream.write(conn, rows, provenance)
+        for repo, (cursor, done) in batch.states.items():
+            writer.set_sync_state(
+                conn,
+                source=SOURCE,
+                scope=repo,
+                stream=stream.name,
+                status="complete" if done else "running",
+                cursor=json.dumps(cursor, sort_keys=True),
+            )
+    batch.parts, batch.repo_rows, batch.states = [], {}, {}
+    ctx.counts[stream.name] = ctx.counts.get(stream.name, 0) + written
+    remaining = ctx.client.rate_remaining
+    ctx.progress(
+        f"  {ctx.counts[stream.name]} {stream.noun} written"
+        f" · {ctx.client.requests_used} requests · {ctx.client.points_used} points"
+        + (f" · rate limit remaining {remaining}" if remaining is not None else "")
+    )
     return written
 
 
-def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
-    """Fetch one stream of one repository from where it stands; return items written."""
+def run_stream(ctx: Context, repo: str, stream: Stream, batch: _Batch) -> None:
+    """Fetch one stream of one repository from where it stands into ``batch``, writing
+    the batch whenever it is full (the caller writes what is left)."""
     owner, name = repo.split("/", 1)
     status, state = read_state(ctx.db, repo, stream.name, full=ctx.full)
     since_s = state.get("since")
@@ -491,11 +558,14 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
         floor = mapping.parse_dt(state["floor"], "sync_state.floor")
     if ctx.since and (floor is None or ctx.since > floor):
         floor = ctx.since
-    written = 0
     size = stream.page_size
-    batch = _Batch()
+    # A full run from the start knows how many items are left from the first page's
+    # totalCount: its last page asks only for those (GitHub prices a page by `first`).
+    fetched: int | None = 0 if after is None and floor is None else None
+    left: int | None = None
     while True:
-        variables: dict[str, Any] = {"owner": owner, "name": name, "first": size, "after": after}
+        first = size if left is None else max(1, min(size, left))
+        variables: dict[str, Any] = {"owner": owner, "name": name, "first": first, "after": after}
         if stream.server_since:
             variables["since"] = iso(floor)
         what = f"repository {repo}"
@@ -512,20 +582,16 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
                 stream.query,
                 variables,
                 what=what,
-                attempts=2 if size > MIN_PAGE_SIZE else None,
+                attempts=2 if first > MIN_PAGE_SIZE else None,
                 parse=read,
             )
         except GitHubError as exc:
-            if exc.transient and size > MIN_PAGE_SIZE:
-                size = max(MIN_PAGE_SIZE, size // 2)
+            if exc.transient and first > MIN_PAGE_SIZE:
+                size = max(MIN_PAGE_SIZE, first // 2)
                 ctx.progress(
                     f"  {repo}: GitHub keeps failing on this page; asking {size} at a time"
                 )
                 continue
-            _save_before_stopping(ctx, repo, stream, batch)
-            raise
-        except InputError:
-            _save_before_stopping(ctx, repo, stream, batch)
             raise
         high_s = page.high
         done = page.reached_floor or not page.has_next
@@ -539,31 +605,23 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
                 "high": high_s,
                 "after": page.end_cursor,
             }
-        batch.add(page, cursor, done)
+        batch.add(repo, page, cursor, done)
         after = page.end_cursor
-        if not batch.full():
-            continue
-        batch_written = _write_batch(ctx, repo, stream, batch)
-        written += batch_written
-        ctx.counts[stream.name] = ctx.counts.get(stream.name, 0) + batch_written
-        remaining = ctx.client.rate_remaining
-        ctx.progress(
-            f"  {repo}: {written} {stream.noun} fetched"
-            f" · {ctx.client.requests_used} requests · {ctx.client.points_used} points"
-            + (f" · rate limit remaining {remaining}" if remaining is not None else "")
-        )
+        if fetched is not None and page.total is not None:
+            fetched += page.count
+            left = page.total - fetched
+        if batch.full():
+            _write_batch(ctx, batch)
         if done:
-            return written
+            return
 
 
-def _save_before_stopping(ctx: Context, repo: str, stream: Stream, batch: _Batch) -> None:
+def _save_before_stopping(ctx: Context, batches: list[_Batch]) -> None:
     """Write the pages already fetched before a run stops on an error (so a rerun resumes
     after them); if that fails too, the rerun fetches them again."""
-    if not batch.parts:
-        return
-    with contextlib.suppress(GitHubError, InputError):
-        written = _write_batch(ctx, repo, stream, batch)
-        ctx.counts[stream.name] = ctx.counts.get(stream.name, 0) + written
+    for batch in batches:
+        with contextlib.suppress(GitHubError, InputError):
+            _write_batch(ctx, batch)
 
 
 def check_repo_name(repo: str) -> str:
@@ -631,10 +689,19 @@ def sync_github(
     ctx.full = full
     from ingest.github.blamed import fetch_missing_prs  # it reuses this module's helpers
 
-    for index, repo in enumerate(names, start=1):
-        progress(f"[{index}/{len(names)}] {repo}")
-        for stream in STREAMS:
-            run_stream(ctx, repo, stream)
+    batches = [_Batch(stream) for stream in STREAMS]
+    try:
+        for index, repo in enumerate(names, start=1):
+            progress(f"[{index}/{len(names)}] {repo}")
+            for batch in batches:
+                run_stream(ctx, repo, batch.stream, batch)
+        for batch in batches:
+            _write_batch(ctx, batch)
+    except (GitHubError, InputError):
+        _save_before_stopping(ctx, batches)
+        raise
+    # after every stream is written: what they hold (links, ties) says what is missing
+    for repo in names:
         fetch_missing_prs(ctx, repo)
     return SyncSummary(
         repositories=names,

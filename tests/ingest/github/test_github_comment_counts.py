@@ -124,10 +124,11 @@ def test_counts_are_asked_only_for_the_reviews_that_can_matter(
 ) -> None:
     db = tmp_path / "t.duckdb"
     run(fake, db)
-    asked = [s for s in fake.graphql_requests() if s.operation == "ReviewComments"]
+    asked = [s for s in fake.graphql_requests() if s.operation == "FollowUps"]
     assert len(asked) == 1  # one request for the whole batch
-    assert set(asked[0].variables["ids"]) == WANTED
-    assert len(asked[0].variables["ids"]) == len(WANTED)
+    assert set(asked[0].variables) == {"ids_counts0"}  # no PR needs more pages
+    assert set(asked[0].variables["ids_counts0"]) == WANTED
+    assert len(asked[0].variables["ids_counts0"]) == len(WANTED)
     stored = dict(
         count(db, "select list((review_id, inline_comment_count) order by review_id) from reviews")
     )
@@ -143,8 +144,8 @@ def test_counts_are_asked_only_for_the_reviews_that_can_matter(
 
 def test_a_lower_threshold_asks_for_the_small_prs_too(fake: FakeGitHub, tmp_path: Path) -> None:
     run(fake, tmp_path / "t.duckdb", config=Settings(rubber_stamp_min_lines=10))
-    asked = [s for s in fake.graphql_requests() if s.operation == "ReviewComments"]
-    assert set(asked[0].variables["ids"]) == WANTED | {"D1"}
+    asked = [s for s in fake.graphql_requests() if s.operation == "FollowUps"]
+    assert set(asked[0].variables["ids_counts0"]) == WANTED | {"D1"}
 
 
 def _every_count(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,7 +195,8 @@ def test_a_resync_after_a_new_bare_approval_asks_only_for_it(
     _add(fake, 10, [review("J1", login="bob", at=later + timedelta(minutes=2))], created=later)
     summary = run(fake, db)
     ops = [s.operation for s in fake.graphql_requests()]
-    assert ops == ["PullRequests", "ReviewComments", "Issues"]
-    assert fake.graphql_requests()[1].variables["ids"] == ["J1"]
+    # the PR page and the issues' page, then (the batch written) J1's count
+    assert ops == ["PullRequests", "Issues", "FollowUps"]
+    assert fake.graphql_requests()[2].variables == {"ids_counts0": ["J1"]}
     assert summary.pull_requests == 1
     assert count(db, "select inline_comment_count from reviews where review_id = 'J1'") == 0

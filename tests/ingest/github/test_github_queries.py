@@ -54,16 +54,18 @@ def test_nested_page_sizes_respect_githubs_limit() -> None:
     assert sizes and max(sizes) <= 100
 
 
-@pytest.mark.parametrize("slots", [1, 2, 3, 20])
-def test_batched_follow_up_is_valid_against_githubs_schema(slots: int) -> None:
-    document = graphql.parse(client.batched_query("pull_request_more", slots))
+@pytest.mark.parametrize(("prs", "counts"), [(1, 0), (0, 1), (2, 3), (20, 10)])
+def test_batched_follow_ups_are_valid_against_githubs_schema(prs: int, counts: int) -> None:
+    parts = tuple((n, k) for n, k in (("pull_request_more", prs), ("review_comments", counts)) if k)
+    document = graphql.parse(client.batched_query(parts))
     assert graphql.validate(github_schema(), document) == []
-    # one aliased node per slot, each with its own variables
+    # one aliased subject per slot, each with its own variables
     operation = document.definitions[0]
     assert [s.alias.value for s in operation.selection_set.selections[1:]] == [
-        f"s{k}" for k in range(slots)
+        *(f"pr{k}" for k in range(prs)),
+        *(f"counts{k}" for k in range(counts)),
     ]
-    assert len(operation.variable_definitions) == 13 * slots
+    assert len(operation.variable_definitions) == 15 * prs + counts
 
 
 def test_the_cost_of_each_query_by_githubs_formula() -> None:
@@ -72,9 +74,10 @@ def test_the_cost_of_each_query_by_githubs_formula() -> None:
     every = {f"with{n}": True for n in ("Labels", "Commits", "Reviews", "Timeline")}
     every.update(withClosing=True, withChecks=True)
     # a page of 100 PRs: the page 1 + labels, commits, reviews, timeline, closing, head
-    # commit and its check contexts 100 each = 701 -> 7 points
+    # commit and its check contexts 100 each = 701 -> 7 points; of 20: 141 -> 1 point
     pr_page = query_cost(client.query("pull_requests"), {"first": 100})
     assert (pr_page.requests, pr_page.points) == (701, 7)
+    assert query_cost(client.query("pull_requests"), {"first": 20}).points == 1
     # the old page (50 PRs, each review's comments{totalCount}): 1 + 7 * 50 + 50 * 50 =
     # 2,851 -> 29 points; the reviews' counts were 2,500 of them (88%)
     old = query_cost(OLD_REVIEW_FIELDS_PAGE, {"first": 50})
@@ -84,10 +87,17 @@ def test_the_cost_of_each_query_by_githubs_formula() -> None:
     assert (counts.requests, counts.points) == (100, 1)
     # 20 big PRs' follow-ups, every list: 20 * 7 connections (labels, commits, reviews,
     # timeline, closing, head commit, its contexts under a last: 1) = 140 -> 1 point
-    batch = client.batched_query("pull_request_more", 20)
-    variables = client.batch_variables([{"id": f"P{k}", **every} for k in range(20)])
+    batch = client.batched_query((("pull_request_more", 20),))
+    variables = client.batch_variables({f"pr{k}": {"id": f"P{k}", **every} for k in range(20)})
     assert query_cost(batch, variables).requests == 20 * 7
     assert query_cost(batch, variables).points == 1
+    # with 10 x 100 reviews' counts in the same request: 140 + 1,000 = 1,140 -> 11 points
+    batch = client.batched_query((("pull_request_more", 20), ("review_comments", 10)))
+    ids = {f"counts{k}": {"ids": [f"R{k}-{i}" for i in range(100)]} for k in range(10)}
+    variables = client.batch_variables(
+        {**{f"pr{k}": {"id": f"P{k}", **every} for k in range(20)}, **ids}
+    )
+    assert query_cost(batch, variables).points == 11
     # the page of 100 issues: 1 + labels 100 + timeline 100 = 201 -> 2 points
     assert query_cost(client.query("issues"), {"first": 100}).points == 2
 

@@ -41,9 +41,12 @@ def test_full_sync_rows(fake: FakeGitHub, db: Path) -> None:
     # PR has 12 changed lines, below the rubber stamp's 200: no count can matter)
     assert summary.requests == 3
     assert [s.operation for s in fake.graphql_requests()] == ["PullRequests"] * 2 + ["Issues"]
+    # the last page asks only the 20 PRs totalCount says are left
+    assert [s.variables["first"] for s in fake.graphql_requests()][:2] == [100, 20]
     # GitHub's formula: a page of 100 PRs is 1 + 7 nested connections x 100 = 701 -> 7
-    # points; the page of issues 1 + 2 x 100 = 201 -> 2 points
-    assert summary.rate_limit_points == 7 + 7 + 2
+    # points, of 20 PRs 1 + 7 x 20 = 141 -> 1 point; the page of issues 1 + 2 x 100 = 201
+    # -> 2 points
+    assert summary.rate_limit_points == 7 + 1 + 2
     assert count(db, "select count(*) from pull_requests") == 120
     assert count(db, "select count(*) from reviews") == 121
     snap = snapshot(db)
@@ -127,15 +130,17 @@ def test_nested_lists_longer_than_a_page_are_fetched_completely(fake: FakeGitHub
     assert count(db, "select failing_checks from pull_requests where number = 1") == [
         f"check-{i}" for i in range(125, 130)
     ]
-    more = [s for s in fake.graphql_requests() if s.operation == "PullRequestMoreBatch"]
-    # commits 100 + 100 + 50, reviews 100 + 20, checks 100 + 30; labels (45), timeline (70)
-    # and closing (25) fit the first page of 100: the first follow-up carries commits,
-    # reviews and checks, the second commits only
-    assert len(more) == 2
-    assert all(more[0].variables[f"with{n}_0"] for n in ("Commits", "Reviews", "Checks"))
-    assert not any(more[0].variables[f"with{n}_0"] for n in ("Labels", "Timeline", "Closing"))
-    assert more[1].variables["withCommits_0"] and not more[1].variables["withReviews_0"]
-    assert "withCommits_1" not in more[0].variables  # one PR: one slot
+    more = [s for s in fake.graphql_requests() if s.operation == "FollowUps"]
+    # commits 100 + 100 + the last 50 (totalCount says 50 remain after the next page: they
+    # are asked with it), reviews 100 + 20, checks 100 + 30; labels (45), timeline (70)
+    # and closing (25) fit the first page of 100: one follow-up completes them all
+    assert len(more) == 1
+    assert all(more[0].variables[f"with{n}_pr0"] for n in ("Commits", "Reviews", "Checks"))
+    assert not any(more[0].variables[f"with{n}_pr0"] for n in ("Labels", "Timeline", "Closing"))
+    assert more[0].variables["withCommitsTail_pr0"] and more[0].variables["commitsLast_pr0"] == 50
+    assert "withCommits_pr1" not in more[0].variables  # one PR: one slot
+    oids = count(db, "select list(sha order by sha) from pr_commits where pr_id = 'acme/api#1'")
+    assert oids == [f"{i:040d}" for i in range(250)]  # every commit once
 
 
 def test_rerun_changes_nothing_and_costs_at_most_two_requests(fake: FakeGitHub, db: Path) -> None:
