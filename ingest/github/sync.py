@@ -51,7 +51,7 @@ from ingest.github import issue_mapping, mapping
 from ingest.github.client import GitHubClient, GitHubError, MalformedResponseError, batch_variables
 from ingest.github.state import drop_unchanged, iso, read_state
 from settings import InputError, Settings, settings
-from store import ensure_store, write_transaction
+from store import ensure_store, read_connection, write_transaction
 
 SOURCE = "github"
 PR_PAGE_SIZE = 100  # GitHub's maximum; 7 points a page (queries/pull_requests.graphql)
@@ -624,6 +624,50 @@ def _save_before_stopping(ctx: Context, batches: list[_Batch]) -> None:
             _write_batch(ctx, batch)
 
 
+_MISSING_COUNTS_SQL = """
+select r.review_id
+from reviews as r
+inner join pull_requests as p on p.pr_id = r.pr_id
+where r.inline_comment_count is null
+    and upper(r.state) in ('APPROVED', 'DISMISSED')
+    and r.is_body_empty
+    and not r.is_reviewer_bot
+    and lower(r.reviewer_login) <> lower(p.author_login)
+    and p.merged_at is not null
+    and (p.additions is null or p.deletions is null or p.additions + p.deletions >= $min_lines)
+    and list_contains($repos, lower(p.repo))
+order by r.review_id
+"""
+
+
+def fill_missing_comment_counts(ctx: Context, repos: list[str]) -> int:
+    """Fetch the inline comment counts the store lacks and the metrics now need: the
+    reviews written without one (it could not matter then) that the rubber-stamp
+    threshold of ``ctx.config`` makes matter (it was lowered since). Nothing to ask on a
+    sync with an unchanged threshold: one query of the store, no request."""
+    with read_connection(ctx.db) as conn:
+        ids = [
+            row[0]
+            for row in conn.execute(
+                _MISSING_COUNTS_SQL,
+                {
+                    "min_lines": ctx.config.rubber_stamp_min_lines,
+                    "repos": sorted({r.lower() for r in repos}),
+                },
+            ).fetchall()
+        ]
+    if not ids:
+        return 0
+    ctx.progress(f"  {len(ids)} reviews need their inline comment count (a lower threshold)")
+    chunks = [ids[i : i + COUNT_IDS] for i in range(0, len(ids), COUNT_IDS)]
+    counts: dict[str, int] = {}
+    for start in range(0, len(chunks), COUNT_SLOTS):
+        counts.update(_follow_up(ctx, [], chunks[start : start + COUNT_SLOTS]))
+    with write_transaction(ctx.db) as conn:
+        writer.set_inline_comment_counts(conn, counts)
+    return len(counts)
+
+
 def check_repo_name(repo: str) -> str:
     """Refuse a repository that is not spelled 'owner/name'."""
     if not _REPO.match(repo):
@@ -701,6 +745,7 @@ def sync_github(
         _save_before_stopping(ctx, batches)
         raise
     # after every stream is written: what they hold (links, ties) says what is missing
+    fill_missing_comment_counts(ctx, names)
     for repo in names:
         fetch_missing_prs(ctx, repo)
     return SyncSummary(

@@ -200,3 +200,34 @@ def test_a_resync_after_a_new_bare_approval_asks_only_for_it(
     assert fake.graphql_requests()[2].variables == {"ids_counts0": ["J1"]}
     assert summary.pull_requests == 1
     assert count(db, "select inline_comment_count from reviews where review_id = 'J1'") == 0
+
+
+def test_a_threshold_lowered_after_a_sync_fetches_the_counts_it_now_needs(
+    fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "t.duckdb"
+    run(fake, db)  # the default threshold, 200 changed lines: D1 (12 lines) not asked
+    assert count(db, "select inline_comment_count from reviews where review_id = 'D1'") is None
+    lower = Settings(rubber_stamp_min_lines=10)
+    fake.seen.clear()
+    summary = run(fake, db, config=lower)
+    # nothing changed on GitHub: the two pages, then D1's count alone
+    ops = [s.operation for s in fake.graphql_requests()]
+    assert ops == ["PullRequests", "Issues", "FollowUps"]
+    assert fake.graphql_requests()[2].variables == {"ids_counts0": ["D1"]}
+    assert summary.pull_requests == 0
+    assert count(db, "select inline_comment_count from reviews where review_id = 'D1'") == 1
+    # and at the lower threshold the metrics equal those of a sync fetching every count
+    full = tmp_path / "full.duckdb"
+    with monkeypatch.context() as patched:
+        _every_count(patched)
+        run(fake, full, config=lower)
+    for by in ("org", "team"):
+        pd.testing.assert_frame_equal(
+            aggregates.compute(db, as_of=AS_OF, period="quarter", by=by, config=lower),
+            aggregates.compute(full, as_of=AS_OF, period="quarter", by=by, config=lower),
+        )
+    # a third run asks nothing more
+    fake.seen.clear()
+    run(fake, db, config=lower)
+    assert [s.operation for s in fake.graphql_requests()] == ["PullRequests", "Issues"]
