@@ -129,17 +129,78 @@ class Stream:
 # -- pull requests -----------------------------------------------------------------------
 
 
-def _check_pull_requests(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
-    """A page's PR nodes, each mapped once to check it (the rows are dropped: the nodes
-    are completed and mapped for real with their batch)."""
+@dataclass
+class _PullRequestPart:
+    """A page of PRs as a batch keeps it: the rows of the PRs that are complete, and the
+    nodes of those with a nested list longer than the page (completed with the batch).
+    Raw nodes are large (every commit message): only the few incomplete ones are kept."""
+
+    rows: mapping.PullRequestRows
+    pending: list[tuple[str, dict[str, Any]]]
+
+
+def _map_pull_request_page(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
+    """Map a page's PR nodes (a malformed one raises mapping.PayloadError: the page is
+    asked again); those with more pages of a nested list are checked and kept as nodes."""
+    rows = mapping.PullRequestRows()
+    pending: list[tuple[str, dict[str, Any]]] = []
     probe = mapping.PullRequestRows()
     for node in nodes:
-        mapping.map_pull_request(repo, node, ctx.config, probe)
-    return nodes
+        if mapping.overflowing(node):
+            mapping.map_pull_request(repo, node, ctx.config, probe)
+            pending.append((repo, node))
+        else:
+            mapping.map_pull_request(repo, node, ctx.config, rows)
+    return _PullRequestPart(rows, pending)
 
 
 def _finish_pull_requests(ctx: Context, parts: list[tuple[str, Any]]) -> Any:
-    return complete_and_map(ctx, [(repo, node) for repo, part in parts for node in part])
+    done = mapping.PullRequestRows()
+    pending: list[tuple[str, dict[str, Any]]] = []
+    for part in _latest_only(parts):
+        _extend(done, part.rows)
+        pending.extend(part.pending)
+    return complete_and_map(ctx, pending, done)
+
+
+def _latest_only(parts: list[tuple[str, Any]]) -> list[_PullRequestPart]:
+    """The batch's parts with each PR once, as its latest page has it: a PR can come on
+    two pages when an update moves the list under the cursor, and one statement cannot
+    replace a row twice."""
+    seen: set[str] = set()
+    kept: list[_PullRequestPart] = []
+    for _repo, part in reversed(parts):
+        ids = {pr["pr_id"] for pr in part.rows.pull_requests}
+        ids.update(f"{r}#{node.get('number')}" for r, node in part.pending)
+        again = ids & seen
+        if again:
+            part = _PullRequestPart(
+                _rows_without(part.rows, again),
+                [(r, node) for r, node in part.pending if f"{r}#{node.get('number')}" not in again],
+            )
+        seen |= ids
+        kept.append(part)
+    return kept[::-1]
+
+
+def _rows_without(rows: mapping.PullRequestRows, pr_ids: set[str]) -> mapping.PullRequestRows:
+    out = mapping.PullRequestRows(people=dict(rows.people))
+    out.pull_requests = [r for r in rows.pull_requests if r["pr_id"] not in pr_ids]
+    out.commits = [r for r in rows.commits if r["pr_id"] not in pr_ids]
+    out.reviews = [r for r in rows.reviews if r["pr_id"] not in pr_ids]
+    out.events = [r for r in rows.events if r["pr_id"] not in pr_ids]
+    out.links = [r for r in rows.links if r["from_id"] not in pr_ids]
+    return out
+
+
+def _extend(rows: mapping.PullRequestRows, more: mapping.PullRequestRows) -> None:
+    rows.pull_requests.extend(more.pull_requests)
+    rows.commits.extend(more.commits)
+    rows.reviews.extend(more.reviews)
+    rows.events.extend(more.events)
+    rows.links.extend(more.links)
+    for login, is_bot in more.people.items():
+        rows.people.setdefault(login, is_bot)
 
 
 def _the_node(data: dict[str, Any]) -> dict[str, Any]:
@@ -159,25 +220,31 @@ def _map_all(ctx: Context, items: list[tuple[str, dict[str, Any]]]) -> Any:
     return rows
 
 
-def complete_and_map(ctx: Context, items: list[tuple[str, dict[str, Any]]]) -> Any:
-    """Rows of ``items`` ((repo, PR node as a page gives it)): their nested lists longer
-    than a page completed, and the inline comment counts that can matter fetched
-    (mapping.comment_counts_wanted; every other review keeps ``None``, not fetched).
+def complete_and_map(
+    ctx: Context,
+    items: list[tuple[str, dict[str, Any]]],
+    done: mapping.PullRequestRows | None = None,
+) -> Any:
+    """Rows of ``items`` ((repo, PR node as a page gives it)) and of ``done`` (rows of
+    complete PRs): the nodes' nested lists longer than a page completed, and the inline
+    comment counts that can matter fetched for both (mapping.comment_counts_wanted; every
+    other review keeps ``None``, not fetched).
 
     Both kinds of follow-up share requests (client.batched_query ``FollowUps``): up to
     :data:`MORE_SLOTS` big PRs (100 more items of each long list) and up to
     :data:`COUNT_SLOTS` x :data:`COUNT_IDS` review ids a request; a list longer still, or
     a review that came with a follow-up page, makes another round.
     """
+    min_lines = ctx.config.rubber_stamp_min_lines
+    done = done if done is not None else mapping.PullRequestRows()
     counts: dict[str, int] = {}
     asked: set[str] = set()
+    known = mapping.comment_counts_wanted(done, min_lines)
     while True:
         todo = [(repo, node, more) for repo, node in items if (more := mapping.overflowing(node))]
         partial = _map_all(ctx, items)  # the reviews known so far (pages only ever add)
         wanted = [
-            r
-            for r in mapping.comment_counts_wanted(partial, ctx.config.rubber_stamp_min_lines)
-            if r not in asked
+            r for r in known + mapping.comment_counts_wanted(partial, min_lines) if r not in asked
         ]
         if not todo and not wanted:
             break
@@ -195,6 +262,7 @@ def complete_and_map(ctx: Context, items: list[tuple[str, dict[str, Any]]]) -> A
             wanted
         )
     rows = _map_all(ctx, items)
+    _extend(rows, done)
     mapping.set_comment_counts(rows, counts)
     return rows
 
@@ -370,6 +438,10 @@ def _finish_issues(_ctx: Context, parts: list[tuple[str, Any]]) -> Any:
         rows.links.extend(part.links)
         for login, is_bot in part.people.items():
             rows.people.setdefault(login, is_bot)
+    # an issue on two pages of the batch (an update moved the list under the cursor): its
+    # latest row only (one statement cannot replace a row twice)
+    latest = {d["defect_id"]: d for d in rows.defects}
+    rows.defects = list(latest.values())
     return rows
 
 
@@ -406,7 +478,7 @@ STREAMS: tuple[Stream, ...] = (
         connection="pullRequests",
         page_size=PR_PAGE_SIZE,
         server_since=False,
-        map_page=_check_pull_requests,
+        map_page=_map_pull_request_page,
         finish=_finish_pull_requests,
         write=_write_pull_requests,
         noun="pull requests",

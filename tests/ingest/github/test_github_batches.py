@@ -4,6 +4,7 @@ run, without fetching from the start again."""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from datetime import timedelta
@@ -218,3 +219,31 @@ def test_a_follow_up_github_keeps_failing_on_is_asked_in_halves(
     follow_ups = [s for s in fake.graphql_requests() if s.operation == "FollowUps"]
     assert len(follow_ups) == 4  # twice the whole, then each half
     assert snapshot(db) == reference(tmp_path)
+
+
+def test_a_pr_on_two_pages_of_a_batch_is_written_once(fake: FakeGitHub, tmp_path: Path) -> None:
+    # GitHub's list can shift under the cursor while we page (an update moves a PR to the
+    # front): the last PR of page 1 comes again first on page 2, in the same batch
+    carried: list[dict] = []
+
+    def keep_last(result: dict) -> dict:
+        carried.append(result["data"]["repository"]["pullRequests"]["nodes"][-1])
+        return result
+
+    def repeat(result: dict) -> dict:
+        again = copy.deepcopy(carried[0])
+        again["title"] = "Retitled while we paged"  # as page 2 has it: the later copy wins
+        result["data"]["repository"]["pullRequests"]["nodes"].insert(0, again)
+        return result
+
+    fake.faults += [Fault(mutate=keep_last), Fault(mutate=repeat)]
+    db = tmp_path / "t.duckdb"
+    run(fake, db)
+    pr_id = f"acme/api#{carried[0]['number']}"
+    assert count(db, "select title from pull_requests where pr_id = ?", [pr_id]) == (
+        "Retitled while we paged"
+    )
+    rows = snapshot(db)
+    want = reference(tmp_path)
+    assert rows["reviews"] == want["reviews"] and rows["pr_commits"] == want["pr_commits"]
+    assert len(rows["pull_requests"]) == len(want["pull_requests"])
