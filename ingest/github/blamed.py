@@ -11,7 +11,7 @@ number"). So ``teamlens ingest github``, after a repository's streams, fetches t
   every PR a defect's text or import names, that the store does not hold and that is not
   a known issue's number;
 * how: one small query each (``queries/pull_request.graphql``), completed and mapped
-  exactly like a batch of the pull_requests stream (sync.complete_and_map), written in
+  exactly like a batch of the pull_requests stream (pr_batches.complete_and_map), written in
   transactions of :data:`BATCH` PRs with the stream's state (``sync_state``: stream
   ``blamed_pull_requests``);
 * a number GitHub does not know as a pull request (an issue's number in a ``Title (#N)``
@@ -89,7 +89,8 @@ def _pull_request(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] 
 
 def fetch_missing_prs(ctx: Context, repo: str) -> int:
     """Fetch and store the blamed or named PRs of ``repo`` the store lacks; how many."""
-    from ingest.github.sync import _write_pull_requests, complete_and_map
+    from ingest.github.pr_batches import complete_and_map
+    from ingest.github.sync import _write_pull_requests
 
     todo, not_found = missing_numbers(ctx, repo)
     if not todo:

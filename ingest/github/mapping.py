@@ -58,6 +58,9 @@ _ASSISTED = re.compile(r"^\s*assisted-by\s*:\s*(?P<who>.+?)\s*$", re.IGNORECASE 
 _GENERATED = re.compile(r"generated\s+(?:with|by)\s+\[?(?P<tool>[^\]\n(]+)", re.IGNORECASE)
 
 
+LIST_FIELDS = tuple(_FIELD.values())  # the PR's fields holding those lists (not checks)
+
+
 class PayloadError(ValueError):
     """A payload that does not have the shape the query asked for."""
 
@@ -400,66 +403,6 @@ def map_pull_request(
     )
 
 
-def comment_counts_wanted(rows: PullRequestRows, min_lines: int) -> list[str]:
-    """The reviews whose inline comment count can change a metric: those that could be
-    part of a rubber stamp (METRICS.md: every non-author review before the merge is an
-    approval with an empty body and no inline comments, on a PR of at least ``min_lines``
-    changed lines). So: an APPROVED review — or a DISMISSED one, which the metrics read
-    as the state it had (an approval, perhaps) —, with an empty body, by someone other
-    than the PR's author and not a bot, on a merged PR with at least ``min_lines``
-    additions + deletions (unknown sizes count as large). For any other review the
-    count cannot matter: a review with a body, or not an approval, is not bare whatever
-    its count, and a smaller or unmerged PR is never a rubber stamp.
-    """
-    large: dict[str, str] = {}
-    for pr in rows.pull_requests:
-        if pr.get("merged_at") is None:
-            continue
-        additions, deletions = pr.get("additions"), pr.get("deletions")
-        if additions is None or deletions is None or additions + deletions >= min_lines:
-            large[pr["pr_id"]] = str(pr.get("author_login") or "").lower()
-    return [
-        r["review_id"]
-        for r in rows.reviews
-        if r["pr_id"] in large
-        and r["inline_comment_count"] is None
-        and r["state"] in ("APPROVED", "DISMISSED")
-        and r["is_body_empty"]
-        and not r["is_reviewer_bot"]
-        and str(r["reviewer_login"]).lower() != large[r["pr_id"]]
-    ]
-
-
-def set_comment_counts(rows: PullRequestRows, counts: Mapping[str, int]) -> None:
-    """Write fetched inline comment counts into ``rows`` (review id -> count)."""
-    for r in rows.reviews:
-        if r["review_id"] in counts:
-            r["inline_comment_count"] = counts[r["review_id"]]
-
-
-def check_more(
-    repo: str, node: Mapping[str, Any], more: Mapping[str, Any], config: Settings
-) -> None:
-    """Check a follow-up page (``pull_request_more``'s ``node``) for ``node`` the way the
-    mapping will read it, before it is merged.
-
-    Raises:
-        PayloadError: an item of the follow-up page is missing a field or has a bad one.
-    """
-    probe: dict[str, Any] = {
-        "number": node.get("number"),
-        "createdAt": node.get("createdAt"),
-        "updatedAt": node.get("updatedAt"),
-    }
-    for key in (*_FIELD.values(), "headCommit"):
-        if more.get(key) is not None:
-            probe[key] = more[key]
-    if more.get("commitsTail") is not None:
-        tail = nodes(more["commitsTail"], "commitsTail")
-        probe["commits"] = {"nodes": nodes(more.get("commits"), "commits") + tail}
-    map_pull_request(repo, probe, config, PullRequestRows())
-
-
 def overflowing(node: Mapping[str, Any]) -> dict[str, str]:
     """The nested lists of a PR node that have more pages: name -> endCursor."""
     where = f"pullRequest #{node.get('number')}"
@@ -481,18 +424,6 @@ def _rollup(node: Mapping[str, Any]) -> dict[str, Any] | None:
     if not head or head[-1] is None:
         return None
     return (head[-1].get("commit") or {}).get("statusCheckRollup")
-
-
-def commits_tail(node: Mapping[str, Any]) -> int | None:
-    """How many commits to ask from the end (``commitsTail``) along with the next page of
-    a PR's commits, so that one follow-up completes them: the commits past that page,
-    when ``totalCount`` says they are 1 to 100; else None."""
-    commits = node.get("commits") or {}
-    total = commits.get("totalCount")
-    if not isinstance(total, int) or isinstance(total, bool):
-        return None
-    rest = total - len(commits.get("nodes") or []) - 100
-    return rest if 0 < rest <= 100 else None
 
 
 def merge_more(node: dict[str, Any], more: Mapping[str, Any]) -> None:

@@ -54,11 +54,11 @@ import duckdb
 import pandas as pd
 
 from ingest import writer
-from ingest.github import issue_mapping, mapping
-from ingest.github.client import GitHubClient, GitHubError, MalformedResponseError, batch_variables
+from ingest.github import issue_stream, mapping, pr_batches
+from ingest.github.client import GitHubClient, GitHubError
 from ingest.github.state import drop_unchanged, iso, read_state
 from settings import InputError, Settings, settings
-from store import ensure_store, read_connection, write_transaction
+from store import ensure_store, write_transaction
 
 SOURCE = "github"
 PR_PAGE_SIZE = 100  # GitHub's maximum; 7 points a page (queries/pull_requests.graphql)
@@ -66,9 +66,6 @@ MIN_PAGE_SIZE = 10  # when GitHub keeps timing out on a page, halve it down to t
 ISSUE_PAGE_SIZE = 100
 BATCH_PAGES = 20  # pages written in one transaction (2,000 PRs) ...
 BATCH_SECONDS = 30.0  # ... or the pages fetched in this long, whichever comes first
-MORE_SLOTS = 50  # big PRs whose nested lists one follow-up request completes ...
-COUNT_IDS = 100  # ... and reviews a nodes(ids:) asks the inline comment count of (its limit),
-COUNT_SLOTS = 10  # in up to this many nodes(ids:) a request
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+$")
 
 
@@ -83,15 +80,6 @@ class Context:
     since: datetime | None = None
     full: bool = False  # ignore every saved cursor: fetch from the start (or from since)
     counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class Page:
-    """One fetched page: its rows (mapped, not yet written) and where the stream stands."""
-
-    rows: Any
-    repository: dict[str, Any] | None
-    kept: int
 
 
 @dataclass(frozen=True)
@@ -127,237 +115,6 @@ class Stream:
 
 
 # -- pull requests -----------------------------------------------------------------------
-
-
-@dataclass
-class _PullRequestPart:
-    """A page of PRs as a batch keeps it: the rows of the PRs that are complete, and the
-    nodes of those with a nested list longer than the page (completed with the batch).
-    Raw nodes are large (every commit message): only the few incomplete ones are kept."""
-
-    rows: mapping.PullRequestRows
-    pending: list[tuple[str, dict[str, Any]]]
-
-
-def _map_pull_request_page(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
-    """Map a page's PR nodes (a malformed one raises mapping.PayloadError: the page is
-    asked again); those with more pages of a nested list are checked and kept as nodes."""
-    rows = mapping.PullRequestRows()
-    pending: list[tuple[str, dict[str, Any]]] = []
-    probe = mapping.PullRequestRows()
-    for node in nodes:
-        if mapping.overflowing(node):
-            mapping.map_pull_request(repo, node, ctx.config, probe)
-            pending.append((repo, node))
-        else:
-            mapping.map_pull_request(repo, node, ctx.config, rows)
-    return _PullRequestPart(rows, pending)
-
-
-def _finish_pull_requests(ctx: Context, parts: list[tuple[str, Any]]) -> Any:
-    done = mapping.PullRequestRows()
-    pending: list[tuple[str, dict[str, Any]]] = []
-    for part in _latest_only(parts):
-        _extend(done, part.rows)
-        pending.extend(part.pending)
-    return complete_and_map(ctx, pending, done)
-
-
-def _latest_only(parts: list[tuple[str, Any]]) -> list[_PullRequestPart]:
-    """The batch's parts with each PR once, as its latest page has it: a PR can come on
-    two pages when an update moves the list under the cursor, and one statement cannot
-    replace a row twice."""
-    seen: set[str] = set()
-    kept: list[_PullRequestPart] = []
-    for _repo, part in reversed(parts):
-        ids = {pr["pr_id"] for pr in part.rows.pull_requests}
-        ids.update(f"{r}#{node.get('number')}" for r, node in part.pending)
-        again = ids & seen
-        if again:
-            part = _PullRequestPart(
-                _rows_without(part.rows, again),
-                [(r, node) for r, node in part.pending if f"{r}#{node.get('number')}" not in again],
-            )
-        seen |= ids
-        kept.append(part)
-    return kept[::-1]
-
-
-def _rows_without(rows: mapping.PullRequestRows, pr_ids: set[str]) -> mapping.PullRequestRows:
-    out = mapping.PullRequestRows(people=dict(rows.people))
-    out.pull_requests = [r for r in rows.pull_requests if r["pr_id"] not in pr_ids]
-    out.commits = [r for r in rows.commits if r["pr_id"] not in pr_ids]
-    out.reviews = [r for r in rows.reviews if r["pr_id"] not in pr_ids]
-    out.events = [r for r in rows.events if r["pr_id"] not in pr_ids]
-    out.links = [r for r in rows.links if r["from_id"] not in pr_ids]
-    return out
-
-
-def _extend(rows: mapping.PullRequestRows, more: mapping.PullRequestRows) -> None:
-    rows.pull_requests.extend(more.pull_requests)
-    rows.commits.extend(more.commits)
-    rows.reviews.extend(more.reviews)
-    rows.events.extend(more.events)
-    rows.links.extend(more.links)
-    for login, is_bot in more.people.items():
-        rows.people.setdefault(login, is_bot)
-
-
-def _the_node(data: dict[str, Any]) -> dict[str, Any]:
-    extra = data.get("node")
-    if not isinstance(extra, dict):
-        raise mapping.PayloadError("node is missing (asked for the rest of its lists)")
-    return extra
-
-
-def _map_all(ctx: Context, items: list[tuple[str, dict[str, Any]]]) -> Any:
-    rows = mapping.PullRequestRows()
-    try:
-        for repo, node in items:
-            mapping.map_pull_request(repo, node, ctx.config, rows)
-    except mapping.PayloadError as exc:  # every page and follow-up was checked on arrival
-        raise MalformedResponseError(f"GitHub's answer is malformed ({exc})") from None
-    return rows
-
-
-def complete_and_map(
-    ctx: Context,
-    items: list[tuple[str, dict[str, Any]]],
-    done: mapping.PullRequestRows | None = None,
-) -> Any:
-    """Rows of ``items`` ((repo, PR node as a page gives it)) and of ``done`` (rows of
-    complete PRs): the nodes' nested lists longer than a page completed, and the inline
-    comment counts that can matter fetched for both (mapping.comment_counts_wanted; every
-    other review keeps ``None``, not fetched).
-
-    Both kinds of follow-up share requests (client.batched_query ``FollowUps``): up to
-    :data:`MORE_SLOTS` big PRs (100 more items of each long list) and up to
-    :data:`COUNT_SLOTS` x :data:`COUNT_IDS` review ids a request; a list longer still, or
-    a review that came with a follow-up page, makes another round.
-    """
-    min_lines = ctx.config.rubber_stamp_min_lines
-    done = done if done is not None else mapping.PullRequestRows()
-    counts: dict[str, int] = {}
-    asked: set[str] = set()
-    known = mapping.comment_counts_wanted(done, min_lines)
-    while True:
-        todo = [(repo, node, more) for repo, node in items if (more := mapping.overflowing(node))]
-        partial = _map_all(ctx, items)  # the reviews known so far (pages only ever add)
-        wanted = [
-            r for r in known + mapping.comment_counts_wanted(partial, min_lines) if r not in asked
-        ]
-        if not todo and not wanted:
-            break
-        asked.update(wanted)
-        pr_chunks = [todo[i : i + MORE_SLOTS] for i in range(0, len(todo), MORE_SLOTS)]
-        id_chunks = [wanted[i : i + COUNT_IDS] for i in range(0, len(wanted), COUNT_IDS)]
-        count_groups = [
-            id_chunks[i : i + COUNT_SLOTS] for i in range(0, len(id_chunks), COUNT_SLOTS)
-        ]
-        for j in range(max(len(pr_chunks), len(count_groups))):
-            prs = pr_chunks[j] if j < len(pr_chunks) else []
-            groups = count_groups[j] if j < len(count_groups) else []
-            counts.update(_follow_up(ctx, prs, groups))
-        ctx.counts["review_comment_counts"] = ctx.counts.get("review_comment_counts", 0) + len(
-            wanted
-        )
-    rows = _map_all(ctx, items)
-    _extend(rows, done)
-    mapping.set_comment_counts(rows, counts)
-    return rows
-
-
-def _what(prs: list[tuple[str, dict[str, Any], Any]], reviews: int) -> str:
-    parts = []
-    if len(prs) == 1:
-        parts.append(f"pull request {prs[0][0]}#{prs[0][1].get('number')}")
-    elif prs:
-        shown = ", ".join(f"{repo}#{node.get('number')}" for repo, node, _ in prs[:3])
-        parts.append(
-            f"pull requests {shown}" + (f" and {len(prs) - 3} more" if len(prs) > 3 else "")
-        )
-    if reviews:
-        parts.append(f"the inline comments of {reviews} reviews")
-    return " and ".join(parts)
-
-
-def _follow_up(
-    ctx: Context, prs: list[tuple[str, dict[str, Any], dict[str, str]]], groups: list[list[str]]
-) -> dict[str, int]:
-    """One FollowUps request: the next page of each long list of ``prs`` (merged into
-    their nodes) and the inline comment counts of the reviews in ``groups``."""
-    if not prs and not groups:
-        return {}
-    per_slot: dict[str, dict[str, Any]] = {}
-    for k, (_repo, node, more) in enumerate(prs):
-        variables: dict[str, Any] = {"id": node.get("id")}
-        for name in mapping.NESTED:
-            variables[f"with{name.capitalize()}"] = name in more
-            variables[f"{name}After"] = more.get(name)
-        tail = mapping.commits_tail(node) if "commits" in more else None
-        variables["withCommitsTail"] = tail is not None
-        variables["commitsLast"] = tail
-        per_slot[f"pr{k}"] = variables
-    for k, ids in enumerate(groups):
-        per_slot[f"counts{k}"] = {"ids": ids}
-
-    def parse(data: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, int]]:
-        extras = []
-        for k, (repo, node, _more) in enumerate(prs):
-            extra = data.get(f"pr{k}")
-            if not isinstance(extra, dict):
-                raise mapping.PayloadError(
-                    f"pr{k} is missing (asked for the rest of #{node.get('number')})"
-                )
-            mapping.check_more(repo, node, extra, ctx.config)
-            extras.append(extra)
-        counts: dict[str, int] = {}
-        for k, ids in enumerate(groups):
-            counts.update(_counts(data.get(f"counts{k}"), ids))
-        return extras, counts
-
-    parts = tuple(
-        (name, n)
-        for name, n in (("pull_request_more", len(prs)), ("review_comments", len(groups)))
-        if n
-    )
-    several = len(prs) + len(groups) > 1
-    try:
-        extras, counts = ctx.client.graphql(
-            "follow_ups",
-            batch_variables(per_slot),
-            what=_what(prs, sum(len(ids) for ids in groups)),
-            parse=parse,
-            attempts=2 if several else None,
-            batch=parts,
-        )
-    except GitHubError as exc:
-        if not (exc.transient and several):
-            raise
-        # GitHub keeps failing on this request (a timeout on a heavy one): ask in halves
-        ctx.progress("  GitHub keeps failing on a follow-up request; asking it in halves")
-        half_prs, half_groups = (len(prs) + 1) // 2, (len(groups) + 1) // 2
-        counts = _follow_up(ctx, prs[:half_prs], groups[:half_groups])
-        counts.update(_follow_up(ctx, prs[half_prs:], groups[half_groups:]))
-        return counts
-    for (_repo, node, _more), extra in zip(prs, extras, strict=True):
-        mapping.merge_more(node, extra)
-    return counts
-
-
-def _counts(found: Any, ids: list[str]) -> dict[str, int]:
-    """review id -> inline comment count from a ``nodes(ids:)`` answer."""
-    if not isinstance(found, list) or len(found) != len(ids):
-        raise mapping.PayloadError(f"nodes should be a list of {len(ids)} reviews")
-    out: dict[str, int] = {}
-    for review_id, node in zip(ids, found, strict=True):
-        if not isinstance(node, dict) or node.get("id") != review_id:
-            raise mapping.PayloadError(f"review {review_id} is missing")
-        total = (node.get("comments") or {}).get("totalCount")
-        if not isinstance(total, int) or isinstance(total, bool):
-            raise mapping.PayloadError(f"review {review_id} has no comments.totalCount")
-        out[review_id] = total
-    return out
 
 
 def _write_people(
@@ -404,73 +161,6 @@ def _write_pull_requests(
     )
 
 
-# -- issues -> defects -------------------------------------------------------------------
-
-
-@dataclass
-class IssueRows:
-    """Bug issues become defects, with the fixes their timelines record; issues without a
-    bug label (any longer), or closed as duplicates, are removed."""
-
-    defects: list[dict[str, Any]] = field(default_factory=list)
-    not_defects: list[str] = field(default_factory=list)
-    links: list[dict[str, Any]] = field(default_factory=list)
-    people: dict[str, bool] = field(default_factory=dict)
-
-
-def _complete_timeline(ctx: Context, repo: str, node: dict[str, Any]) -> None:
-    """Fetch the rest of an issue's closed and cross-referenced events (100 a request)."""
-    while (cursor := issue_mapping.timeline_cursor(node)) is not None:
-        extra = ctx.client.graphql(
-            "issue_more",
-            {"id": node.get("id"), "after": cursor},
-            what=f"issue {repo}#{node.get('number')}",
-            parse=_the_node,
-        )
-        issue_mapping.merge_timeline(node, extra)
-
-
-def _finish_issues(_ctx: Context, parts: list[tuple[str, Any]]) -> Any:
-    rows = IssueRows()
-    for _repo, part in parts:
-        rows.defects.extend(part.defects)
-        rows.not_defects.extend(part.not_defects)
-        rows.links.extend(part.links)
-        for login, is_bot in part.people.items():
-            rows.people.setdefault(login, is_bot)
-    # an issue on two pages of the batch (an update moved the list under the cursor): its
-    # latest row only (one statement cannot replace a row twice)
-    latest = {d["defect_id"]: d for d in rows.defects}
-    rows.defects = list(latest.values())
-    return rows
-
-
-def _map_issues(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
-    rows = IssueRows()
-    for node in nodes:
-        row = issue_mapping.map_issue(repo, node, ctx.config)
-        if row is None:
-            rows.not_defects.append(f"{repo}#{node.get('number')}")
-        else:
-            _complete_timeline(ctx, repo, node)
-            rows.defects.append(row)
-            rows.links.extend(issue_mapping.issue_links(repo, node))
-            login, is_bot = mapping.actor(node.get("author"))
-            rows.people.setdefault(login, is_bot)
-    return rows
-
-
-def _write_issues(conn: duckdb.DuckDBPyConnection, rows: Any, provenance: dict[str, Any]) -> int:
-    if rows.not_defects:
-        writer.delete_where_in(conn, "defects", "defect_id", rows.not_defects)
-        writer.delete_where_in(conn, "links", "from_id", rows.not_defects)
-    _write_people(conn, rows.people, provenance)
-    written = writer.replace_defects(conn, rows.defects, provenance=provenance)
-    issue_ids = [d["defect_id"] for d in rows.defects] + rows.not_defects
-    writer.replace_timeline_links(conn, issue_ids, rows.links, provenance=provenance)
-    return written
-
-
 STREAMS: tuple[Stream, ...] = (
     Stream(
         name="pull_requests",
@@ -478,8 +168,8 @@ STREAMS: tuple[Stream, ...] = (
         connection="pullRequests",
         page_size=PR_PAGE_SIZE,
         server_since=False,
-        map_page=_map_pull_request_page,
-        finish=_finish_pull_requests,
+        map_page=pr_batches.map_page,
+        finish=pr_batches.finish,
         write=_write_pull_requests,
         noun="pull requests",
         table="pull_requests",
@@ -490,9 +180,9 @@ STREAMS: tuple[Stream, ...] = (
         connection="issues",
         page_size=ISSUE_PAGE_SIZE,
         server_since=True,
-        map_page=_map_issues,
-        finish=_finish_issues,
-        write=_write_issues,
+        map_page=issue_stream.map_page,
+        finish=issue_stream.finish,
+        write=issue_stream.write,
         noun="bug issues",
     ),
 )
@@ -703,50 +393,6 @@ def _save_before_stopping(ctx: Context, batches: list[_Batch]) -> None:
             _write_batch(ctx, batch)
 
 
-_MISSING_COUNTS_SQL = """
-select r.review_id
-from reviews as r
-inner join pull_requests as p on p.pr_id = r.pr_id
-where r.inline_comment_count is null
-    and upper(r.state) in ('APPROVED', 'DISMISSED')
-    and r.is_body_empty
-    and not r.is_reviewer_bot
-    and lower(r.reviewer_login) <> lower(p.author_login)
-    and p.merged_at is not null
-    and (p.additions is null or p.deletions is null or p.additions + p.deletions >= $min_lines)
-    and list_contains($repos, lower(p.repo))
-order by r.review_id
-"""
-
-
-def fill_missing_comment_counts(ctx: Context, repos: list[str]) -> int:
-    """Fetch the inline comment counts the store lacks and the metrics now need: the
-    reviews written without one (it could not matter then) that the rubber-stamp
-    threshold of ``ctx.config`` makes matter (it was lowered since). Nothing to ask on a
-    sync with an unchanged threshold: one query of the store, no request."""
-    with read_connection(ctx.db) as conn:
-        ids = [
-            row[0]
-            for row in conn.execute(
-                _MISSING_COUNTS_SQL,
-                {
-                    "min_lines": ctx.config.rubber_stamp_min_lines,
-                    "repos": sorted({r.lower() for r in repos}),
-                },
-            ).fetchall()
-        ]
-    if not ids:
-        return 0
-    ctx.progress(f"  {len(ids)} reviews need their inline comment count (a lower threshold)")
-    chunks = [ids[i : i + COUNT_IDS] for i in range(0, len(ids), COUNT_IDS)]
-    counts: dict[str, int] = {}
-    for start in range(0, len(chunks), COUNT_SLOTS):
-        counts.update(_follow_up(ctx, [], chunks[start : start + COUNT_SLOTS]))
-    with write_transaction(ctx.db) as conn:
-        writer.set_inline_comment_counts(conn, counts)
-    return len(counts)
-
-
 def check_repo_name(repo: str) -> str:
     """Refuse a repository that is not spelled 'owner/name'."""
     if not _REPO.match(repo):
@@ -824,7 +470,7 @@ def sync_github(
         _save_before_stopping(ctx, batches)
         raise
     # after every stream is written: what they hold (links, ties) says what is missing
-    fill_missing_comment_counts(ctx, names)
+    pr_batches.fill_missing_comment_counts(ctx, names)
     for repo in names:
         fetch_missing_prs(ctx, repo)
     return SyncSummary(

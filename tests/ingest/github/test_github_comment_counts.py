@@ -13,7 +13,7 @@ import pytest
 from fake_github import BASE, FakeGitHub, event, review
 from github_testkit import count, make_client
 
-from ingest.github import mapping, sync
+from ingest.github import mapping, pr_batches, sync
 from metrics import aggregates, facts
 from settings import Settings
 
@@ -154,7 +154,7 @@ def _every_count(monkeypatch: pytest.MonkeyPatch) -> None:
     def everything(rows: mapping.PullRequestRows, _min_lines: int) -> list[str]:
         return [r["review_id"] for r in rows.reviews]
 
-    monkeypatch.setattr(mapping, "comment_counts_wanted", everything)
+    monkeypatch.setattr(pr_batches, "comment_counts_wanted", everything)
 
 
 def test_rubber_stamps_equal_those_of_a_sync_fetching_every_count(

@@ -15,7 +15,7 @@ import pytest
 from fake_github import github_schema, schema_missing, schema_path
 from graphql_cost import query_cost
 
-from ingest.github import client
+from ingest.github import client, documents
 
 
 def test_the_schema_is_there() -> None:
@@ -57,7 +57,7 @@ def test_nested_page_sizes_respect_githubs_limit() -> None:
 @pytest.mark.parametrize(("prs", "counts"), [(1, 0), (0, 1), (2, 3), (20, 10)])
 def test_batched_follow_ups_are_valid_against_githubs_schema(prs: int, counts: int) -> None:
     parts = tuple((n, k) for n, k in (("pull_request_more", prs), ("review_comments", counts)) if k)
-    document = graphql.parse(client.batched_query(parts))
+    document = graphql.parse(documents.batched_query(parts))
     assert graphql.validate(github_schema(), document) == []
     # one aliased subject per slot, each with its own variables
     operation = document.definitions[0]
@@ -87,14 +87,14 @@ def test_the_cost_of_each_query_by_githubs_formula() -> None:
     assert (counts.requests, counts.points) == (100, 1)
     # 20 big PRs' follow-ups, every list: 20 * 7 connections (labels, commits, reviews,
     # timeline, closing, head commit, its contexts under a last: 1) = 140 -> 1 point
-    batch = client.batched_query((("pull_request_more", 20),))
-    variables = client.batch_variables({f"pr{k}": {"id": f"P{k}", **every} for k in range(20)})
+    batch = documents.batched_query((("pull_request_more", 20),))
+    variables = documents.batch_variables({f"pr{k}": {"id": f"P{k}", **every} for k in range(20)})
     assert query_cost(batch, variables).requests == 20 * 7
     assert query_cost(batch, variables).points == 1
     # with 10 x 100 reviews' counts in the same request: 140 + 1,000 = 1,140 -> 11 points
-    batch = client.batched_query((("pull_request_more", 20), ("review_comments", 10)))
+    batch = documents.batched_query((("pull_request_more", 20), ("review_comments", 10)))
     ids = {f"counts{k}": {"ids": [f"R{k}-{i}" for i in range(100)]} for k in range(10)}
-    variables = client.batch_variables(
+    variables = documents.batch_variables(
         {**{f"pr{k}": {"id": f"P{k}", **every} for k in range(20)}, **ids}
     )
     assert query_cost(batch, variables).points == 11
