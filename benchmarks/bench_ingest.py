@@ -10,6 +10,9 @@ Targets (issue "GitHub ingest, and defects from issue trackers"): <= 25 requests
 1,000 PRs for a full sync, <= 2 requests per repository for a re-sync, <= 300 MB peak.
 
 Usage: python benchmarks/bench_ingest.py [--prs 1000] [--memory-prs 100000]
+
+benchmarks/bench_sync.py measures the sync's cost by GitHub's rate-limit formula on a
+mix of several repositories, and the write time of a page at 10k and 1M PRs.
 """
 
 from __future__ import annotations
@@ -136,10 +139,10 @@ def requests_benchmark(prs: int, *, big: bool = False) -> None:
         summary = sync.sync_github(client, repos=["bench/app"], db=db)
         elapsed = time.perf_counter() - started
         ops = [s.operation for s in fake.graphql_requests()]
-        pr_requests = sum(1 for o in ops if o in ("PullRequests", "PullRequestMore"))
+        pr_requests = sum(1 for o in ops if o in ("PullRequests", "FollowUps"))
         print(
             f"full sync of {summary.pull_requests} merged PRs: {len(fake.seen)} requests "
-            f"({pr_requests} for pull requests incl. {ops.count('PullRequestMore')} follow-ups, "
+            f"({pr_requests} for pull requests incl. {ops.count('FollowUps')} follow-ups, "
             f"{ops.count('Issues')} for issues) in {elapsed:.1f} s"
         )
         print(

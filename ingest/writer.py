@@ -326,6 +326,20 @@ def replace_timeline_links(
     return upsert(conn, "links", _dedupe_links([dict(link) for link in links]), provenance)
 
 
+def set_inline_comment_counts(conn: duckdb.DuckDBPyConnection, counts: Mapping[str, int]) -> int:
+    """Fill in the inline comment count of stored reviews (review id -> count), for the
+    counts a sync fetches after the reviews were written (a rubber-stamp threshold
+    lowered since). Returns the number of reviews given."""
+    if not counts:
+        return 0
+    frame = pd.DataFrame({"review_id": list(counts), "n": list(counts.values())})
+    conn.execute(
+        "update reviews set inline_comment_count = f.n from frame as f"
+        " where reviews.review_id = f.review_id"
+    )
+    return len(frame)
+
+
 def set_sync_state(
     conn: duckdb.DuckDBPyConnection,
     *,

@@ -138,7 +138,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
                                                      -- DISMISSED, PENDING
             submitted_at          timestamptz,
             is_body_empty         boolean not null default true,
-            inline_comment_count  integer not null default 0,
+            inline_comment_count  integer not null default 0,  -- nullable since migration 5
             is_dismissed          boolean not null default false,
             {PROVENANCE}
         );
@@ -408,6 +408,19 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         alter table pr_events add column pr_key bigint;
 
         {PR_KEYS_BACKFILL}
+        """,
+    ),
+    (
+        5,
+        "reviews: an inline comment count may be unknown (null)",
+        """
+        -- The GitHub sync asks for a review's inline comment count only where it can
+        -- matter (an empty-bodied approval of a large merged change: METRICS.md's rubber
+        -- stamp); elsewhere it stores null, "not fetched", rather than a 0 it never saw.
+        -- DuckDB will not alter a column of a table an index depends on: drop and rebuild.
+        drop index reviews_pr;
+        alter table reviews alter column inline_comment_count drop not null;
+        create index reviews_pr on reviews (pr_id);
         """,
     ),
 )

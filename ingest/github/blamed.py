@@ -11,8 +11,8 @@ number"). So ``teamlens ingest github``, after a repository's streams, fetches t
   every PR a defect's text or import names, that the store does not hold and that is not
   a known issue's number;
 * how: one small query each (``queries/pull_request.graphql``), completed and mapped
-  exactly like a page of the pull_requests stream, written in transactions of
-  :data:`BATCH` PRs with the stream's state (``sync_state``: stream
+  exactly like a batch of the pull_requests stream (pr_batches.complete_and_map), written in
+  transactions of :data:`BATCH` PRs with the stream's state (``sync_state``: stream
   ``blamed_pull_requests``);
 * a number GitHub does not know as a pull request (an issue's number in a ``Title (#N)``
   subject, a deleted PR) is remembered in that state and not asked again.
@@ -89,7 +89,8 @@ def _pull_request(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] 
 
 def fetch_missing_prs(ctx: Context, repo: str) -> int:
     """Fetch and store the blamed or named PRs of ``repo`` the store lacks; how many."""
-    from ingest.github.sync import _complete_nested, _write_pull_requests
+    from ingest.github.pr_batches import complete_and_map
+    from ingest.github.sync import _write_pull_requests
 
     todo, not_found = missing_numbers(ctx, repo)
     if not todo:
@@ -98,7 +99,7 @@ def fetch_missing_prs(ctx: Context, repo: str) -> int:
     owner, name = repo.split("/", 1)
     written = 0
     for start in range(0, len(todo), BATCH):
-        rows = mapping.PullRequestRows()
+        nodes: list[dict[str, Any]] = []
         repo_row = None
         canonical = repo
         for number in todo[start : start + BATCH]:
@@ -116,14 +117,16 @@ def fetch_missing_prs(ctx: Context, repo: str) -> int:
                 continue
             canonical = repository.get("nameWithOwner") or repo
             repo_row = mapping.repository_row(repository)
-            _complete_nested(ctx, canonical, node)
-            mapping.map_pull_request(canonical, node, ctx.config, rows)
+            nodes.append(node)
+        # completed (their long lists, their inline comment counts that matter) and
+        # mapped exactly like a batch of the pull_requests stream
+        rows = complete_and_map(ctx, [(canonical, node) for node in nodes])
         provenance = {"source": "github", "fetched_at": writer.utc_now()}
         with write_transaction(ctx.db) as conn:
             if repo_row is not None:
                 writer.upsert(conn, "repositories", [repo_row], provenance)
             if rows.pull_requests:
-                written += _write_pull_requests(conn, canonical, rows, provenance)
+                written += _write_pull_requests(conn, rows, provenance)
             writer.set_sync_state(
                 conn,
                 source="github",

@@ -34,29 +34,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import requests
 from github import Auth, Github, GithubException
 
+from ingest.github.documents import QUERY_NAMES as QUERY_NAMES  # re-exported
+from ingest.github.documents import batched_query, query
 from settings import InputError
 
 DEFAULT_API_URL = "https://api.github.com"
-QUERY_NAMES: tuple[str, ...] = (
-    "pull_requests",
-    "pull_request_more",
-    "pull_request",
-    "issues",
-    "issue_more",
-)
 
 logging.getLogger("github").setLevel(logging.ERROR)
 logging.getLogger("urllib3").setLevel(logging.ERROR)
@@ -111,30 +103,6 @@ class RetryPolicy:
     secondary_wait_s: float = 60.0  # GitHub: wait at least a minute without Retry-After
     max_rate_limit_wait_s: float = 3600.0
     max_rate_limit_waits: int = 20  # in a row, for one request
-
-
-@cache
-def query(name: str) -> str:
-    """The GraphQL document ``queries/<name>.graphql`` with the fragments it uses.
-
-    GraphQL refuses a document carrying unused fragments, so only the fragments the
-    query reaches (directly or through another fragment) are appended.
-    """
-    folder = resources.files("ingest.github") / "queries"
-    text = (folder / f"{name}.graphql").read_text(encoding="utf-8")
-    shared = (folder / "fragments.graphql").read_text(encoding="utf-8")
-    fragments = {
-        m.group(1): m.group(0)
-        for m in re.finditer(r"^fragment (\w+) on \w+ \{.*?^\}", shared, re.DOTALL | re.MULTILINE)
-    }
-    used: list[str] = []
-    pending = [text]
-    while pending:
-        for ref in re.findall(r"\.\.\.\s*(\w+)", pending.pop()):
-            if ref in fragments and ref not in used:
-                used.append(ref)
-                pending.append(fragments[ref])
-    return "\n".join([text, *(fragments[n] for n in sorted(used))])
 
 
 def _is_loopback(api_url: str) -> bool:
@@ -209,6 +177,7 @@ class GitHubClient:
         )
         self.requests_used = 0
         self.rate_remaining: int | None = None
+        self.points_used = 0  # GraphQL rate-limit points, as each answer's rateLimit.cost says
         self.waited_s = 0.0
 
     # -- public API -----------------------------------------------------------------
@@ -221,6 +190,7 @@ class GitHubClient:
         what: str,
         attempts: int | None = None,
         parse: Callable[[dict[str, Any]], Any] | None = None,
+        batch: tuple[tuple[str, int], ...] | None = None,
     ) -> Any:
         """Run the named query; return its ``data`` (or what ``parse`` makes of it).
 
@@ -231,12 +201,14 @@ class GitHubClient:
             parse: turns ``data`` into what the caller needs; a ``ValueError`` it raises
                 (a missing field, a bad date) marks the answer malformed, and it is asked
                 again like a cut one.
+            batch: send :func:`batched_query` of these parts instead of ``name``'s
+                document (``name`` then only names the subject in messages).
 
         Raises:
             BadCredentialsError, UnknownRepositoryError, MalformedResponseError (InputError,
             exit 2); RateLimitTooLongError, GitHubError (exit 1).
         """
-        document = query(name)
+        document = batched_query(batch) if batch else query(name)
 
         def run() -> Any:
             try:
@@ -251,6 +223,9 @@ class GitHubClient:
                 raise _UnusableAnswerError("was not JSON (a web page or plain text)")
             if not isinstance(data, dict):
                 raise _UnusableAnswerError("has no GraphQL data object")
+            cost = (data.get("rateLimit") or {}).get("cost")
+            if isinstance(cost, int) and not isinstance(cost, bool):
+                self.points_used += cost
             if parse is None:
                 return data
             try:

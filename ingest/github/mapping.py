@@ -58,6 +58,9 @@ _ASSISTED = re.compile(r"^\s*assisted-by\s*:\s*(?P<who>.+?)\s*$", re.IGNORECASE 
 _GENERATED = re.compile(r"generated\s+(?:with|by)\s+\[?(?P<tool>[^\]\n(]+)", re.IGNORECASE)
 
 
+LIST_FIELDS = tuple(_FIELD.values())  # the PR's fields holding those lists (not checks)
+
+
 class PayloadError(ValueError):
     """A payload that does not have the shape the query asked for."""
 
@@ -305,8 +308,11 @@ def map_pull_request(
         reviewer, reviewer_bot = actor(n.get("author"))
         rows.people.setdefault(reviewer, reviewer_bot)
         state = _str(n, "state", f"{where}.review", required=True)
-        comments = n.get("comments") or {}
-        count = _int(comments, "totalCount", f"{where}.review.comments") or 0
+        # The PR page does not ask for inline comment counts: None (unknown) until
+        # sync.py fetches the ones that matter (see comment_counts_wanted).
+        count = None
+        if "comments" in n:
+            count = _int(n.get("comments") or {}, "totalCount", f"{where}.review.comments") or 0
         rows.reviews.append(
             {
                 "review_id": _str(n, "id", f"{where}.review", required=True),
@@ -422,6 +428,21 @@ def _rollup(node: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def merge_more(node: dict[str, Any], more: Mapping[str, Any]) -> None:
     """Append a follow-up page (``pull_request_more``'s ``node``) to the PR node in place."""
+    tail = more.get("commitsTail")
+    if tail is not None and more.get("commits") is not None:
+        # the last commits, asked with the next page: together they complete the list
+        page = nodes(more["commits"], "commits")
+        seen = {(n.get("commit") or {}).get("oid") for n in page}
+        extra = [
+            n for n in nodes(tail, "commitsTail") if (n.get("commit") or {}).get("oid") not in seen
+        ]
+        more = {
+            **more,
+            "commits": {
+                "nodes": page + extra,
+                "pageInfo": {"hasNextPage": False, "endCursor": None},
+            },
+        }
     for key in _FIELD.values():
         extra = more.get(key)
         if extra is None:

@@ -10,22 +10,40 @@ Incremental and resumable, per repository and stream (``sync_state``):
   ``updatedAt`` it saw); ``issues`` take ``filterBy: {since}`` and stop when pages run out.
   A PR updated while we page moves to the front and past the new high-water mark, so the
   next run picks it up.
-* Each page is one :func:`store.write_transaction` that replaces the page's PRs
-  whole (commits, reviews, events, links) *and* records the resume point (``after`` the
-  page's end cursor, plus the run's ``since`` and ``high``) with status ``running``. The
-  last page records ``{"since": high}`` with status ``complete``. A run killed at any
-  moment loses at most the page in flight and starts again from the last committed page;
-  since rows are keyed and replaced whole, it ends with the rows of an uninterrupted run.
-* Everything a page needs from the network (including the follow-up queries that
-  complete nested lists) is fetched and mapped before its transaction opens, so a
-  malformed answer writes nothing (the client asks again, and stops the run if it
-  persists) and the database is never locked while we wait on GitHub.
+* Pages are written in batches: up to :data:`BATCH_PAGES` pages, or what was fetched in
+  :data:`BATCH_SECONDS`, make one :func:`store.write_transaction` that replaces their PRs
+  whole (commits, reviews, events, links) *and* records each repository's resume point
+  (``after`` the end cursor of its last page in the batch, plus the run's ``since`` and
+  ``high``) with status ``running``; a repository's last page records ``{"since": high}``
+  with status ``complete``. A batch runs on from one repository into the next, so an
+  organization of small repositories fills it too. A store of a million PRs pays
+  DuckDB's open, commit and checkpoint (which grow with the store's indexes) once a
+  batch, not once a page, and a reader (the dashboard) waits at most one batch's write
+  (about a second or two). A run killed at any moment loses at most the batch in flight
+  and starts again from the last committed one; since rows are keyed and replaced whole,
+  it ends with the rows of an uninterrupted run. A run that stops on an error first
+  writes the pages it has.
+* Everything a batch needs from the network is fetched and mapped before its
+  transaction opens, so a malformed answer writes nothing (the client asks again, and
+  stops the run if it persists) and the database is never locked while we wait on
+  GitHub. Each page is checked (mapped once) when it arrives, so a malformed page is
+  asked again; the batch's follow-ups then share few requests (``FollowUps``): the next
+  page of the long nested lists of up to :data:`MORE_SLOTS` big PRs and the inline
+  comment counts of up to :data:`COUNT_SLOTS` x :data:`COUNT_IDS` reviews, only those
+  whose count can change a metric (mapping.comment_counts_wanted; the others store null).
+* Cost by GitHub's GraphQL rate-limit formula: a page of 100 PRs is 7 points (a full
+  run's last page is sized by totalCount), a follow-up request 1-11 points;
+  benchmarks/bench_sync.py measures about 85 points and 19 requests per 1,000 PRs on a
+  mix of five repositories, against about 650 and 58 before (see
+  queries/pull_requests.graphql and fragments.graphql's ReviewFields).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,16 +54,18 @@ import duckdb
 import pandas as pd
 
 from ingest import writer
-from ingest.github import issue_mapping, mapping
+from ingest.github import issue_stream, mapping, pr_batches
 from ingest.github.client import GitHubClient, GitHubError
 from ingest.github.state import drop_unchanged, iso, read_state
 from settings import InputError, Settings, settings
 from store import ensure_store, write_transaction
 
 SOURCE = "github"
-PR_PAGE_SIZE = 50  # 50 PRs with their nested lists keeps a query well under GitHub's limits
+PR_PAGE_SIZE = 100  # GitHub's maximum; 7 points a page (queries/pull_requests.graphql)
 MIN_PAGE_SIZE = 10  # when GitHub keeps timing out on a page, halve it down to this
 ISSUE_PAGE_SIZE = 100
+BATCH_PAGES = 20  # pages written in one transaction (2,000 PRs) ...
+BATCH_SECONDS = 30.0  # ... or the pages fetched in this long, whichever comes first
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+$")
 
 
@@ -62,15 +82,6 @@ class Context:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
-class Page:
-    """One fetched page: its rows (mapped, not yet written) and where the stream stands."""
-
-    rows: Any
-    repository: dict[str, Any] | None
-    kept: int
-
-
 @dataclass(frozen=True)
 class Stream:
     """A GitHub stream described as data.
@@ -82,8 +93,10 @@ class Stream:
         page_size: items per request.
         server_since: the query filters by ``since`` itself (issues); otherwise the
             runner stops at the high-water mark (pull requests).
-        map_page: (context, repo, kept nodes) -> rows; may fetch follow-up pages.
-        write: (connection, repo, rows, provenance) -> number of items written.
+        map_page: (context, repo, kept nodes) -> the page's part of a batch, checked
+            (a malformed node raises mapping.PayloadError and the page is asked again).
+        finish: (context, the batch's (repo, part)s) -> rows; may fetch follow-ups.
+        write: (connection, rows, provenance) -> number of items written.
         noun: for progress lines.
         table: the store table whose ``updated_at`` tells whether an item at the
             high-water mark is already stored as it is now (None: always write it).
@@ -95,46 +108,13 @@ class Stream:
     page_size: int
     server_since: bool
     map_page: Callable[[Context, str, list[dict[str, Any]]], Any]
-    write: Callable[[duckdb.DuckDBPyConnection, str, Any, dict[str, Any]], int]
+    finish: Callable[[Context, list[tuple[str, Any]]], Any]
+    write: Callable[[duckdb.DuckDBPyConnection, Any, dict[str, Any]], int]
     noun: str
     table: str | None = None
 
 
 # -- pull requests -----------------------------------------------------------------------
-
-
-def _complete_nested(ctx: Context, repo: str, node: dict[str, Any]) -> None:
-    """Fetch the rest of every nested list longer than one page (100 items a request)."""
-    while True:
-        more = mapping.overflowing(node)
-        if not more:
-            return
-        variables: dict[str, Any] = {"id": node.get("id")}
-        for name in mapping.NESTED:
-            variables[f"with{name.capitalize()}"] = name in more
-            variables[f"{name}After"] = more.get(name)
-        extra = ctx.client.graphql(
-            "pull_request_more",
-            variables,
-            what=f"pull request {repo}#{node.get('number')}",
-            parse=_the_node,
-        )
-        mapping.merge_more(node, extra)
-
-
-def _the_node(data: dict[str, Any]) -> dict[str, Any]:
-    extra = data.get("node")
-    if not isinstance(extra, dict):
-        raise mapping.PayloadError("node is missing (asked for the rest of its lists)")
-    return extra
-
-
-def _map_pull_requests(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
-    rows = mapping.PullRequestRows()
-    for node in nodes:
-        _complete_nested(ctx, repo, node)
-        mapping.map_pull_request(repo, node, ctx.config, rows)
-    return rows
 
 
 def _write_people(
@@ -167,7 +147,7 @@ def _write_people(
 
 
 def _write_pull_requests(
-    conn: duckdb.DuckDBPyConnection, repo: str, rows: Any, provenance: dict[str, Any]
+    conn: duckdb.DuckDBPyConnection, rows: Any, provenance: dict[str, Any]
 ) -> int:
     _write_people(conn, rows.people, provenance)
     return writer.replace_pull_requests(
@@ -181,60 +161,6 @@ def _write_pull_requests(
     )
 
 
-# -- issues -> defects -------------------------------------------------------------------
-
-
-@dataclass
-class IssueRows:
-    """Bug issues become defects, with the fixes their timelines record; issues without a
-    bug label (any longer), or closed as duplicates, are removed."""
-
-    defects: list[dict[str, Any]] = field(default_factory=list)
-    not_defects: list[str] = field(default_factory=list)
-    links: list[dict[str, Any]] = field(default_factory=list)
-    people: dict[str, bool] = field(default_factory=dict)
-
-
-def _complete_timeline(ctx: Context, repo: str, node: dict[str, Any]) -> None:
-    """Fetch the rest of an issue's closed and cross-referenced events (100 a request)."""
-    while (cursor := issue_mapping.timeline_cursor(node)) is not None:
-        extra = ctx.client.graphql(
-            "issue_more",
-            {"id": node.get("id"), "after": cursor},
-            what=f"issue {repo}#{node.get('number')}",
-            parse=_the_node,
-        )
-        issue_mapping.merge_timeline(node, extra)
-
-
-def _map_issues(ctx: Context, repo: str, nodes: list[dict[str, Any]]) -> Any:
-    rows = IssueRows()
-    for node in nodes:
-        row = issue_mapping.map_issue(repo, node, ctx.config)
-        if row is None:
-            rows.not_defects.append(f"{repo}#{node.get('number')}")
-        else:
-            _complete_timeline(ctx, repo, node)
-            rows.defects.append(row)
-            rows.links.extend(issue_mapping.issue_links(repo, node))
-            login, is_bot = mapping.actor(node.get("author"))
-            rows.people.setdefault(login, is_bot)
-    return rows
-
-
-def _write_issues(
-    conn: duckdb.DuckDBPyConnection, repo: str, rows: Any, provenance: dict[str, Any]
-) -> int:
-    if rows.not_defects:
-        writer.delete_where_in(conn, "defects", "defect_id", rows.not_defects)
-        writer.delete_where_in(conn, "links", "from_id", rows.not_defects)
-    _write_people(conn, rows.people, provenance)
-    written = writer.replace_defects(conn, rows.defects, provenance=provenance)
-    issue_ids = [d["defect_id"] for d in rows.defects] + rows.not_defects
-    writer.replace_timeline_links(conn, issue_ids, rows.links, provenance=provenance)
-    return written
-
-
 STREAMS: tuple[Stream, ...] = (
     Stream(
         name="pull_requests",
@@ -242,7 +168,8 @@ STREAMS: tuple[Stream, ...] = (
         connection="pullRequests",
         page_size=PR_PAGE_SIZE,
         server_since=False,
-        map_page=_map_pull_requests,
+        map_page=pr_batches.map_page,
+        finish=pr_batches.finish,
         write=_write_pull_requests,
         noun="pull requests",
         table="pull_requests",
@@ -253,8 +180,9 @@ STREAMS: tuple[Stream, ...] = (
         connection="issues",
         page_size=ISSUE_PAGE_SIZE,
         server_since=True,
-        map_page=_map_issues,
-        write=_write_issues,
+        map_page=issue_stream.map_page,
+        finish=issue_stream.finish,
+        write=issue_stream.write,
         noun="bug issues",
     ),
 )
@@ -274,6 +202,8 @@ class _PageRead:
     end_cursor: str | None
     reached_floor: bool
     high: str | None
+    count: int = 0  # items on the page (before the high-water mark cut them)
+    total: int | None = None  # the connection's totalCount, when the query asks it
 
 
 def _read_page(
@@ -312,11 +242,79 @@ def _read_page(
         raise mapping.PayloadError("repository.nameWithOwner is missing")
     rows = stream.map_page(ctx, canonical, kept)
     repo_row = mapping.repository_row(repository) if stream.name == "pull_requests" else None
-    return _PageRead(canonical, rows, repo_row, has_next, end_cursor, reached_floor, high)
+    total = conn_data.get("totalCount")
+    return _PageRead(
+        canonical,
+        rows,
+        repo_row,
+        has_next,
+        end_cursor,
+        reached_floor,
+        high,
+        count=len(nodes),
+        total=total if isinstance(total, int) and not isinstance(total, bool) else None,
+    )
 
 
-def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
-    """Fetch one stream of one repository from where it stands; return items written."""
+@dataclass
+class _Batch:
+    """A stream's pages fetched and checked, not yet written — of one repository or of
+    several (a batch runs on from one repository into the next, so an organization of
+    small repositories still fills it) —, and each repository's resume point."""
+
+    stream: Stream
+    parts: list[tuple[str, Any]] = field(default_factory=list)  # (canonical repo, part)
+    repo_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    states: dict[str, tuple[dict[str, Any], bool]] = field(default_factory=dict)
+    started: float = 0.0
+
+    def add(self, repo: str, page: _PageRead, cursor: dict[str, Any], done: bool) -> None:
+        if not self.parts:
+            self.started = time.monotonic()
+        self.parts.append((page.canonical, page.rows))
+        if page.repo_row is not None:
+            self.repo_rows[page.canonical] = page.repo_row
+        self.states[repo] = (cursor, done)
+
+    def full(self) -> bool:
+        return len(self.parts) >= BATCH_PAGES or time.monotonic() - self.started >= BATCH_SECONDS
+
+
+def _write_batch(ctx: Context, batch: _Batch) -> int:
+    """Complete the batch's rows (follow-ups) and write them with every repository's
+    resume point in one transaction; return the items written."""
+    if not batch.states:
+        return 0
+    stream = batch.stream
+    rows = stream.finish(ctx, batch.parts)
+    provenance = {"source": SOURCE, "fetched_at": writer.utc_now()}
+    with write_transaction(ctx.db) as conn:
+        if batch.repo_rows:
+            writer.upsert(conn, "repositories", list(batch.repo_rows.values()), provenance)
+        written = stream.write(conn, rows, provenance)
+        for repo, (cursor, done) in batch.states.items():
+            writer.set_sync_state(
+                conn,
+                source=SOURCE,
+                scope=repo,
+                stream=stream.name,
+                status="complete" if done else "running",
+                cursor=json.dumps(cursor, sort_keys=True),
+            )
+    batch.parts, batch.repo_rows, batch.states = [], {}, {}
+    ctx.counts[stream.name] = ctx.counts.get(stream.name, 0) + written
+    remaining = ctx.client.rate_remaining
+    ctx.progress(
+        f"  {ctx.counts[stream.name]} {stream.noun} written"
+        f" · {ctx.client.requests_used} requests · {ctx.client.points_used} points"
+        + (f" · rate limit remaining {remaining}" if remaining is not None else "")
+    )
+    return written
+
+
+def run_stream(ctx: Context, repo: str, stream: Stream, batch: _Batch) -> None:
+    """Fetch one stream of one repository from where it stands into ``batch``, writing
+    the batch whenever it is full (the caller writes what is left)."""
     owner, name = repo.split("/", 1)
     status, state = read_state(ctx.db, repo, stream.name, full=ctx.full)
     since_s = state.get("since")
@@ -329,11 +327,14 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
         floor = mapping.parse_dt(state["floor"], "sync_state.floor")
     if ctx.since and (floor is None or ctx.since > floor):
         floor = ctx.since
-    written = 0
-    pages = 0
     size = stream.page_size
+    # A full run from the start knows how many items are left from the first page's
+    # totalCount: its last page asks only for those (GitHub prices a page by `first`).
+    fetched: int | None = 0 if after is None and floor is None else None
+    left: int | None = None
     while True:
-        variables: dict[str, Any] = {"owner": owner, "name": name, "first": size, "after": after}
+        first = size if left is None else max(1, min(size, left))
+        variables: dict[str, Any] = {"owner": owner, "name": name, "first": first, "after": after}
         if stream.server_since:
             variables["since"] = iso(floor)
         what = f"repository {repo}"
@@ -350,49 +351,46 @@ def run_stream(ctx: Context, repo: str, stream: Stream) -> int:
                 stream.query,
                 variables,
                 what=what,
-                attempts=2 if size > MIN_PAGE_SIZE else None,
+                attempts=2 if first > MIN_PAGE_SIZE else None,
                 parse=read,
             )
         except GitHubError as exc:
-            if not exc.transient or size <= MIN_PAGE_SIZE:
-                raise
-            size = max(MIN_PAGE_SIZE, size // 2)
-            ctx.progress(f"  {repo}: GitHub keeps failing on this page; asking {size} at a time")
-            continue
-        canonical, rows, repo_row = page.canonical, page.rows, page.repo_row
-        has_next, end_cursor = page.has_next, page.end_cursor
-        reached_floor, high_s = page.reached_floor, page.high
-        done = reached_floor or not has_next
+            if exc.transient and first > MIN_PAGE_SIZE:
+                size = max(MIN_PAGE_SIZE, first // 2)
+                ctx.progress(
+                    f"  {repo}: GitHub keeps failing on this page; asking {size} at a time"
+                )
+                continue
+            raise
+        high_s = page.high
+        done = page.reached_floor or not page.has_next
         if done:
             final_since = high_s or since_s or (iso(ctx.since) if ctx.since else None)
-            cursor = {"since": final_since}
+            cursor: dict[str, Any] = {"since": final_since}
         else:
-            cursor = {"since": since_s, "floor": iso(floor), "high": high_s, "after": end_cursor}
-        provenance = {"source": SOURCE, "fetched_at": writer.utc_now()}
-        with write_transaction(ctx.db) as conn:
-            if repo_row is not None:
-                writer.upsert(conn, "repositories", [repo_row], provenance)
-            page_written = stream.write(conn, canonical, rows, provenance)
-            writer.set_sync_state(
-                conn,
-                source=SOURCE,
-                scope=repo,
-                stream=stream.name,
-                status="complete" if done else "running",
-                cursor=json.dumps(cursor, sort_keys=True),
-            )
-        pages += 1
-        written += page_written
-        after = end_cursor
-        ctx.counts[stream.name] = ctx.counts.get(stream.name, 0) + page_written
-        remaining = ctx.client.rate_remaining
-        ctx.progress(
-            f"  {repo}: {written} {stream.noun} fetched"
-            f" · {ctx.client.requests_used} requests"
-            + (f" · rate limit remaining {remaining}" if remaining is not None else "")
-        )
+            cursor = {
+                "since": since_s,
+                "floor": iso(floor),
+                "high": high_s,
+                "after": page.end_cursor,
+            }
+        batch.add(repo, page, cursor, done)
+        after = page.end_cursor
+        if fetched is not None and page.total is not None:
+            fetched += page.count
+            left = page.total - fetched
+        if batch.full():
+            _write_batch(ctx, batch)
         if done:
-            return written
+            return
+
+
+def _save_before_stopping(ctx: Context, batches: list[_Batch]) -> None:
+    """Write the pages already fetched before a run stops on an error (so a rerun resumes
+    after them); if that fails too, the rerun fetches them again."""
+    for batch in batches:
+        with contextlib.suppress(GitHubError, InputError):
+            _write_batch(ctx, batch)
 
 
 def check_repo_name(repo: str) -> str:
@@ -411,6 +409,7 @@ class SyncSummary:
     issues: int
     blamed_pull_requests: int  # fetched by number: git history blames them (blamed.py)
     requests: int
+    rate_limit_points: int  # GraphQL rate-limit points spent, as GitHub's answers say
     rate_limit_remaining: int | None
     waited_s: float
 
@@ -459,10 +458,20 @@ def sync_github(
     ctx.full = full
     from ingest.github.blamed import fetch_missing_prs  # it reuses this module's helpers
 
-    for index, repo in enumerate(names, start=1):
-        progress(f"[{index}/{len(names)}] {repo}")
-        for stream in STREAMS:
-            run_stream(ctx, repo, stream)
+    batches = [_Batch(stream) for stream in STREAMS]
+    try:
+        for index, repo in enumerate(names, start=1):
+            progress(f"[{index}/{len(names)}] {repo}")
+            for batch in batches:
+                run_stream(ctx, repo, batch.stream, batch)
+        for batch in batches:
+            _write_batch(ctx, batch)
+    except (GitHubError, InputError):
+        _save_before_stopping(ctx, batches)
+        raise
+    # after every stream is written: what they hold (links, ties) says what is missing
+    pr_batches.fill_missing_comment_counts(ctx, names)
+    for repo in names:
         fetch_missing_prs(ctx, repo)
     return SyncSummary(
         repositories=names,
@@ -470,6 +479,7 @@ def sync_github(
         issues=ctx.counts.get("issues", 0),
         blamed_pull_requests=ctx.counts.get("blamed_pull_requests", 0),
         requests=client.requests_used,
+        rate_limit_points=client.points_used,
         rate_limit_remaining=client.rate_remaining,
         waited_s=round(client.waited_s, 1),
     )

@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import graphql
+from graphql_cost import query_cost
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMA_PIN = Path(__file__).with_name("schema.pin")
@@ -129,6 +130,7 @@ def review(
 ) -> dict[str, Any]:
     """A PullRequestReview."""
     return {
+        "__typename": "PullRequestReview",
         "id": rid,
         "state": state,
         "submittedAt": iso(at) if state != "PENDING" else None,
@@ -433,6 +435,7 @@ class Seen:
     operation: str | None
     variables: dict[str, Any]
     status: int = 200
+    cost: int = 0  # GraphQL rate-limit points (GitHub's formula) of an executed query
 
 
 def _cursor(key: Any) -> str:
@@ -454,6 +457,12 @@ def _dt(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+class _Context(list):
+    """A request's extra errors (NOT_FOUND …), and its cost for ``rateLimit.cost``."""
+
+    cost: int = 1
+
+
 class FakeGitHub:
     """GitHub's REST and GraphQL API for tests, on 127.0.0.1."""
 
@@ -470,6 +479,9 @@ class FakeGitHub:
         self.rate_remaining = 5000
         self.version = 0
         self._order_cache: dict[Any, Any] = {}
+        self._id_index: dict[str, Any] = {}
+        self._id_index_key: Any = None
+        self.points_used = 0  # GraphQL rate-limit points by GitHub's formula (graphql_cost)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -566,8 +578,9 @@ class FakeGitHub:
             "x-ratelimit-used": str(5000 - remaining),
         }
 
-    def execute(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Validate and execute one GraphQL request against GitHub's schema."""
+    def execute(self, payload: dict[str, Any], seen: Seen | None = None) -> dict[str, Any]:
+        """Validate and execute one GraphQL request against GitHub's schema; its cost by
+        GitHub's formula is charged to the rate limit (and noted on ``seen``)."""
         try:
             document = graphql.parse(payload.get("query") or "")
         except graphql.GraphQLError as exc:
@@ -575,7 +588,14 @@ class FakeGitHub:
         errors = graphql.validate(self.schema, document)
         if errors:
             return {"errors": [{"message": e.message} for e in errors]}
-        extra: list[dict[str, Any]] = []
+        extra = _Context()
+        extra.cost = query_cost(payload.get("query") or "", payload.get("variables") or {}).points
+        if seen is not None:
+            seen.cost = extra.cost
+        with self._lock:
+            self.points_used += extra.cost
+            # the cost less the 1 that rate_headers takes off every answer
+            self.rate_remaining = max(0, self.rate_remaining - extra.cost + 1)
         result = graphql.execute(
             self.schema,
             document,
@@ -608,14 +628,26 @@ class FakeGitHub:
                     return None
                 return self.repos[full]
             if name == "node":
-                for repo in self.repos.values():
-                    for item in (*repo["pullRequests"], *repo["issues"]):
-                        if item["id"] == args["id"]:
-                            return item
-                return None
+                return self._by_id().get(args["id"])
+            if name == "nodes":
+                # GitHub: at most 100 ids; an unknown id is null, with a NOT_FOUND error
+                if len(args["ids"]) > 100:
+                    raise graphql.GraphQLError("You may not request more than 100 nodes at once.")
+                index = self._by_id()
+                for position, node_id in enumerate(args["ids"]):
+                    if node_id not in index:
+                        info.context.append(
+                            {
+                                "type": "NOT_FOUND",
+                                "path": ["nodes", position],
+                                "message": f"Could not resolve to a node with the global id "
+                                f"of '{node_id}'",
+                            }
+                        )
+                return [index.get(node_id) for node_id in args["ids"]]
             if name == "rateLimit":
                 return {
-                    "cost": 1,
+                    "cost": info.context.cost,
                     "remaining": self.rate_remaining,
                     "resetAt": iso(datetime.now(UTC) + timedelta(hours=1)),
                 }
@@ -645,6 +677,22 @@ class FakeGitHub:
         if isinstance(value, list) and named is not None and named.name.endswith("Connection"):
             return self._paginate(name, value, args)
         return value
+
+    def _by_id(self) -> dict[str, Any]:
+        """Every pull request, issue and review by node id (rebuilt when data changed)."""
+        size = sum(len(r["pullRequests"]) + len(r["issues"]) for r in self.repos.values())
+        key = (self.version, size)
+        if self._id_index_key != key:
+            index: dict[str, Any] = {}
+            for repo in self.repos.values():
+                for pr in repo["pullRequests"]:
+                    index[pr["id"]] = pr
+                    for item in pr.get("reviews") or ():
+                        index[item["id"]] = item
+                for item in repo["issues"]:
+                    index[item["id"]] = item
+            self._id_index, self._id_index_key = index, key
+        return self._id_index
 
     def _ordered(self, items: list[Any]) -> tuple[list[Any], list[tuple[str, int]]]:
         """Items by (updatedAt, number) descending, and their keys ascending (for bisect).
@@ -868,7 +916,7 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.fake.take_fault("graphql")
         if self._fault_answer(fault, seen):
             return
-        result = self.fake.execute(payload)
+        result = self.fake.execute(payload, seen)
         if fault is not None and fault.mutate is not None:
             result = fault.mutate(result)
         cut = fault.cut if fault is not None else None

@@ -115,12 +115,14 @@ def test_5xx_is_retried_with_backoff_then_asked_in_smaller_pages(
 ) -> None:
     fake.faults.append(Fault(status=502, body="<html>Bad gateway</html>", times=3))
     summary, sleeps, lines = sync_with(fake, db, policy=RetryPolicy(backoff_s=1.0))
-    # two tries at 50 PRs a page (one backoff between), then 25 a page: one more failure
+    # two tries at 100 PRs a page (one backoff between), then 50 a page: one more failure
     assert sleeps.calls == [1.0, 1.0]
     assert any("HTTP 502" in line for line in lines)
-    assert any("asking 25 at a time" in line for line in lines)
+    assert any("asking 50 at a time" in line for line in lines)
     sizes = [s.variables["first"] for s in fake.graphql_requests() if s.operation == "PullRequests"]
-    assert sizes[:3] == [50, 50, 25] and set(sizes[3:]) == {25}
+    # (the failure at 50 is asked again at 50; a full run knows from totalCount that its
+    # last page holds 20 PRs, and asks 20)
+    assert sizes == [100, 100, 50, 50, 50, 20]
     assert summary.pull_requests == 120
     assert snapshot(db) == reference(tmp_path)
 
@@ -131,10 +133,10 @@ def test_5xx_that_persists_ends_in_a_clear_error(fake: FakeGitHub, db: Path) -> 
     with pytest.raises(gh.GitHubError, match="HTTP 503 for repository acme/api 6 times") as info:
         sync_with(fake, db, policy=RetryPolicy(backoff_s=1.0), sleep=sleeps)
     assert TOKEN not in str(info.value)
-    # 2 tries at each of 50, 25 and 12 a page, then the full policy at 10: 6 tries with
-    # exponential backoff 1, 2, 4, 8, 16 s
-    assert len(fake.seen) == 12
-    assert sleeps.calls == [1.0, 1.0, 1.0, 1.0, 2.0, 4.0, 8.0, 16.0]
+    # 2 tries at each of 100, 50, 25 and 12 a page, then the full policy at 10: 6 tries
+    # with exponential backoff 1, 2, 4, 8, 16 s
+    assert len(fake.seen) == 14
+    assert sleeps.calls == [1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 4.0, 8.0, 16.0]
 
 
 def test_graphql_timeout_error_is_retried(fake: FakeGitHub, db: Path) -> None:
@@ -247,9 +249,11 @@ def test_an_unusable_answer_that_persists_stops_and_a_rerun_resumes(
     # the policy's 6 tries with exponential backoff, at the same page size
     assert sleeps.calls == [1.0, 2.0, 4.0, 8.0, 16.0]
     sizes = [s.variables["first"] for s in fake.graphql_requests() if s.operation == "PullRequests"]
-    assert sizes == [50] * 7
-    # only the first page (50 PRs) is in, and the stream says where to resume
-    assert count(db, "select count(*) from pull_requests") == 50
+    # the first page, then the last one (20 PRs left) 6 times
+    assert sizes == [100] + [20] * 6
+    # only the first page (100 PRs) is in — written when the run stopped, though its
+    # batch was not full —, and the stream says where to resume
+    assert count(db, "select count(*) from pull_requests") == 100
     assert count(db, "select status from sync_state where stream = 'pull_requests'") == "running"
     fake.faults.clear()
     sync_with(fake, db)
@@ -264,7 +268,8 @@ def test_a_follow_up_query_cut_short_is_asked_again(fake: FakeGitHub, db: Path) 
         created=BASE + timedelta(days=30),
         reviews=[review(f"Rmany{i}", login="bob", at=BASE) for i in range(130)],
     )
-    fake.faults += [Fault(times=1), Fault(cut=0.5)]  # the first page, then its follow-up cut
+    # the two pages (100 + 21 PRs) and the page of issues, then the batch's follow-up cut
+    fake.faults += [Fault(times=3), Fault(cut=0.5)]
     summary, sleeps, lines = sync_with(fake, db)
     assert len(sleeps.calls) == 1
     assert any("pull request acme/api#121" in line and "cut short" in line for line in lines)
