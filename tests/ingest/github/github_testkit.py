@@ -31,7 +31,9 @@ TABLES = (
     "links",
     "sync_state",
 )
-VOLATILE = {"fetched_at", "last_synced_at"}
+# pr_key is a surrogate (store migration 4): numbered in the order PRs are first written,
+# which batching changes; snapshot() checks it stands for one PR everywhere instead.
+VOLATILE = {"fetched_at", "last_synced_at", "pr_key"}
 
 
 class Sleeps:
@@ -133,6 +135,7 @@ def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every ingest table, without the columns that record when."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     with read_connection(db) as conn:
+        _check_pr_keys(conn)
         for table in TABLES:
             columns = [
                 r[0]
@@ -146,6 +149,21 @@ def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(f"select {', '.join(columns)} from {table}").fetchall()
             out[table] = sorted((tuple(r) for r in rows), key=repr)
     return out
+
+
+def _check_pr_keys(conn: Any) -> None:
+    """Each PR has its own integer key, and its commits, reviews and events carry it."""
+    (dupes,) = conn.execute(
+        "select count(*) - count(distinct pr_key) + count(*) filter (where pr_key is null)"
+        " from pull_requests"
+    ).fetchall()[0]
+    assert dupes == 0, "PR keys are missing or shared"
+    for child in ("pr_commits", "reviews", "pr_events"):
+        (wrong,) = conn.execute(
+            f"select count(*) from {child} as c left join pull_requests as p"
+            " on p.pr_id = c.pr_id where c.pr_key is distinct from p.pr_key"
+        ).fetchall()[0]
+        assert wrong == 0, f"{child}: rows whose pr_key is not their PR's"
 
 
 def count(db: Path, sql: str, params: list[Any] | None = None) -> Any:
