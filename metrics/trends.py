@@ -209,6 +209,20 @@ def _level_counts(
     return counts.groupby(["day", "level"], as_index=False)["assessments"].sum()
 
 
+# The whole organization is drawn as small multiples, a panel per team; above this many
+# teams they are drawn this many at a time (alphabetically, never ranked), each set with
+# its own red flags: 800 panels would be unreadable, and their flags cost minutes.
+MAX_PANELS = 12
+
+
+def panel_pages(teams: Iterable[str], size: int | None = None) -> list[tuple[str, ...]]:
+    """The teams, and 'Unassigned' (PRs by people in no team), in sets of at most ``size``
+    (default :data:`MAX_PANELS`), alphabetically (one set when few)."""
+    size = size or MAX_PANELS
+    names = sorted({*teams, "Unassigned"}, key=str.lower)
+    return [tuple(names[at : at + size]) for at in range(0, len(names), size)]
+
+
 def team_trends(
     db: DbPath,
     *,

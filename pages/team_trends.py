@@ -9,7 +9,7 @@ from datetime import date, datetime
 import streamlit as st
 
 import ui
-from metrics import attribution, trends
+from metrics import attribution, inventory, trends
 from reports import format as fmt
 from reports import team_figures
 from reports import traceability as trace
@@ -34,8 +34,22 @@ def suspected(db: str, version: tuple, as_of: datetime, teams: tuple, start: dat
     return attribution.inferred_evidence(db, as_of, teams=teams, reported_on=(start, end))
 
 
-data = load(str(f.db), f.data_version, f.as_of, f.period, f.teams, f.start)
-scope = ui.safe(", ".join(f.teams)) if f.teams else "the whole organization"
+@st.cache_data(show_spinner=False)
+def panel_pages(db: str, version: tuple, size: int) -> list[tuple[str, ...]]:
+    return trends.panel_pages(inventory.teams(db), size)
+
+
+teams, scope = f.teams, ui.safe(", ".join(f.teams)) if f.teams else "the whole organization"
+if not teams and len(pages := panel_pages(str(f.db), f.data_version, trends.MAX_PANELS)) > 1:
+    n = sum(len(p) for p in pages)
+    at = st.selectbox(
+        f"The organization's {n:,} teams, {trends.MAX_PANELS} at a time (alphabetically)",
+        range(len(pages)),
+        format_func=lambda i: f"{pages[i][0]} … {pages[i][-1]} ({len(pages[i])} teams)",
+    )
+    teams = pages[at]
+    scope = f"the organization's teams {ui.safe(teams[0])} to {ui.safe(teams[-1])}"
+data = load(str(f.db), f.data_version, f.as_of, f.period, teams, f.start)
 rows = data.rows
 if rows.empty:
     st.info(
@@ -76,7 +90,7 @@ for key, figure in team_figures.charts(shown):
 ui.chart(trace.coverage_chart(rows), key="traced")
 st.caption(trace.chart_caption(data.config))
 with st.expander("Suspected culprits: defects traced by inference from git, with evidence"):
-    evidence = suspected(str(f.db), f.data_version, f.as_of, f.teams, f.start, f.end)
+    evidence = suspected(str(f.db), f.data_version, f.as_of, teams, f.start, f.end)
     if evidence.empty:
         st.caption("No defect in this range was traced by inference.")
     else:

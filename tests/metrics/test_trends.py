@@ -180,3 +180,13 @@ def test_grouped_evidence_lists_every_period_and_only_web_links():
     assert frame["link"].iloc[0] == "https://github.com/acme/app/pull/7"
     assert frame["link"].iloc[1:].isna().all()
     assert frame["title"].iloc[2] == "and 2 more PRs not listed"
+
+
+def test_panel_pages_cut_the_teams_into_sets_alphabetically():
+    # 25 teams and Unassigned = 26 names: sets of 12, 12 and 2, case ignored in the order
+    names = [f"team {i:02d}" for i in range(1, 25)] + ["Alpha"]
+    pages = trends.panel_pages(names)
+    assert [len(p) for p in pages] == [12, 12, 2]
+    assert pages[0][0] == "Alpha" and pages[0][1] == "team 01"
+    assert pages[-1] == ("team 24", "Unassigned")
+    assert trends.panel_pages([]) == [("Unassigned",)]

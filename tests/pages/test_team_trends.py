@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ingest import demo
+from metrics import trends
 from metrics.registry import REFUSED_BY_ID
 from tests.metrics import test_inferred
 from tests.metrics.builders import StoreBuilder, t
@@ -213,3 +214,31 @@ def test_suspected_culprits_with_their_evidence_one_click_away(monkeypatch, tmp_
     assert six["line"] == "2" and six["confidence"] == "50%"
     assert six["commit"] == sha["#5"][:12]
     assert "suspected: #30 (not fetched yet; commit by Ana)" in set(table["pull request"])
+
+
+def test_many_teams_are_drawn_a_set_at_a_time_with_their_own_flags(monkeypatch, demo_db):
+    # 5 teams and Unassigned, 2 panels at a time: [Data, Growth], [Mobile, Payments],
+    # [Platform, Unassigned] (alphabetically, never ranked)
+    monkeypatch.setattr(trends, "MAX_PANELS", 2)
+    at = run_page(monkeypatch, demo_db)
+    picker = at.main.selectbox[0]
+    assert "6 teams, 2 at a time" in picker.label
+    assert picker.options == [
+        "Data … Growth (2 teams)",
+        "Mobile … Payments (2 teams)",
+        "Platform … Unassigned (2 teams)",
+    ]
+    flagged = {e.label.removeprefix("🚩 ").split(" · ")[0] for e in at.expander if "🚩" in e.label}
+    assert flagged <= {"Data", "Growth"}
+    assert "the organization's teams data to growth" in texts(at).lower()
+    picker.set_value(1).run()
+    assert not at.exception
+    flagged = {e.label.removeprefix("🚩 ").split(" · ")[0] for e in at.expander if "🚩" in e.label}
+    assert flagged and flagged <= {"Mobile", "Payments"}
+    assert "Mobile" in flagged  # the demo's Mobile story raises flags
+
+
+def test_a_few_teams_are_all_drawn_at_once(monkeypatch, demo_db):
+    at = run_page(monkeypatch, demo_db)
+    assert not at.main.selectbox  # 6 groups fit in one set of 12
+    assert "the whole organization" in texts(at).lower()
