@@ -53,6 +53,7 @@ class AttachedStore:
         self.lock = threading.RLock()
         self._base = duckdb.connect(":memory:")
         self._base.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+        self._base.execute("set enable_progress_bar = false")
         self._depth = 0
         self._token: Token = ("", 0)
         self._using: dict[int, int] = {}  # cursors pointed at the store, and how deeply

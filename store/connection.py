@@ -124,6 +124,7 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"cannot open {path}: {first}") from None
     conn.execute("set TimeZone = 'UTC'")
+    conn.execute("set enable_progress_bar = false")  # stderr is the CLI's own
     return conn
 
 
@@ -160,10 +161,21 @@ def read_token(conn: duckdb.DuckDBPyConnection, catalog: str | None = None) -> T
     return (rows[0][0] or "", int(rows[0][1] or 0))
 
 
-def _bump_token(conn: duckdb.DuckDBPyConnection) -> None:
-    bumped = conn.execute("update data_token set writes = writes + 1").fetchall()
+def read_fact_token(conn: duckdb.DuckDBPyConnection, catalog: str | None = None) -> Token:
+    """The store's fact token: (its id, the count of its writes that can change a fact
+    table); saved facts (migration 6) are valid while it stands still."""
+    table = f"{catalog}.data_token" if catalog else "data_token"
+    rows = conn.execute(f"select max(store_id), max(fact_writes) from {table}").fetchall()  # noqa: S608
+    return (rows[0][0] or "", int(rows[0][1] or 0))
+
+
+def _bump_token(conn: duckdb.DuckDBPyConnection, *, facts: bool = True) -> None:
+    bumped = conn.execute(
+        "update data_token set writes = writes + 1, fact_writes = fact_writes + $facts",
+        {"facts": int(facts)},
+    ).fetchall()
     if not bumped[0][0]:
-        conn.execute("insert into data_token values (cast(uuid() as varchar), 1)")
+        conn.execute("insert into data_token values (cast(uuid() as varchar), 1, 1)")
 
 
 def refuse_newer(path: Path, version: int) -> None:
@@ -203,14 +215,17 @@ def _migrate(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 @contextlib.contextmanager
 def write_transaction(
-    db: DbPath = None, *, is_data: bool = True
+    db: DbPath = None, *, is_data: bool = True, facts: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """One all-or-nothing write to the store, safe against every other teamlens process.
 
     Creates and migrates the database on first use. Commits when the block ends, rolls
     back if it raises; the lock is held only for the block. Bumps the data token
     (:func:`data_token`) in the same transaction unless ``is_data`` is False (the audit
-    trail's appends: no figure reads them, so no cache need be rebuilt for them).
+    trail's appends: no figure reads them, so no cache need be rebuilt for them). Bumps
+    the fact token (:func:`read_fact_token`) too unless ``facts`` is False: a write to
+    tables no fact step reads (competency assessments, recognitions), which leaves the
+    saved facts valid.
 
     Raises:
         StoreError: the path cannot be a database, or it stayed busy too long.
@@ -226,7 +241,7 @@ def write_transaction(
             try:
                 yield conn
                 if is_data:
-                    _bump_token(conn)
+                    _bump_token(conn, facts=facts)
             except BaseException:
                 conn.execute("rollback")
                 raise

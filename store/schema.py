@@ -423,6 +423,24 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         create index reviews_pr on reviews (pr_id);
         """,
     ),
+    (
+        6,
+        "saved facts: the metrics layer's fact tables kept in the store for the dashboard",
+        """
+        -- fact_writes: bumped by every write that can change a fact table (not by the
+        -- assessments', recognitions', access list's or audit's). Schema `facts`: the
+        -- fact tables as built at a few as-ofs, a slot each (metrics/saved_facts.py).
+        alter table data_token add column fact_writes bigint;
+        update data_token set fact_writes = writes;
+        create schema facts;
+        create table facts.saved (
+            slot integer primary key, as_of timestamptz not null,
+            settings varchar not null,  -- the fact steps' other parameters, as JSON
+            store_id varchar not null, fact_writes bigint not null,  -- their fact token
+            built_at timestamptz not null, seconds double not null
+        );
+        """,
+    ),
 )
 
 SCHEMA_VERSION: int = MIGRATIONS[-1][0]

@@ -106,7 +106,8 @@ def _record(
 ) -> str:
     today = today or utc_today()
     fw = fw or load_framework()
-    with write_transaction(db) as conn:
+    # assessments and recognitions: tables no fact step reads (saved facts stay valid)
+    with write_transaction(db, facts=False) as conn:
         check = Check(None)
         row = build(check, logins(conn), fw, today)
         if row is None:

@@ -171,7 +171,8 @@ def _import_history(
     fw = fw or load_framework()
     rows = read_csv(path, spec)
     build = assessment_row if spec.kind == "assessments" else recognition_row
-    with write_transaction(db) as conn:
+    # tables no fact step reads: the saved facts stay valid (store.write_transaction)
+    with write_transaction(db, facts=False) as conn:
         people = logins(conn)
         problems: list[BadRow] = []
         clean: list[dict[str, Any]] = []

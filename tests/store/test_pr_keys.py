@@ -41,7 +41,7 @@ def _store(path: Path) -> Path:
 def test_a_store_of_version_3_is_filled_on_migration(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(store.connection, "MIGRATIONS", schema.MIGRATIONS[:3])
     monkeypatch.setattr(store.connection, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store.connection, "_bump_token", lambda conn: None)  # no token yet
+    monkeypatch.setattr(store.connection, "_bump_token", lambda conn, **_: None)  # no token yet
     db = tmp_path / "teamlens.duckdb"
     with write_transaction(db) as conn:  # rows as a version-3 writer left them
         for number in (1, 2):
