@@ -37,7 +37,7 @@ import streamlit as st
 
 import ui_access
 from framework import FrameworkError, framework
-from metrics import access, inventory
+from metrics import access, inventory, saved_facts
 from reports.markdown import page_text
 from store import StoreError, data_token, resolve_db
 
@@ -255,9 +255,8 @@ def chart(figure: Any, *, key: str | None = None, already_inert: bool = False) -
 
     Args:
         key: the chart's element key (the browser test finds a chart by it).
-        already_inert: the figure's builder escaped every untrusted string itself
-            (``reports.format.plotly_text``, as ``reports/team_figures.py`` does, tested
-            there), and uses plotly's own tags (``<br>``) on purpose: drawn as it is.
+        already_inert: its builder escaped every untrusted string itself (as
+            ``reports/team_figures.py`` does, tested there) and means its tags: drawn as is.
     """
     st.plotly_chart(figure if already_inert else inert_figure(figure), width="stretch", key=key)
 
@@ -333,6 +332,7 @@ def _ensure_data(db: Path) -> None:
 
     with st.spinner("First start: building the demo organization (a few seconds)…"):
         demo.build_demo(db)
+        saved_facts.save(db)  # the pages' first renders read them (metrics.saved_facts)
 
 
 def _database() -> Path:

@@ -8,7 +8,7 @@ import time
 
 import click
 
-from cli.common import BadInput, db_option, echo_err
+from cli.common import BadInput, db_option, echo_err, save_facts
 
 # A size as people write it: 250000, 250_000, 250,000, 250k, 1M.
 _SIZE = re.compile(r"(?P<digits>\d{1,3}(?:[,_]\d{3})+|\d+)(?P<unit>[kKmM]?)")
@@ -79,6 +79,7 @@ def demo(db: str | None, seed: int, n_prs: int | None, force: bool) -> None:
         raise BadInput(f"{exc}{also}") from None
     elapsed = time.perf_counter() - started
     echo_err(f"demo built in {elapsed:.1f} s")
+    save_facts(db)
     click.echo(json.dumps(summary, indent=2, default=str))
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import click
 
-from cli.common import BadInput, db_option, echo_err
+from cli.common import BadInput, db_option, echo_err, save_facts
 
 
 def _parse_moment(value: str) -> datetime:
@@ -49,6 +49,7 @@ def ingest_git_command(path: str, repo_name: str | None, db: str | None) -> None
     started = time.perf_counter()
     summary = git_sync.ingest_git(path, repo_name=repo_name, db=db, progress=echo_err)
     echo_err(f"git history of {summary.repo} ingested in {time.perf_counter() - started:.1f} s")
+    save_facts(db)
     click.echo(json.dumps(summary.as_dict(), indent=2))
 
 

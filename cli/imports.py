@@ -7,7 +7,7 @@ import json
 
 import click
 
-from cli.common import BadInput, db_option, echo_err
+from cli.common import BadInput, db_option, echo_err, save_facts
 
 
 @click.group("import", short_help="Import people, teams, assessments, defects (CSV).")
@@ -25,6 +25,8 @@ def _run_import(kind: str, file: str, db: str | None) -> None:
             echo_err(f"{exc.source}: {problem}")
         raise BadInput(str(exc)) from None
     echo_err(f"imported {result.rows} {kind} from {file}")
+    if kind in ("people", "teams"):  # the others change no fact (store.write_transaction)
+        save_facts(db)
     click.echo(json.dumps({"kind": kind, "file": file, "rows": result.rows, **result.details}))
 
 
@@ -109,4 +111,5 @@ def import_defects(
                 echo_err(f"{file}: {problem}")
         raise BadInput(str(exc)) from None
     echo_err(result["summary"])
+    save_facts(db)
     click.echo(json.dumps(result))

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cli.common import BadInput, db_option, echo_err
+from cli.common import BadInput, db_option, echo_err, save_facts
 
 
 @click.group("ingest", short_help="Fetch GitHub or a git clone into the store.")
@@ -141,4 +141,5 @@ def ingest_github(
         f"synced {len(summary.repositories)} repositories in "
         f"{time.perf_counter() - started:.1f} s using {summary.requests} requests"
     )
+    save_facts(db)
     click.echo(json.dumps(summary.as_dict(), indent=2))

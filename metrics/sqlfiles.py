@@ -8,8 +8,9 @@ bound (``$as_of``), never formatted into the SQL.
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -35,6 +36,24 @@ FACT_STEPS: tuple[str, ...] = (
     "pr_facts",
     "pr_facts_view",
 )
+# The temporary tables the steps create (pr_facts makes tl_quality; pr_facts_view is a
+# view over it and tl_prs), which metrics.saved_facts keeps in the store's schema `facts`.
+SAVED_TABLES: tuple[str, ...] = (
+    "prs",
+    "fixes",
+    "explicit",
+    "named",
+    "fix_commits",
+    "szz_runs",
+    "szz_blamed",
+    "inferred",
+    "attributions",
+    "reverts",
+    "defects",
+    "quality",
+    "pr_facts",  # the view, kept as a table: read several times faster than the join
+)
+SAVED_SCHEMA = "facts"
 _PARAM = re.compile(r"\$([a-z_]+)")
 _COMMENT = re.compile(r"--[^\n]*")
 _NEVER = r"[^\s\S]"  # a regular expression that matches nothing
@@ -87,8 +106,65 @@ def fact_params(as_of: datetime, config: Settings) -> dict[str, Any]:
     }
 
 
-def build_facts(conn: duckdb.DuckDBPyConnection, as_of: datetime, config: Settings) -> None:
-    """Create the temporary fact tables (tl_prs … tl_pr_facts) on ``conn`` as of ``as_of``."""
+def settings_key(config: Settings) -> str:
+    """The fact steps' parameters other than the as-of, as JSON: what saved facts were
+    built with (a changed setting makes them not apply)."""
+    params = fact_params(datetime.min.replace(tzinfo=UTC), config)
+    del params["as_of"]
+    return json.dumps(params, sort_keys=True)
+
+
+def build_facts(
+    conn: duckdb.DuckDBPyConnection, as_of: datetime, config: Settings, *, saved: bool = True
+) -> bool:
+    """Create the temporary fact tables (tl_prs … tl_pr_facts) on ``conn`` as of ``as_of``.
+
+    When the store holds facts saved at this as-of with these settings for its current
+    data (:mod:`metrics.saved_facts`), and ``saved`` is True, the ``tl_*`` names become
+    temporary views of them instead of being built; returns whether they did.
+    """
+    drop_facts(conn)
     params = fact_params(as_of, config)
+    slot = saved_slot(conn, as_of, config) if saved else None
+    if slot is not None:
+        catalog = _catalog(conn)
+        for name in SAVED_TABLES:
+            conn.execute(
+                f"create temp view tl_{name} as "  # noqa: S608 (names are our constants)
+                f'select * from "{catalog}".{SAVED_SCHEMA}.s{slot}_{name}'
+            )
+        return True
     for step in FACT_STEPS:
         run(conn, step, params)
+    return False
+
+
+def saved_slot(conn: duckdb.DuckDBPyConnection, as_of: datetime, config: Settings) -> int | None:
+    """The slot of the facts saved in the store at ``as_of`` with ``config``'s settings,
+    if they were built at the store's current fact token; else None."""
+    catalog = _catalog(conn)
+    try:
+        rows = conn.execute(
+            f'select s.slot from "{catalog}".{SAVED_SCHEMA}.saved as s'  # noqa: S608
+            f' inner join "{catalog}".main.data_token as t'
+            " on t.store_id = s.store_id and t.fact_writes = s.fact_writes"
+            " where s.as_of = $as_of and s.settings = $settings",
+            {"as_of": as_of, "settings": settings_key(config)},
+        ).fetchall()
+    except duckdb.CatalogException:  # no such schema: a store not migrated (a test's)
+        return None
+    return rows[0][0] if rows else None
+
+
+def _catalog(conn: duckdb.DuckDBPyConnection) -> str:
+    return conn.execute("select current_database()").fetchone()[0]
+
+
+def drop_facts(conn: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary fact tables and views a build before left on ``conn``."""
+    found = conn.execute(
+        "select table_name, table_type from information_schema.tables"
+        " where table_catalog = 'temp' and table_name like 'tl\\_%' escape '\\'"
+    ).fetchall()
+    for name, kind in found:
+        conn.execute(f"drop {'view' if kind == 'VIEW' else 'table'} temp.main.{name}")
