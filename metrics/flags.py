@@ -145,17 +145,19 @@ def red_flags(
         return flags_on(session, period, teams, since=since, config=config, fw=fw)
 
 
-def _evidence(session: ReadSession, period: str) -> pd.DataFrame:
-    """The evidence PRs of every team (remembered per session: a team's evidence is the
-    same whichever teams are chosen beside it)."""
+def _evidence(session: ReadSession, period: str, teams: tuple[str, ...]) -> pd.DataFrame:
+    """The evidence PRs of ``teams`` (empty: every team), filtered in SQL and remembered
+    per session: a page shows a dozen teams at a time, of hundreds at a million PRs."""
 
     def make() -> pd.DataFrame:
         with read_connection(session) as conn:
             return sqlfiles.frame(
-                conn, "flag_evidence", {"period": period, "teams": [], "max_evidence": MAX_EVIDENCE}
+                conn,
+                "flag_evidence",
+                {"period": period, "teams": list(teams), "max_evidence": MAX_EVIDENCE},
             )
 
-    return remembered(session, ("flag_evidence", period, MAX_EVIDENCE), make)
+    return remembered(session, ("flag_evidence", period, MAX_EVIDENCE, teams), make)
 
 
 def flags_on(
@@ -180,9 +182,7 @@ def flags_on(
         rows = aggregates_on(session, period=period, by="team", teams=chosen, config=config)
     # a period whose defects are mostly untraced raises no flag on its defect figures
     rows = blank_untraceable(rows)
-    evidence = _evidence(session, period)
-    if chosen:
-        evidence = evidence[evidence["team"].isin(chosen)]
+    evidence = _evidence(session, period, tuple(sorted(set(chosen))))
     with read_connection(session) as conn:
         adoption = dict(conn.execute("select team, ai_adoption_date from teams").fetchall())
     ev = _Evidence(evidence)
