@@ -110,6 +110,22 @@ def period_values(
     return {name: _plain(row.get(name)) for name in wanted}
 
 
+def period_rows(frame: pd.DataFrame, period: str) -> dict[str, dict[str, Any]]:
+    """:func:`period_values` of every group of ``frame`` at once, by group: one pass over
+    the frame, where a call per group scans it once each (hundreds of teams at 1M PRs)."""
+    part = frame[frame["period"] == period].drop_duplicates("group")
+    return {
+        row["group"]: {name: _plain(value) for name, value in row.items()}
+        for row in part.to_dict("records")
+    }
+
+
+def pick(row: Mapping[str, Any], columns: Iterable[str]) -> dict[str, Any]:
+    """``columns`` of a :func:`period_rows` row (None where missing; {} for no row), as
+    :func:`period_values` with ``columns`` gives them."""
+    return {name: row.get(name) for name in columns} if row else {}
+
+
 def _plain(value: Any) -> Any:
     if value is None or value is pd.NA:
         return None

@@ -18,7 +18,7 @@ from typing import Any
 
 from metrics import competency
 from metrics.aggregates import COVERAGE_COLUMNS, ORG_GROUP, compute
-from metrics.compare import period_values, values_of
+from metrics.compare import period_rows, period_values, pick, values_of
 from metrics.facts import fact_connection, parse_as_of
 from settings import Settings, settings
 from store import DbPath
@@ -171,13 +171,14 @@ def shown_groups(
     hidden = sorted(small + folded)
     other_shown = bool(small) and bool(big)
     by_team = compute(db, as_of=moment, period=period, by="team", metric_ids=ids, config=config)
+    by_group = period_rows(by_team, period_label)
     rows = [
         GroupFigures(
             t,
             sizes.get(t, 0),
             authors.get(t, 0),
-            values_of(period_values(by_team, t, period_label), ids),
-            period_values(by_team, t, period_label, COVERAGE_COLUMNS),
+            values_of(by_group.get(t, {}), ids),
+            pick(by_group.get(t, {}), COVERAGE_COLUMNS),
         )
         for t in big
     ]
