@@ -64,6 +64,9 @@ class ShownGroups:
     is_org_shown: bool = True  # the organization itself is big enough for any figure
     org_people: int = 0
     org_authors: int = 0
+    # Teams big enough but merged into "Other" because only the ``max_groups`` largest are
+    # shown on their own (a board page cannot list hundreds of teams)
+    beyond: tuple[str, ...] = ()
 
 
 def is_shown(people: int, authors: int, min_people: int | None = None) -> bool:
@@ -121,6 +124,7 @@ def shown_groups(
     merged_on: tuple[date, date],
     metric_ids: Iterable[str],
     min_people: int | None = None,
+    max_groups: int | None = None,
     config: Settings | None = None,
 ) -> ShownGroups:
     """One row per team that may be shown, then "Other" (the rest merged), each with
@@ -139,6 +143,8 @@ def shown_groups(
         period, period_label: the :func:`metrics.compute` period and the row's label.
         merged_on: the period's first and last UTC day (for ``group_authors``).
         min_people: the smallest group shown (default ``settings.small_group_min_people``).
+        max_groups: show at most this many teams on their own, the largest by people (then
+            authors, then name: size, never a figure), the others merged into "Other".
     """
     config = config or settings()
     least = config.small_group_min_people if min_people is None else min_people
@@ -168,8 +174,13 @@ def shown_groups(
         smallest = min(big, key=lambda t: (sizes.get(t, 0), authors.get(t, 0), t))
         big.remove(smallest)
         folded.append(smallest)
-    hidden = sorted(small + folded)
-    other_shown = bool(small) and bool(big)
+    beyond: list[str] = []
+    if max_groups is not None and len(big) > max_groups:
+        by_size = sorted(big, key=lambda t: (-sizes.get(t, 0), -authors.get(t, 0), t))
+        beyond = sorted(by_size[max_groups:])
+        big = sorted(by_size[:max_groups])
+    hidden = sorted(small + folded + beyond)
+    other_shown = bool(small or beyond) and bool(big)
     by_team = compute(db, as_of=moment, period=period, by="team", metric_ids=ids, config=config)
     by_group = period_rows(by_team, period_label)
     rows = [
@@ -206,4 +217,5 @@ def shown_groups(
         True,
         org_people,
         org_authors,
+        tuple(beyond),
     )

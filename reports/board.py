@@ -49,6 +49,8 @@ from store import DbPath
 __all__ = ["GROUP_FIGURES", "TILE_FIGURES", "build_board", "method_notes"]
 
 TREND_QUARTERS = 4
+# teams shown on their own at most, the largest by headcount; the rest merged into Other
+MAX_GROUPS = 12
 # The headline figures: (figure id, label, companion shown with it). Quality beside speed.
 TILE_FIGURES: tuple[tuple[str, str, str | None], ...] = (
     ("qact_p50_h", "Time to deliver (QACT)", "cycle_time_p50_h"),
@@ -347,6 +349,7 @@ def build_board(
             period_label=quarter.period_label,
             merged_on=(quarter.start, quarter.end),
             metric_ids=list(dict.fromkeys(m for _, m in GROUP_FIGURES)),
+            max_groups=MAX_GROUPS,
             config=config,
         )
         if rows.is_org_shown:

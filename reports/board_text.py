@@ -185,6 +185,16 @@ def group_note(shown: groups.ShownGroups) -> str:
         f"Teams with fewer than {least} people (or whose figures rest on fewer than {least} "
         "authors)"
     )
+    if shown.other_shown and shown.beyond:
+        n = len(shown.rows) - 1
+        largest = "The largest team is" if n == 1 else f"The {n} largest teams are"
+        text = (
+            f"{largest} shown on {'its' if n == 1 else 'their'} own (by headcount); the other "
+            f"{count_text(len(shown.beyond) + shown.small_groups, 'team')} are merged into "
+            f'"{groups.OTHER}" (a summary cannot list every team; {rule.lower()} would be '
+            "merged in any case)"
+        )
+        return text + "."
     if shown.other_shown:
         text = f'{rule} are merged into "{groups.OTHER}"'
         if shown.folded:

@@ -185,6 +185,31 @@ def test_no_small_group_can_be_seen_or_worked_out(tmp_path: Path, teams, shown, 
         assert team not in text.replace("Alpha is merged", "")
 
 
+def test_beyond_the_most_groups_the_largest_teams_are_shown_and_the_rest_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alpha 7, Beta 6, Gamma 5 people, each big enough on its own (5 at least); a board of
+    # at most 1 group shows the largest by headcount and merges Beta and Gamma into Other
+    # (11): chosen by size, never by a figure
+    sizes = {"Alpha": 7, "Beta": 6, "Gamma": 5}
+    logins = ["ana", "bo", "dee", *(f"p{i:02d}" for i in range(15))]  # ana, bo, dee: PRs
+    team_of = [team for team, n in sizes.items() for _ in range(n)]
+    everyone = tuple(
+        (login, login.title(), team, "mid") for login, team in zip(logins, team_of, strict=True)
+    )
+    db = build_org(tmp_path / "org.duckdb", everyone)
+    monkeypatch.setattr(board_module, "MAX_GROUPS", 1)
+    summary = board_module.build_board(db, Q3)
+    rows = [(r[0], r[1]) for r in summary.find("groups").rows]
+    assert rows == [("Alpha", 7), ("Other", 11)]
+    note = plain(summary.find("group note").text)
+    assert "The largest team is shown on its own (by headcount)" in note
+    assert 'the other 2 teams are merged into "Other"' in note
+    monkeypatch.setattr(board_module, "MAX_GROUPS", 12)
+    every = board_module.build_board(db, Q3).find("groups").column("Group")
+    assert every == ["Alpha", "Beta", "Gamma"]
+
+
 def test_the_minimum_group_size_is_the_setting(org_db: Path) -> None:
     from settings import Settings
 
