@@ -62,8 +62,8 @@ if traced.empty:
     st.caption("No defect is stored yet.")
 else:
     st.dataframe(trace.repository_table(traced), hide_index=True, width="stretch")
-    for repo, missing in trace.missing_lines(traced):
-        st.markdown(f"- **{ui.safe(repo)}** — {ui.safe(missing)}")
+    missing = trace.missing_view(traced)  # Markdown lines; past 10 repositories, one table
+    st.markdown(missing) if isinstance(missing, str) else st.dataframe(missing, hide_index=True)
     st.caption(
         f"Defects reported by {f.as_of:%d %b %Y} (the as-of date, UTC). "
         "Where fewer than half of a team's defects in a period are traced, its defect-based "

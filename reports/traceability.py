@@ -32,6 +32,7 @@ from metrics.attribution import (
 from reports.document import Block, Heading, Paragraph, Table
 from reports.format import count_text, value_text
 from reports.format import period_text as period_label
+from reports.markdown import page_text
 from settings import Settings, settings
 
 __all__ = [
@@ -306,6 +307,19 @@ def missing_lines(coverage: pd.DataFrame) -> list[tuple[str, str]]:
         if words := missing_words(r):
             out.append((str(r["repo"] or "(no repository)"), words))
     return out
+
+
+MAX_MISSING_LINES = 10  # repositories listed a line each; past that, one table
+
+
+def missing_view(coverage: pd.DataFrame) -> str | pd.DataFrame:
+    """:func:`missing_lines` for a page: Markdown bullets (untrusted names escaped) for up
+    to :data:`MAX_MISSING_LINES` repositories, else one table (hundreds of lines would be
+    hundreds of page elements)."""
+    lines = missing_lines(coverage)
+    if len(lines) > MAX_MISSING_LINES:
+        return pd.DataFrame(lines, columns=["repository", "missing"])
+    return "\n".join(f"- **{page_text(repo)}** — {page_text(words)}" for repo, words in lines)
 
 
 def repository_table(coverage: pd.DataFrame) -> pd.DataFrame:

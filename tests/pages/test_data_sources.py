@@ -224,3 +224,22 @@ def test_a_repository_with_its_git_history_counts_what_was_inferred(tmp_path, mo
     missing = next(m.value for m in app.markdown if m.value.startswith("- **acme/app**"))
     assert "no git history" not in missing
     assert "the fix only adds lines" in missing
+
+
+def test_past_ten_repositories_what_is_missing_is_one_table(tmp_path, monkeypatch):
+    from tests.metrics.builders import StoreBuilder, t
+
+    s = StoreBuilder(tmp_path / "teamlens.duckdb")
+    s.person("alice")
+    s.pr(1, created=t(2, 9), merged=t(2, 10))
+    for n in range(1, 13):  # 12 repositories, a defect each, none fixed, no git history
+        s.defect(n, reported=t(10, 9), repo=f"acme/r{n:02d}")
+    monkeypatch.setenv("TEAMLENS_DB", str(s.write()))
+    app = run("pages/data_sources.py")
+    assert not app.exception
+    assert not [m for m in app.markdown if m.value.startswith("- **acme/")]
+    missing = next(
+        d.value for d in app.dataframe if list(d.value.columns) == ["repository", "missing"]
+    )
+    assert missing["repository"].tolist() == [f"acme/r{n:02d}" for n in range(1, 13)]
+    assert all("no git history ingested" in words for words in missing["missing"])
