@@ -213,6 +213,9 @@ def _level_counts(
 # teams they are drawn this many at a time (alphabetically, never ranked), each set with
 # its own red flags: 800 panels would be unreadable, and their flags cost minutes.
 MAX_PANELS = 12
+# Red flags whose reasons and evidence tables are sent with the page; past them a flag's
+# contents are drawn when it is opened (a dozen teams can raise 50 flags, each a table).
+EAGER_FLAGS = 12
 
 
 def panel_pages(teams: Iterable[str], size: int | None = None) -> list[tuple[str, ...]]:

@@ -111,6 +111,7 @@ st.caption(
 )
 if not data.adoptions:
     st.caption("No AI adoption date on or before the as-of date is recorded for these teams.")
+n_flags = 0
 for dimension in trends.DIMENSIONS:
     dips, raised = trends.flag_groups(data.flags, dimension)
     st.markdown(f"**{dimension}**")
@@ -122,7 +123,11 @@ for dimension in trends.DIMENSIONS:
     for group in raised:
         when = fmt.periods_text(group.periods)
         label = f"{group.group} · {group.title} · {fmt.count_text(group.count, f.period)}: {when}"
-        with st.expander(f"🚩 {ui.safe(label)}"):
+        lazy = (n_flags := n_flags + 1) > trends.EAGER_FLAGS  # past them: drawn when opened
+        opts = {"key": f"flag {dimension} {group.group} {group.title}", "on_change": "rerun"}
+        with st.expander(f"🚩 {ui.safe(label)}", **(opts if lazy else {})) as box:
+            if lazy and not box.open:
+                continue
             st.text(group.latest.sentence)
             if group.count > 1:
                 st.caption("Every period it was raised in, newest first:")

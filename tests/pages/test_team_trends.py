@@ -242,3 +242,24 @@ def test_a_few_teams_are_all_drawn_at_once(monkeypatch, demo_db):
     at = run_page(monkeypatch, demo_db)
     assert not at.main.selectbox  # 6 groups fit in one set of 12
     assert "the whole organization" in texts(at).lower()
+
+
+def test_past_the_first_flags_a_flag_is_drawn_when_opened(monkeypatch, demo_db):
+    eager = run_page(monkeypatch, demo_db, ["Mobile"])
+    n_tables = len(eager.dataframe)
+    flags = [e for e in eager.expander if e.label.startswith("🚩")]
+    assert len(flags) >= 2
+    monkeypatch.setattr(trends, "EAGER_FLAGS", 1)  # only the first flag sent whole
+    at = run_page(monkeypatch, demo_db, ["Mobile"])
+    lazy = [e for e in at.expander if e.label.startswith("🚩")]
+    assert [e.label for e in lazy] == [e.label for e in flags]  # every flag is listed
+    assert len(lazy[0].dataframe) >= 1 and all(not e.dataframe for e in lazy[1:])
+    assert len(at.dataframe) < n_tables
+    keys = [k for k in at.session_state if k.startswith("flag ")]
+    assert len(keys) == len(flags) - 1  # the closed ones: widgets holding their state
+    for key in keys:  # a reader opens each: the page reruns and draws it whole
+        at.session_state[key] = True
+    at.run()
+    opened = [e for e in at.expander if e.label.startswith("🚩")]
+    assert all(e.dataframe for e in opened)
+    assert len(at.dataframe) == n_tables
