@@ -71,11 +71,17 @@ def echo_err(message: str) -> None:
 def save_facts(db: str | None) -> None:
     """After a command that wrote data: keep the dashboard's fact tables in the store at
     the as-ofs its pages open at (metrics.saved_facts), so their first render reads them
-    instead of building; one line on stderr."""
+    instead of building; one line on stderr. A save that fails leaves the command's own
+    write standing (exit 0): the pages then build the facts in memory, as before."""
     from metrics import saved_facts
 
     echo_err("saving the dashboard's facts...")
-    saved = saved_facts.save(db)
+    try:
+        saved = saved_facts.save(db)
+    except Exception as exc:  # the data is written: say so and go on
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        echo_err(f"could not save the dashboard's facts ({first}); the pages will build them")
+        return
     if not saved.moments:
         echo_err("no activity yet: no facts to save")
         return

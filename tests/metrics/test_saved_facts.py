@@ -189,3 +189,17 @@ def test_teamlens_demo_saves_them(tmp_path):
     with read_connection(db) as conn:
         assert sqlfiles.saved_slot(conn, END_OF_DEMO, settings()) == 0
         assert sqlfiles.saved_slot(conn, Q3_END, settings()) == 1
+
+
+def test_a_failed_save_leaves_the_commands_write_standing(tmp_path, monkeypatch):
+    def broken(db, config=None):
+        raise RuntimeError("disk full\nmore")
+
+    monkeypatch.setattr(saved_facts, "save", broken)
+    db = tmp_path / "teamlens.duckdb"
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "could not save the dashboard's facts (disk full); the pages will build them" in (
+        result.stderr
+    )
+    assert metrics.compute(db, as_of=END_OF_DEMO, by="org")["merged_prs"].sum() > 4000
