@@ -152,7 +152,11 @@ def test_the_summary_line_and_json_through_the_cli(
     file = tf.jira(tmp_path / "jira.csv", JIRA_ROWS)
     code, out, err = cli(["import", "defects", str(file), "--db", str(db)], capsys)
     assert code == 0, err
-    assert err.strip() == f"imported 3 defects from {file}; skipped 7 rows: 4 Story, 2 Task, 1 Epic"
+    summary, *rest = err.strip().splitlines()
+    assert summary == f"imported 3 defects from {file}; skipped 7 rows: 4 Story, 2 Task, 1 Epic"
+    # then the dashboard's facts are saved (metrics.saved_facts): progress, on stderr too
+    assert rest[0] == "saving the dashboard's facts..."
+    assert rest[1].startswith("saved the dashboard's facts as of the end of ")
     assert '"rows": 3' in out and '"skipped": {"Story": 4, "Task": 2, "Epic": 1}' in out
 
 
