@@ -163,8 +163,8 @@ class Grid:
             if s != first:
                 xaxis["matches"] = f"x{first}"
             if ticks is not None:
-                xaxis.update(range=[self.x0, self.x1], type="date", tickvals=ticks[0],
-                             ticktext=ticks[1])  # fmt: skip
+                xaxis.update(range=[self.x0, self.x1], type="date", tickvals=list(ticks[0]),
+                             ticktext=list(ticks[1]))  # fmt: skip
             layout[f"xaxis{s}"] = xaxis
             layout[f"yaxis{s}"] = {"anchor": f"x{s}", "domain": y_domain}
         for gi, group in enumerate(self.groups):
@@ -183,9 +183,8 @@ class Grid:
                 yaxis.update((y_extra or {}).get(ri, {}))
                 layout[f"yaxis{s}"].update(yaxis)
                 self._bands(panel, group, s, ri == 0, spec.attribution)
-            layout[f"xaxis{self.suffix(*self.cell(gi, len(self.rows) - 1))}"]["showticklabels"] = (
-                True
-            )
+            lowest = self.suffix(*self.cell(gi, len(self.rows) - 1))
+            layout[f"xaxis{lowest}"]["showticklabels"] = True  # dates under the team's panels
         if self.shapes:
             layout["shapes"] = self.shapes
         if self.titles or self.notes:
