@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 from metrics.calendar import quarter_start
 from metrics.trends import TeamTrends
 from reports import format as fmt
-from reports.facets import LEVEL_COLOURS, Grid, Row, bar, finish, line, mid, shown, top_of, widths
+from reports.facets import LEVEL_COLOURS, Grid, Row, finish
+from reports.series import bar, line, top_of
 
 BLUE, ORANGE, RED, GREY = "#1f77b4", "#ff7f0e", "#d62728", "#90a4ae"
 TAX_CAP = 1.0  # a quality tax above 100% (a few long-open defects) is drawn at the cap
@@ -36,32 +37,28 @@ def volume_and_tax(data: TeamTrends) -> go.Figure:
     )
     tax_top = top_of(data.rows, ["quality_tax"]) or 0.1
     capped = tax_top > TAX_CAP * 1.12
-    for gi, group in enumerate(grid.groups):
-        g = grid.frame(group)
-        grid.add(bar(g, "merged_prs", "merged PRs (team volume)", "count", GREY), gi, 0)
-        tax = line(g, "quality_tax", "quality tax", "ratio", RED, fill=True, attribution=True)
+    for gi, p in enumerate(grid.panels):
+        grid.add(bar(p, "merged_prs", "merged PRs (team volume)", "count", GREY), gi, 0)
+        tax = line(p, "quality_tax", "quality tax", "ratio", RED, fill=True, attribution=True)
         if capped:
-            values = shown(g, "quality_tax", True)
-            tax.update(y=values.clip(upper=TAX_CAP), customdata=values)
+            values = p.values("quality_tax", True)
+            tax.update(y=values.clip(max=TAX_CAP), customdata=values)
             tax.update(hovertemplate=fmt.hover("quality tax", "ratio", "customdata"))
-            over = g[values > TAX_CAP]
-            if len(over):
-                r, c = grid.cell(gi, 1)
-                grid.fig.add_trace(
-                    go.Scatter(
-                        x=mid(over),
-                        y=[TAX_CAP] * len(over),
-                        mode="markers+text",
-                        marker={"symbol": "triangle-up", "size": 10, "color": RED},
-                        text=[fmt.value_text(v, "ratio") for v in values[values > TAX_CAP]],
-                        textposition="middle left",
-                        textfont={"size": 10, "color": RED},
-                        showlegend=False,
-                        hoverinfo="skip",
-                    ),
-                    row=r,
-                    col=c,
-                )
+            over = values > TAX_CAP
+            if over.any():
+                marks = {
+                    "type": "scatter",
+                    "x": p.x[over],
+                    "y": [TAX_CAP] * int(over.sum()),
+                    "mode": "markers+text",
+                    "marker": {"symbol": "triangle-up", "size": 10, "color": RED},
+                    "text": [fmt.value_text(float(v), "ratio") for v in values[over]],
+                    "textposition": "middle left",
+                    "textfont": {"size": 10, "color": RED},
+                    "showlegend": False,
+                    "hoverinfo": "skip",
+                }
+                grid.place(marks, gi, 1)
         grid.add(tax, gi, 1)
     tops = [top_of(data.rows, ["merged_prs"]), TAX_CAP * 1.08 if capped else tax_top]
     return grid.done(tops)
@@ -75,8 +72,7 @@ def delivery_time(data: TeamTrends) -> go.Figure:
         "Time to deliver a change correctly: QACT (solid) beside cycle time (dotted)",
         [Row("Time", "hours", attribution=True)],
     )
-    for gi, group in enumerate(grid.groups):
-        g = grid.frame(group)
+    for gi, g in enumerate(grid.panels):
         grid.add(line(g, "qact_p90_h", "QACT, 90th percentile", "hours", ORANGE,
                       attribution=True), gi, 0)  # fmt: skip
         grid.add(line(g, "cycle_time_p90_h", "cycle time, 90th percentile", "hours", ORANGE,
@@ -99,13 +95,12 @@ def phases(data: TeamTrends) -> go.Figure:
     """The median of each cycle-time phase per period, stacked (each team in its panel)."""
     grid = Grid(data, "Where the time goes: median of each cycle-time phase",
                 [Row("Median", "hours")])  # fmt: skip
-    for gi, group in enumerate(grid.groups):
-        g = grid.frame(group)
+    for gi, g in enumerate(grid.panels):
         for column, label, colour in PHASES:
             grid.add(bar(g, column, label, "hours", colour), gi, 0)
     sums = data.rows[[c for c, _, _ in PHASES]].astype(float).sum(axis=1, min_count=1)
     top = float(sums.max()) * 1.1 if sums.notna().any() else None
-    grid.fig.update_layout(barmode="stack")
+    grid.layout["barmode"] = "stack"
     return grid.done([top])
 
 
@@ -120,13 +115,12 @@ def defects(data: TeamTrends) -> go.Figure:
             Row("Defect rate", "defects per PR", "per merged PR", attribution=True),
         ],
     )
-    for gi, group in enumerate(grid.groups):
-        g = grid.frame(group)
+    for gi, g in enumerate(grid.panels):
         grid.add(line(g, "change_failure_rate", "change failure rate", "share", BLUE,
                       attribution=True), gi, 0)  # fmt: skip
         grid.add(line(g, "defect_rate", "defects per PR", "defects per PR", RED,
                       attribution=True), gi, 1)  # fmt: skip
-        if g["ai_defect_rate"].notna().any() or g["ai_change_failure_rate"].notna().any():
+        if g.any("ai_defect_rate") or g.any("ai_change_failure_rate"):
             grid.add(line(g, "ai_change_failure_rate", "AI-assisted code: change failure rate",
                           "share", BLUE, dash="dash", attribution=True), gi, 0)  # fmt: skip
             grid.add(line(g, "ai_defect_rate", "AI-assisted code: defects per PR",
@@ -145,13 +139,12 @@ def review(data: TeamTrends) -> go.Figure:
         "Review health: merged without review, rubber-stamped, merged over objections",
         [Row("Share", "share", "% of PRs"), Row("Merges", "count")],
     )
-    for gi, group in enumerate(grid.groups):
-        g = grid.frame(group)
+    for gi, g in enumerate(grid.panels):
         grid.add(line(g, "unreviewed_merge_rate", "unreviewed (% of merged PRs)", "share",
                       BLUE), gi, 0)  # fmt: skip
         grid.add(line(g, "rubber_stamp_rate", "rubber-stamped (% of reviewed PRs)", "share",
                       ORANGE, dash="dot"), gi, 0)  # fmt: skip
-        half = [w / 2 for w in widths(g)]
+        half = [w / 2 for w in g.widths()]
         left = [-w for w in half]
         grid.add(bar(g, "dismissed_review_merges", "merged after a dismissed change request",
                      "count", "#ffb74d", share=0.4, offset=left), gi, 1)  # fmt: skip
@@ -159,11 +152,7 @@ def review(data: TeamTrends) -> go.Figure:
                      "count", "#b71c1c", share=0.4, offset=[0.0] * len(g)), gi, 1)  # fmt: skip
     counts = top_of(data.rows, ["dismissed_review_merges", "security_bypass_merges"])
     tops = [top_of(data.rows, ["unreviewed_merge_rate", "rubber_stamp_rate"]), max(counts or 0, 3)]
-    fig = grid.done(tops)
-    for gi in range(len(grid.groups)):
-        r, c = grid.cell(gi, 1)
-        fig.get_subplot(r, c).yaxis.update(dtick=max(1, math.ceil((tops[1] or 3) / 4)))
-    return fig
+    return grid.done(tops, {1: {"dtick": max(1, math.ceil((tops[1] or 3) / 4))}})
 
 
 def levels(data: TeamTrends) -> go.Figure:

@@ -3,14 +3,18 @@ name their unit, the quality tax visible, not-traceable periods marked, names in
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
+from plotly.subplots import make_subplots
 
 from metrics import trends
-from reports import facets, team_figures
+from reports import facets, series, team_figures
 from tests.metrics.builders import StoreBuilder, t
 
 AS_OF = t(20, 12, month=5)  # 2026-05-20 12:00 UTC: May is still running
@@ -98,8 +102,9 @@ def test_every_y_axis_names_its_unit(data):
         for text in titled:
             assert "(" in text and text.endswith(")"), (key, text)
     defects = team_figures.defects(data)
-    assert defects.get_subplot(1, 1).yaxis.tickformat == ".0%"  # change failure rate: a share
-    assert "%" not in defects.get_subplot(2, 1).yaxis.tickformat  # defects per PR: not one
+    # two teams: panels are numbered row by row, so row 2's first panel is the third
+    assert defects.layout.yaxis.tickformat == ".0%"  # change failure rate: a share
+    assert "%" not in defects.layout.yaxis3.tickformat  # defects per PR: not one
 
 
 def test_a_tax_over_the_cap_is_drawn_at_it_with_its_value(data):
@@ -156,3 +161,112 @@ def test_date_ticks_stay_inside_the_axis():
         "03 Nov",
         "17 Nov",
     ]
+
+
+# --- the figures are built as plain dicts, unvalidated: plotly must agree with them ---------
+
+
+def _teams(data: trends.TeamTrends, n: int) -> trends.TeamTrends:
+    """``n`` teams made of Payments' rows, each with its own volume, the rows interleaved
+    (period by period, as the metrics write them), Team 3 adopting AI like Payments."""
+    payments = data.rows[data.rows["group"] == "Payments"]
+    frames = [
+        payments.assign(group=f"Team {i:02d}", merged_prs=payments["merged_prs"] + 10 * i)
+        for i in range(1, n + 1)
+    ]
+    rows = pd.concat(frames).sort_values(["period", "group"], kind="stable")
+    adopted = [replace(a, team="Team 03") for a in data.adoptions if a.team == "Payments"]
+    return replace(data, rows=rows.reset_index(drop=True), adoptions=adopted)
+
+
+def _hostile(data: trends.TeamTrends) -> trends.TeamTrends:
+    """Names plotly would read as markup, a tax over the cap, a period not traceable."""
+    rows = data.rows.copy()
+    rows.loc[(rows["group"] == "Payments") & (rows["period"] == "2026-04"), "quality_tax"] = 2.85
+    rows["is_attribution_traceable"] = ~(
+        (rows["group"] == "Platform") & (rows["period"] == "2026-04")
+    )
+    rows = rows.replace({"group": {"Platform": "<b>Plat</b> & $x$"}})
+    adoptions = [replace(a, team='<b>Plat</b> & $x$') if a.team == "Platform" else a
+                 for a in data.adoptions]  # fmt: skip
+    return replace(data, rows=rows, adoptions=adoptions)
+
+
+@pytest.mark.parametrize("teams", [0, 1, 7, 12])
+def test_every_figure_is_what_plotly_validating_it_writes(data, teams):
+    # charts() skips plotly's validation for speed: a misspelt property or a value plotly
+    # would coerce differently fails here (validation raises, or its JSON differs)
+    shown = _hostile(data) if teams == 0 else _teams(data, teams)
+    for key, fig in team_figures.charts(shown):
+        validated = go.Figure(fig.to_dict())
+        # the same JSON, property for property (their order aside: it draws nothing)
+        assert json.loads(pio.to_json(validated)) == json.loads(pio.to_json(fig)), key
+
+
+@pytest.mark.parametrize("teams", [1, 2, 3, 5, 7, 12])
+def test_panels_sit_where_make_subplots_puts_them(data, teams):
+    # the grid plotly's make_subplots builds for the same panels is the reference: the
+    # axes' domains, anchors and shared x, and each team's title over its panels
+    shown = _teams(data, teams)
+    for key, fig in team_figures.charts(shown):
+        n_rows = facets.math.ceil(teams / facets.MAX_COLUMNS) * (1 if key in (
+            "delivery_time", "phases") else 2)  # fmt: skip
+        cols = facets.math.ceil(teams / facets.math.ceil(teams / facets.MAX_COLUMNS))
+        per_team = n_rows // facets.math.ceil(teams / facets.MAX_COLUMNS)
+        titles = [
+            f"Team {w * cols + c + 1:02d}" if r == 0 and w * cols + c < teams else ""
+            for w in range(n_rows // per_team)
+            for r in range(per_team)
+            for c in range(cols)
+        ]
+        reference = make_subplots(
+            rows=n_rows,
+            cols=cols,
+            shared_xaxes="all",
+            horizontal_spacing=0.04 if cols > 1 else 0.0,
+            vertical_spacing=min(0.06, 0.25 / n_rows) if n_rows > 1 else 0.0,
+            subplot_titles=titles if teams > 1 else None,
+        ).layout
+        axes = [n for n in reference if n.startswith(("xaxis", "yaxis"))]
+        assert sorted(axes) == sorted(n for n in fig.layout if n.startswith(("xaxis", "yaxis")))
+        for name in axes:
+            for prop in ("domain", "anchor", "matches"):
+                assert fig.layout[name][prop] == reference[name][prop], (key, name, prop)
+        drawn = [(a.text, a.x, a.y) for a in fig.layout.annotations if a.yref == "paper"]
+        assert drawn == [(a.text, a.x, a.y) for a in reference.annotations], key
+
+
+def test_seven_teams_wrap_into_two_rows_of_four_panels_each_with_its_own_series(data):
+    shown = _teams(data, 7)
+    fig = team_figures.volume_and_tax(shown)
+    # 7 teams: 2 rows of 4 columns (one empty), 2 rows of panels per team -> 16 panels
+    names = sorted(n for n in fig.layout if n.startswith("xaxis"))
+    assert len(names) == 16
+    # a bar and a tax line in each team's panels, on that team's axes, its own values
+    bars = [t for t in fig.data if t.type == "bar"]
+    taxes = [t for t in fig.data if t.name == "quality tax"]
+    assert len(bars) == len(taxes) == 7
+    # team i (0-based) sits in column i % 4 of row block i // 4: its volume panel is
+    # number (i // 4) * 8 + i % 4 + 1, its tax panel the one under it (+ 4)
+    for i, (b, tax) in enumerate(zip(bars, taxes, strict=True)):
+        k = (i // 4) * 8 + i % 4 + 1
+        assert (b.xaxis, b.yaxis) == (f"x{k if k > 1 else ''}", f"y{k if k > 1 else ''}")
+        assert (tax.xaxis, tax.yaxis) == (f"x{k + 4}", f"y{k + 4}")
+        team = shown.rows[shown.rows["group"] == f"Team {i + 1:02d}"]
+        assert list(b.y) == list(team["merged_prs"].astype(float))
+        assert [pd.Timestamp(x) for x in b.x] == list(series.mid(team))
+    # x tick labels only under each team's lowest panel; y titles only in the first column
+    labelled = {n for n in names if fig.layout[n].showticklabels}
+    assert labelled == {f"xaxis{k}" for k in (5, 6, 7, 8, 13, 14, 15)}
+    titled = {n for n in fig.layout if n.startswith("yaxis") and fig.layout[n].title.text}
+    assert titled == {"yaxis", "yaxis5", "yaxis9", "yaxis13"}
+    # every team's rows share a y range (one axis per row of panels)
+    tops = {fig.layout[f"yaxis{k}"].range[1] for k in (5, 6, 7, 8, 13, 14, 15)}
+    assert len(tops) == 1
+    # March and May are partial for every team, in both its panels: 7 * 2 * 2 grey bands,
+    # "partial" written in the top panel only; Team 03 alone has the adoption line
+    grey = [s for s in fig.layout.shapes if s.fillcolor == facets.PARTIAL]
+    assert len(grey) == 28
+    assert sum(a.text == "partial" for a in fig.layout.annotations) == 14
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [(s.xref, s.yref) for s in lines] == [("x3", "y3 domain"), ("x7", "y7 domain")]
