@@ -197,17 +197,38 @@ def replace_pull_requests(
     if prs.empty:
         return 0
     ids = prs["pr_id"].tolist()
+    stored = stored_pr_keys(conn, ids)
+    # A PR's commits, reviews and events are only ever written with it (here), so a PR
+    # not yet in the store has none to delete: the deletes (each reads the whole table)
+    # are left out for new PRs, and so for every page of a first sync.
+    old = [pr_id for pr_id in ids if pr_id in stored]
     for table in ("pr_commits", "reviews", "pr_events"):
-        delete_where_in(conn, table, "pr_id", ids)
+        delete_where_in(conn, table, "pr_id", old)
     _delete_links_from(conn, ids, keep_timeline=True)
-    keys = pr_keys(conn, ids)
-    upsert(conn, "pull_requests", prs.assign(pr_key=prs["pr_id"].map(keys)))
-    for table, rows in (("pr_commits", commits), ("reviews", reviews), ("pr_events", events)):
-        children = _frame(rows, provenance)
+    keys = pr_keys(conn, ids, stored)
+    commit_rows = _frame(commits, provenance)
+    # first_commit_at from the commits being written, which are all of the PR's commits
+    # once this transaction ends (the same min set_first_commits takes of the stored ones,
+    # without an update that reads every stored commit)
+    first = _first_commit_times(conn, commit_rows)
+    columns = {"pr_key": prs["pr_id"].map(keys)}
+    if first:  # else every PR's is null (a replaced row's absent column is null)
+        columns["first_commit_at"] = prs["pr_id"].map(first)
+    upsert(conn, "pull_requests", prs.assign(**columns))
+    for table, children in (
+        ("pr_commits", commit_rows),
+        ("reviews", _frame(reviews, provenance)),
+        ("pr_events", _frame(events, provenance)),
+    ):
         if not children.empty:
             upsert(conn, table, children.assign(pr_key=children["pr_id"].map(keys)))
-    set_first_commits(conn, ids)
-    ties.refresh_store_ties(conn, pr_ids=ids, fetched_at=provenance["fetched_at"])
+    del commit_rows, children
+    ties.refresh_store_ties(
+        conn,
+        pr_ids=ids,
+        fetched_at=provenance["fetched_at"],
+        new={pr_id for pr_id in ids if pr_id not in stored},
+    )
     links: list[dict[str, Any]] = []
     for pr in prs.to_dict("records"):
         links.extend(pr_links(pr))
@@ -216,25 +237,48 @@ def replace_pull_requests(
     return len(prs)
 
 
-def pr_keys(conn: duckdb.DuckDBPyConnection, pr_ids: Sequence[str]) -> dict[str, int]:
+def stored_pr_keys(conn: duckdb.DuckDBPyConnection, pr_ids: Sequence[str]) -> dict[str, int | None]:
+    """Each of these PRs that the store holds already -> its key (None: not given yet)."""
+    wanted = pd.DataFrame({"pr_id": list(dict.fromkeys(pr_ids))})  # noqa: F841 (read by name)
+    return dict(
+        conn.execute(
+            "select p.pr_id, p.pr_key from pull_requests as p"
+            " semi join wanted as w on w.pr_id = p.pr_id"
+        ).fetchall()
+    )
+
+
+def pr_keys(
+    conn: duckdb.DuckDBPyConnection,
+    pr_ids: Sequence[str],
+    stored: Mapping[str, int | None] | None = None,
+) -> dict[str, int]:
     """The integer key of each PR (store migration 4): the one it has, else the next free.
 
     Every row of a PR and of its commits, reviews and events carries it (the fact build
-    joins them on it); a PR keeps its key when written again."""
-    wanted = pd.DataFrame({"pr_id": list(dict.fromkeys(pr_ids))})
-    found = dict(
-        conn.execute(
-            "select p.pr_id, p.pr_key from pull_requests as p"
-            " semi join wanted as w on w.pr_id = p.pr_id where p.pr_key is not null"
-        ).fetchall()
-    )
-    (top,) = conn.execute("select coalesce(max(pr_key), 0) from pull_requests").fetchone()
+    joins them on it); a PR keeps its key when written again.
+
+    Args:
+        stored: :func:`stored_pr_keys` of ``pr_ids``, when the caller has it already.
+    """
+    held = stored_pr_keys(conn, pr_ids) if stored is None else stored
+    found = {pr_id: key for pr_id, key in held.items() if key is not None}
+    (top,) = conn.execute("select coalesce(max(pr_key), 0) from pull_requests").fetchall()[0]
     keys = {}
-    for pr_id in wanted["pr_id"]:
+    for pr_id in dict.fromkeys(pr_ids):
         if pr_id not in found:
             top += 1
         keys[pr_id] = found.get(pr_id, top)
     return keys
+
+
+def _first_commit_times(conn: duckdb.DuckDBPyConnection, commits: pd.DataFrame) -> dict[str, Any]:
+    """pr_id -> the earliest ``authored_at`` of these commit rows (None: none known)."""
+    if commits.empty:
+        return {}
+    return dict(
+        conn.execute("select pr_id, min(authored_at) from commits group by pr_id").fetchall()
+    )
 
 
 def set_first_commits(conn: duckdb.DuckDBPyConnection, pr_ids: Sequence[str]) -> None:

@@ -20,7 +20,7 @@ Which tie attribution uses when a commit has several: :data:`PREFERENCE`, first 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +92,7 @@ def refresh_store_ties(
     repo: str | None = None,
     fetched_at: datetime,
     methods: Sequence[str] = STORE_METHODS,
+    new: Collection[str] = (),
 ) -> None:
     """Rebuild the ties GitHub's data makes, for some PRs or for a whole repository.
 
@@ -103,6 +104,11 @@ def refresh_store_ties(
         fetched_at: when the rows were made.
         methods: only these of :data:`STORE_METHODS` (``rebased`` alone is what new git
             history can change when the PRs' own ties were just written).
+        new: those of ``pr_ids`` that were not in the store before this transaction. A
+            PR has ties of these methods only once it is stored (they are made from its
+            row), so there are none of theirs to delete: the delete, which scans the
+            whole table, is skipped when every PR is new (the first sync of a
+            repository, a page of new PRs).
     """
     import pandas as pd  # here, not at the top: `teamlens szz` starts without pandas
 
@@ -116,19 +122,29 @@ def refresh_store_ties(
         ).df()
     else:
         raise ValueError("refresh_store_ties needs pr_ids or repo")
+    stored = scope[~scope["pr_id"].isin(set(new))] if new else scope
+    wanted = [m for m in STORE_METHODS if m in methods]
+    conn.register("_tie_scope", stored)
+    try:
+        if not stored.empty:
+            conn.execute(
+                "delete from commit_pull_requests where list_contains(?, method)"
+                " and pr_id in (select pr_id from _tie_scope)",
+                [wanted],
+            )
+    finally:
+        conn.unregister("_tie_scope")
     conn.register("_tie_scope", scope)
     try:
-        wanted = [m for m in STORE_METHODS if m in methods]
-        conn.execute(
-            "delete from commit_pull_requests where list_contains(?, method)"
-            " and pr_id in (select pr_id from _tie_scope)",
-            [wanted],
-        )
         conn.execute(_STORE_TIES_SQL, [wanted, fetched_at])
     finally:
         conn.unregister("_tie_scope")
 
 
+# pr_commits is joined on pr_key too (each commit row carries its PR's key, store migration
+# 4): keys are numbered in write order, so the join's range of keys lets DuckDB skip every
+# row group of older PRs instead of reading the whole table (memory and time that grew
+# with the store on every page a sync writes).
 _STORE_TIES_SQL = """
 insert or replace into commit_pull_requests
     (repo, sha, pr_number, pr_id, method, source, source_url, fetched_at)
@@ -137,7 +153,7 @@ with prs as (
 ),
 own as (
     select p.repo, c.sha, p.number, p.pr_id, 'pr_commit' as method, p.source, p.source_url
-    from pr_commits c join prs p using (pr_id)
+    from pr_commits c join prs p on c.pr_key = p.pr_key and c.pr_id = p.pr_id
 ),
 merged as (
     select repo, merge_commit_sha as sha, number, pr_id, 'merge_commit', source, source_url
@@ -146,7 +162,7 @@ merged as (
 rebased as (
     select distinct p.repo, g.sha, p.number, p.pr_id, 'rebased', p.source, p.source_url
     from prs p
-    join pr_commits c using (pr_id)
+    join pr_commits c on c.pr_key = p.pr_key and c.pr_id = p.pr_id
     join git_commits g
         on lower(g.repo) = lower(p.repo)
         and g.authored_at = c.authored_at

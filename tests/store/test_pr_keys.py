@@ -104,3 +104,42 @@ def test_the_facts_read_the_keys(tmp_path: Path) -> None:
     assert facts.loc["acme/app#1", "cycle_time_h"] == pytest.approx(26.0)
     # #2: opened at 09:00 (no commit), reviewed by alice at 11:00: picked up in 2 h
     assert facts.loc["acme/app#2", "pickup_time_h"] == pytest.approx(2.0)
+
+
+def test_a_page_of_new_prs_skips_the_deletes_and_a_stored_pr_is_still_replaced_whole(
+    tmp_path: Path,
+) -> None:
+    # The writer leaves out the child deletes and the tie delete for PRs not yet stored
+    # (they have none); a PR already stored loses its old commits and ties, keyed or not.
+    db = _store(tmp_path / "teamlens.duckdb")
+    pr = {
+        "pr_id": "acme/app#1",
+        "repo": "acme/app",
+        "number": 1,
+        "author_login": "alice",
+        "created_at": t(2, 9),
+        "merged_at": t(2, 10),
+    }
+    old_commit = {"pr_id": "acme/app#1", "sha": "a" * 40, "authored_at": t(1, 8)}
+    with write_transaction(db) as conn:
+        writer.replace_pull_requests(conn, [pr], commits=[old_commit], provenance=PROV)
+        conn.execute("update pull_requests set pr_key = null where pr_id = 'acme/app#1'")
+        conn.execute("update pr_commits set pr_key = null where pr_id = 'acme/app#1'")
+    new_commit = {"pr_id": "acme/app#1", "sha": "b" * 40, "authored_at": t(1, 20)}
+    fresh = dict(pr, pr_id="acme/app#9", number=9)
+    fresh_commit = {"pr_id": "acme/app#9", "sha": "c" * 40, "authored_at": t(1, 21)}
+    with write_transaction(db) as conn:
+        writer.replace_pull_requests(
+            conn, [pr, fresh], commits=[new_commit, fresh_commit], provenance=PROV
+        )
+    with read_connection(db) as conn:
+        commits = conn.execute("select pr_id, sha from pr_commits order by sha").fetchall()
+        ties = conn.execute(
+            "select pr_id, sha from commit_pull_requests where method = 'pr_commit' order by sha"
+        ).fetchall()
+    assert commits == [("acme/app#1", "b" * 40), ("acme/app#9", "c" * 40)]
+    assert ties == commits
+    after = _keys(db)
+    assert after["prs"]["acme/app#1"] is not None  # a key given to the PR that had none
+    assert after["first"] == {"acme/app#1": t(1, 20), "acme/app#2": None, "acme/app#9": t(1, 21)}
+    assert after["mismatched"] == {"pr_commits": 0, "reviews": 0, "pr_events": 0}
