@@ -149,6 +149,10 @@ def _write_people(
 def _write_pull_requests(
     conn: duckdb.DuckDBPyConnection, rows: Any, provenance: dict[str, Any]
 ) -> int:
+    # A batch is a few tens of thousands of rows: one thread writes them about as fast,
+    # and holds less memory than one buffer set per core (the sync's peak is its write).
+    # The setting is the database instance's, which write_transaction closes after the batch.
+    conn.execute("set threads = 1")
     _write_people(conn, rows.people, provenance)
     return writer.replace_pull_requests(
         conn,
