@@ -214,15 +214,24 @@ def replace_pull_requests(
     columns = {"pr_key": prs["pr_id"].map(keys)}
     if first:  # else every PR's is null (a replaced row's absent column is null)
         columns["first_commit_at"] = prs["pr_id"].map(first)
-    upsert(conn, "pull_requests", prs.assign(**columns))
-    for table, children in (
-        ("pr_commits", commit_rows),
-        ("reviews", _frame(reviews, provenance)),
-        ("pr_events", _frame(events, provenance)),
-    ):
+    prs = prs.assign(**columns)
+    # New rows are inserted, not upserted: DuckDB's insert-or-replace reads far more of a
+    # large table than the rows it writes (at a million PRs it was most of a page's write).
+    # New PRs and, once the deletes above ran, every commit of the PRs written cannot
+    # collide with a stored key (a commit's key holds its PR's id).
+    is_new = ~prs["pr_id"].isin(set(stored))
+    insert(conn, "pull_requests", prs[is_new])
+    upsert(conn, "pull_requests", prs[~is_new])
+    if not commit_rows.empty:
+        commit_rows = commit_rows.assign(pr_key=commit_rows["pr_id"].map(keys))
+        of_these = commit_rows["pr_id"].isin(set(keys))
+        insert(conn, "pr_commits", commit_rows[of_these])
+        upsert(conn, "pr_commits", commit_rows[~of_these])
+    for table, rows in (("reviews", reviews), ("pr_events", events)):
+        children = _frame(rows, provenance)
         if not children.empty:
             upsert(conn, table, children.assign(pr_key=children["pr_id"].map(keys)))
-    del commit_rows, children
+    del commit_rows
     ties.refresh_store_ties(
         conn,
         pr_ids=ids,
