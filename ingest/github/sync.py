@@ -19,10 +19,13 @@ Incremental and resumable, per repository and stream (``sync_state``):
   organization of small repositories fills it too. A store of a million PRs pays
   DuckDB's open, commit and checkpoint (which grow with the store's indexes) once a
   batch, not once a page, and a reader (the dashboard) waits at most one batch's write
-  (about a second or two). A run killed at any moment loses at most the batch in flight
-  and starts again from the last committed one; since rows are keyed and replaced whole,
-  it ends with the rows of an uninterrupted run. A run that stops on an error first
-  writes the pages it has.
+  (about a second or two). A batch's write reads only its own rows (writer.py: new PRs
+  are inserted, skip the deletes, and their ties join commits on ``pr_key``), with one
+  DuckDB thread: its time and memory follow its own rows, and grow with the store only
+  through the key indexes it probes and the checkpoint (benchmarks/bench_sync.py measures
+  both). A run killed at any moment loses at most the batch in flight and starts again
+  from the last committed one; since rows are keyed and replaced whole, it ends with the
+  rows of an uninterrupted run. A run that stops on an error first writes the pages it has.
 * Everything a batch needs from the network is fetched and mapped before its
   transaction opens, so a malformed answer writes nothing (the client asks again, and
   stops the run if it persists) and the database is never locked while we wait on
