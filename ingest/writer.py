@@ -283,8 +283,8 @@ def pr_keys(
 
 def _first_commit_times(conn: duckdb.DuckDBPyConnection, commits: pd.DataFrame) -> dict[str, Any]:
     """pr_id -> the earliest ``authored_at`` of these commit rows (None: none known)."""
-    if commits.empty:
-        return {}
+    if commits.empty or "authored_at" not in commits.columns:
+        return {}  # no time given: the stored commits' min is null too
     return dict(
         conn.execute("select pr_id, min(authored_at) from commits group by pr_id").fetchall()
     )
