@@ -36,23 +36,12 @@ FACT_STEPS: tuple[str, ...] = (
     "pr_facts",
     "pr_facts_view",
 )
-# The temporary tables the steps create (pr_facts makes tl_quality; pr_facts_view is a
-# view over it and tl_prs), which metrics.saved_facts keeps in the store's schema `facts`.
-SAVED_TABLES: tuple[str, ...] = (
-    "prs",
-    "fixes",
-    "explicit",
-    "named",
-    "fix_commits",
-    "szz_runs",
-    "szz_blamed",
-    "inferred",
-    "attributions",
-    "reverts",
-    "defects",
-    "quality",
-    "pr_facts",  # the view, kept as a table: read several times faster than the join
-)
+# The temporary table (tl_<name>) each step creates, where it is not the step's name:
+# pr_facts makes tl_quality, and pr_facts_view the view tl_pr_facts over it and tl_prs.
+_STEP_TABLES = {"pr_facts": "quality", "pr_facts_view": "pr_facts"}
+# What metrics.saved_facts keeps in the store's schema `facts`: every step's table, the
+# view tl_pr_facts included, kept as a table (read several times faster than its join).
+SAVED_TABLES: tuple[str, ...] = tuple(_STEP_TABLES.get(step, step) for step in FACT_STEPS)
 SAVED_SCHEMA = "facts"
 _PARAM = re.compile(r"\$([a-z_]+)")
 _COMMENT = re.compile(r"--[^\n]*")
