@@ -1,7 +1,7 @@
 """Page: each team's trends over time, side by side — volume beside the quality tax, QACT
-beside cycle time, phases, defects, review health, competency levels, the AI adoption
-window, and the red flags grouped by rule and team with their evidence.
-No SQL here and no ranking: data from ``metrics.trends``, figures from
+beside cycle time, phases, defects, review health, competency levels (one figure at a
+time, in tabs), the AI adoption window, and the red flags grouped by rule and team with
+their evidence. No SQL here and no ranking: data from ``metrics.trends``, figures from
 ``reports.team_figures``, every number and untrusted name through ``reports.format``."""
 
 from datetime import date, datetime
@@ -83,26 +83,38 @@ if untraceable := trace.notices(rows):
             st.caption(ui.safe(line))
 shown = trace.shown_trends(data)
 
-for key, figure in team_figures.charts(shown):
-    ui.chart(figure, key=key, already_inert=True)
-    st.caption(team_figures.caption(key, shown))
 
-ui.chart(trace.coverage_chart(rows), key="traced")
-st.caption(trace.chart_caption(data.config))
-with st.expander("Suspected culprits: defects traced by inference from git, with evidence"):
-    evidence = suspected(str(f.db), f.data_version, f.as_of, teams, f.start, f.end)
-    if evidence.empty:
-        st.caption("No defect in this range was traced by inference.")
+def draw(key: str) -> None:
+    """The open tab's figure with its caption."""
+    if key in team_figures.FACETS:
+        ui.chart(team_figures.FACETS[key](shown), key=key, already_inert=True)
+        st.caption(team_figures.caption(key, shown))
+    elif key == "levels" and not data.levels.empty and data.levels["assessments"].sum() > 0:
+        ui.chart(team_figures.levels(data), key="levels", already_inert=True)
+    elif key == "levels":
+        st.info(
+            "No competency assessments for these quarters yet: record them on "
+            "**Competencies** or import them with `teamlens import assessments FILE.csv`."
+        )
     else:
-        st.dataframe(trace.evidence_table(evidence), hide_index=True, width="stretch")
+        ui.chart(trace.coverage_chart(rows), key="traced")
+        st.caption(trace.chart_caption(data.config))
+        with st.expander("Suspected culprits: defects traced by inference from git, with evidence"):
+            evidence = suspected(str(f.db), f.data_version, f.as_of, teams, f.start, f.end)
+            if evidence.empty:
+                st.caption("No defect in this range was traced by inference.")
+            else:
+                st.dataframe(trace.evidence_table(evidence), hide_index=True, width="stretch")
 
-if data.levels.empty or data.levels["assessments"].sum() == 0:
-    st.info(
-        "No competency assessments for these quarters yet: record them on "
-        "**Competencies** or import them with `teamlens import assessments FILE.csv`."
-    )
-else:
-    ui.chart(team_figures.levels(data), key="levels", already_inert=True)
+
+# One figure at a time, in tabs: the browser draws only the open one (a figure of 12
+# panels takes it a second or more); another is built and drawn when its tab is opened.
+titles = team_figures.TAB_TITLES
+opened = st.tabs(list(titles.values()), key="trend chart", on_change="rerun")
+for key, tab in zip(titles, opened, strict=True):
+    if tab.open:
+        with tab:
+            draw(key)
 
 st.subheader("Red flags")
 st.caption(

@@ -190,15 +190,30 @@ def _running(day: date) -> bool:
     return quarter_start(following) != following
 
 
+# The facet figures in the page's order: key (for captions, tabs and tests) -> builder.
+FACETS = {
+    "volume_and_tax": volume_and_tax,
+    "delivery_time": delivery_time,
+    "phases": phases,
+    "defects": defects,
+    "review": review,
+}
+# Team trends draws one figure at a time, in a tab named for the question it answers:
+# the facets, the competency levels, and how the defects were traced.
+TAB_TITLES = {
+    "volume_and_tax": "Volume and quality tax",
+    "delivery_time": "Time to deliver",
+    "phases": "Where the time goes",
+    "defects": "Defects",
+    "review": "Review health",
+    "levels": "Competency levels",
+    "traced": "How defects were traced",
+}
+
+
 def charts(data: TeamTrends) -> list[tuple[str, go.Figure]]:
-    """The page's charts in order, each with its key (for captions and tests)."""
-    return [
-        ("volume_and_tax", volume_and_tax(data)),
-        ("delivery_time", delivery_time(data)),
-        ("phases", phases(data)),
-        ("defects", defects(data)),
-        ("review", review(data)),
-    ]
+    """The facet figures in order, each with its key (for captions and tests)."""
+    return [(key, build(data)) for key, build in FACETS.items()]
 
 
 def caption(key: str, data: TeamTrends) -> str:

@@ -38,7 +38,7 @@ PAGES = (("", "Overview"), *((entry.stem, entry.title) for entry in ui.PAGES))
 # it draws.
 CHARTS = {
     "": 0,
-    "team_trends": 7,  # volume and tax, QACT, phases, defects, review health, how traced, levels
+    "team_trends": 1,  # its first tab's figure; each of the 7 tabs draws one (below)
     "competencies": 2,  # the matrix, people at each level
     "person": 1,  # delivery beside levels
     "quarterly_review": 2,  # competency levels, the person's history
@@ -351,10 +351,31 @@ def _open(context, url: str):
     return page
 
 
+def _every_tab(page) -> list[dict]:
+    """CHART_FACTS of every Team trends chart: each tab clicked in turn (the page draws
+    only the open tab's figure), each waited for until drawn."""
+    facts = []
+    tabs = page.locator("[data-testid=stTab]")
+    assert tabs.count() == 7, tabs.all_inner_texts()
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+        _settle(page)
+        panel = page.locator("[role=tabpanel]:not([hidden])")
+        if panel.locator("[data-testid=stPlotlyChart]").count():
+            panel.locator("[data-testid=stPlotlyChart] .main-svg").first.wait_for(timeout=60_000)
+        facts += page.evaluate(CHART_FACTS)
+    return facts
+
+
 def test_team_trends_stacks_phases_with_two_teams_and_leaves_no_empty_band(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = _open(context, f"{server}/team_trends?team=Mobile&team=Payments")
-    facts = {c["key"]: c for c in page.evaluate(CHART_FACTS)}
+    facts = {c["key"]: c for c in _every_tab(page)}
+    assert set(facts) == {"volume_and_tax", "delivery_time", "phases", "defects", "review",
+                          "levels", "traced"}  # fmt: skip
+    page.get_by_role("tab", name="Where the time goes").click()
+    _settle(page)
+    page.locator(".st-key-phases [data-testid=stPlotlyChart] .main-svg").first.wait_for()
     assert facts["phases"]["barmode"] == "stack"
     bars = page.evaluate(PHASE_BARS)
     by_x: dict[int, list[tuple[float, float]]] = {}
@@ -391,8 +412,8 @@ def test_team_trends_groups_flags_with_their_evidence_one_click_away(server, bro
 def test_team_trends_as_of_in_2025_draws_nothing_after_it(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = _open(context, f"{server}/team_trends?as_of=2025-12-31&from=2025-11-01")
-    facts = page.evaluate(CHART_FACTS)
-    assert facts, "the charts are drawn"
+    facts = _every_tab(page)
+    assert len(facts) >= 6, "the charts are drawn"
     last = "2025-12-31 23:59:59"
     for chart in facts:
         if "date" not in chart["xtype"]:

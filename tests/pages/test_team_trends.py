@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ingest import demo
 from metrics import trends
 from metrics.registry import REFUSED_BY_ID
+from reports import team_figures
 from tests.metrics import test_inferred
 from tests.metrics.builders import StoreBuilder, t
 from tests.metrics.traced_stores import traced_store
@@ -40,6 +41,23 @@ def run_page(monkeypatch, db: Path, teams: list[str] | None = None) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, title: str) -> AppTest:
+    """A reader opens a chart tab: the page reruns and draws that tab's figure alone."""
+    at.session_state["trend chart"] = title
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def every_chart(at: AppTest) -> list:
+    """The page's charts, each tab opened in turn (it draws only the open one), and the
+    first tab opened again."""
+    titles = [tab.label for tab in at.tabs]
+    charts = [c for title in titles for c in open_tab(at, title).get("plotly_chart")]
+    open_tab(at, titles[0])
+    return charts
+
+
 def texts(at: AppTest) -> str:
     """Every text of the page as a reader sees it (the escapes of untrusted text dropped)."""
     parts = [
@@ -52,7 +70,9 @@ def texts(at: AppTest) -> str:
 
 def test_demo_organization_shows_its_stories(monkeypatch, demo_db):
     at = run_page(monkeypatch, demo_db)
-    assert len(at.get("plotly_chart")) == 7  # six figures and how the defects were traced
+    assert len(at.get("plotly_chart")) == 1  # the first tab's figure alone
+    assert [tab.label for tab in at.tabs] == list(team_figures.TAB_TITLES.values())
+    assert len(every_chart(at)) == 7  # six figures and how the defects were traced
     body = texts(at)
     for dimension in (
         "Code Quality",
@@ -98,7 +118,7 @@ def test_an_as_of_in_2025_draws_no_2026_adoption(monkeypatch, demo_db):
 
 def test_one_team_with_adoption_window_and_evidence(monkeypatch, demo_db):
     at = run_page(monkeypatch, demo_db, ["Mobile"])
-    assert len(at.get("plotly_chart")) == 7  # six figures and how the defects were traced
+    assert len(every_chart(at)) == 7  # six figures and how the defects were traced
     body = texts(at)
     assert "Mobile by month" in body
     assert "Mobile adopted AI tools on 2026-04-06" in body
@@ -133,7 +153,7 @@ def test_empty_state_is_explained(monkeypatch, tmp_path):
     store.pr(1, created=t(2, 9), merged=t(2, 10))
     at = run_page(monkeypatch, store.write(), ["Platform"])
     assert any("No merged pull requests or defects for Platform" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 0
+    assert len(at.get("plotly_chart")) == 0 and not at.tabs
 
 
 def test_too_little_data_says_so(monkeypatch, tmp_path):
@@ -143,7 +163,7 @@ def test_too_little_data_says_so(monkeypatch, tmp_path):
     store.pr(2, created=t(3, 9), merged=t(3, 12))
     at = run_page(monkeypatch, store.write())
     assert any("Too little data" in w.value and "2026-03" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) >= 4
+    assert len(every_chart(at)) >= 4
 
 
 def test_page_is_thin_and_never_names_a_refused_metric():
@@ -180,7 +200,7 @@ def test_figures_under_one_half_traced_are_not_traceable_never_zero(monkeypatch,
     why = next(e for e in at.expander if e.label.startswith("Why each is not traceable (1)"))
     [line] = [c.value for c in why.caption]
     assert "Only 1 of 4 defects could be traced" in line and "Core 2026" in line
-    charts = at.get("plotly_chart")
+    charts = every_chart(at)
     assert len(charts) == 6  # no assessments: no levels chart; how the defects were traced
     figures = [json.loads(c.proto.spec) for c in charts]
     defects = next(f for f in figures if f["layout"]["title"]["text"].startswith("Defects:"))
@@ -193,20 +213,22 @@ def test_figures_under_one_half_traced_are_not_traceable_never_zero(monkeypatch,
     traced = next(f for f in figures if "were traced" in f["layout"]["title"]["text"])
     bars = {d["name"]: ys(d) for d in traced["data"]}
     assert bars["named in the report"] == [1, 2] and bars["untraced"] == [3, 1]
-    assert "fewer than 50% of a period's defects are traced" in texts(at)
+    traced_tab = texts(open_tab(at, team_figures.TAB_TITLES["traced"]))
+    assert "fewer than 50% of a period's defects are traced" in traced_tab
 
 
 def test_every_period_traced_shows_no_notice(monkeypatch, tmp_path):
     db = traced_store(tmp_path / "teamlens.duckdb", core_traced=4)
     at = run_page(monkeypatch, db)
     assert not [w for w in at.warning if "not traceable" in w.value.lower()]
+    open_tab(at, team_figures.TAB_TITLES["traced"])
     assert "No defect in this range was traced by inference." in texts(at)
 
 
 def test_suspected_culprits_with_their_evidence_one_click_away(monkeypatch, tmp_path):
     story = test_inferred.build(tmp_path)
     sha = test_inferred.build.sha  # type: ignore[attr-defined]
-    at = run_page(monkeypatch, story)
+    at = open_tab(run_page(monkeypatch, story), team_figures.TAB_TITLES["traced"])
     expander = next(e for e in at.expander if e.label.startswith("Suspected culprits"))
     table = expander.dataframe[0].value
     six = table[table["defect"] == "acme/app#6"].iloc[0]
