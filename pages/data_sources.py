@@ -63,7 +63,10 @@ if traced.empty:
 else:
     st.dataframe(trace.repository_table(traced), hide_index=True, width="stretch")
     missing = trace.missing_view(traced)  # Markdown lines; past 10 repositories, one table
-    st.markdown(missing) if isinstance(missing, str) else st.dataframe(missing, hide_index=True)
+    if isinstance(missing, str):
+        st.markdown(missing)
+    else:
+        st.dataframe(missing, hide_index=True)
     st.caption(
         f"Defects reported by {f.as_of:%d %b %Y} (the as-of date, UTC). "
         "Where fewer than half of a team's defects in a period are traced, its defect-based "

@@ -196,6 +196,26 @@ def test_pages_are_thin(path: Path) -> None:
     assert lines <= MAX_PAGE_LINES, f"{rel(path)} has {lines} lines"
 
 
+def magic_writes(source: str) -> list[str]:
+    """Statements Streamlit's magic would draw: a bare expression that is not a call, a
+    docstring or a constant (``a if c else b`` draws the element it returns, via st.help)."""
+    return [
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Expr) and not isinstance(node.value, ast.Call | ast.Constant)
+    ]
+
+
+@pytest.mark.parametrize("path", [*files("pages"), ROOT / "app.py"], ids=rel)
+def test_no_page_draws_by_magic(path: Path) -> None:
+    assert not magic_writes(path.read_text()), "magic draws it: write an if, or call st."
+
+
+def test_the_magic_rule_catches() -> None:
+    caught = magic_writes('st.markdown(x) if s else st.dataframe(x)\nframe\nst.write("ok")')
+    assert caught == ["st.markdown(x) if s else st.dataframe(x)", "frame"]
+
+
 @pytest.mark.parametrize(
     "snippet",
     [
