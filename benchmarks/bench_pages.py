@@ -21,6 +21,12 @@ What is timed
   That order is printed. Then each page is revisited ``--repeat`` times (fresh contexts,
   warm caches: best and median). Team trends is also timed once on a **cold process**
   (the server restarted, Team trends its first request).
+* A page's **first render in a session**, as a reader gets there: a fresh server, the
+  overview opened, then each page's sidebar link clicked in turn, timed from the click (the
+  app's code is in the tab already; the server's caches are cold but for the pages before).
+* The **floor**: two Streamlit apps that draw almost nothing (a title; a title and one
+  3-point plotly chart) timed like a first render, ``--baseline-repeat`` times each, before
+  the tour -- what any Streamlit page, and any page with a chart, costs on this machine.
 * A **filter change**: on Team trends, one team picked in the sidebar, then the whole
   organization again, then another team (and one team on Competencies), each from the key
   press until the rerun finished and the charts are drawn.
@@ -134,6 +140,8 @@ class Results:
     revisits: dict[str, list[dict]] = field(default_factory=dict)
     filters: list[dict] = field(default_factory=list)
     cold_team_trends: dict | None = None
+    navigation: dict[str, dict] = field(default_factory=dict)
+    baselines: dict[str, list[dict]] = field(default_factory=dict)
     memory_after_tour: dict | None = None
     memory_at_end: dict | None = None
     notes: list[str] = field(default_factory=list)
@@ -254,9 +262,10 @@ def free_port() -> int:
 class Server:
     """``streamlit run app.py`` on the store copy; stop() ends it and anything it started."""
 
-    def __init__(self, db: Path, log_path: Path) -> None:
+    def __init__(self, db: Path, log_path: Path, script: Path = ROOT / "app.py") -> None:
         self.db = db
         self.log_path = log_path
+        self.script = script
         self.proc: subprocess.Popen | None = None
         self.url = ""
 
@@ -266,7 +275,7 @@ class Server:
         with self.log_path.open("a") as out:
             self.proc = subprocess.Popen(
                 [
-                    sys.executable, "-m", "streamlit", "run", "app.py",
+                    sys.executable, "-m", "streamlit", "run", str(self.script),
                     "--server.headless=true", f"--server.port={port}",
                     "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
                 ],
@@ -444,6 +453,61 @@ def filter_changes(browser, base: str, stem: str, teams: list[str], args, steps)
     return out
 
 
+def click_link(title: str):
+    def act(page) -> None:
+        page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+
+    return act
+
+
+def navigate(browser, base: str, titles: list[str], args) -> dict[str, Render]:
+    """One session, as a reader moves through the app: the overview loaded (not timed),
+    then each page's link in the sidebar clicked, timed from the click until its run has
+    finished and its charts are drawn (the app's code is loaded once, for the session)."""
+    out = {}
+    render, context, page = open_page(browser, f"{base}/?as_of={args.as_of}", "Overview", args)
+    try:
+        if render.seconds is None:
+            return {"Overview": render}
+        for title in titles:
+            result = change_teams(page, title, click_link(title), args)
+            log(f"navigate to {title}: {fmt_s(result)}")
+            out[title] = result
+    finally:
+        context.close()
+    return out
+
+
+# The frontend's own floor, measured in the same run: Streamlit apps that draw (almost)
+# nothing, so a page's time can be read beside what any Streamlit page costs here.
+BASELINE_APPS = {
+    "blank Streamlit page": 'import streamlit as st\nst.title("A blank page")\n',
+    "one small plotly chart": (
+        "import plotly.graph_objects as go\nimport streamlit as st\n"
+        'st.title("One chart")\n'
+        "st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))\n"
+    ),
+}
+
+
+def baselines(browser, work: Path, args) -> dict[str, list[Render]]:
+    out = {}
+    for name, source in BASELINE_APPS.items():
+        script = work / f"baseline_{len(out)}.py"
+        script.write_text(source)
+        server = Server(work / "none.duckdb", work / "baseline.log", script)
+        try:
+            server.start()
+            for _ in range(args.baseline_repeat):
+                render, context, _ = open_page(browser, server.url, name, args)
+                context.close()
+                out.setdefault(name, []).append(render)
+        finally:
+            server.stop()
+        log(f"baseline, {name}: {', '.join(fmt_s(r) for r in out.get(name, []))}")
+    return out
+
+
 # --- the run ------------------------------------------------------------------------------
 
 
@@ -476,6 +540,9 @@ def run(args, results: Results, work: Path) -> None:
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
+            if args.baseline_repeat:
+                for name, renders in baselines(browser, work, args).items():
+                    results.baselines[name] = [asdict(r) for r in renders]
             server.start()
             log(f"server up at {server.url} (pid {server.proc.pid})")
             for stem in stems:  # the tour: first visits, one server, caches warming
@@ -524,6 +591,12 @@ def run(args, results: Results, work: Path) -> None:
                 context.close()
                 results.cold_team_trends = asdict(render)
                 log(f"cold-process Team trends: {fmt_s(render)}")
+                server.stop()
+            if args.navigate:
+                server.start()  # a fresh process: each page's first render in the session
+                pages = [titles[s] for s in stems if s]
+                for title, render in navigate(browser, server.url, pages, args).items():
+                    results.navigation[title] = asdict(render)
         finally:
             server.stop()
             browser.close()
@@ -549,6 +622,12 @@ def report(results: Results) -> str:
         lines.append(
             f"bare scan: median {scan:.3f} s, best {min(results.bare_scan_s):.3f} s "
             f"({times}; half before the tour, half after); ratios are to the median"
+        )
+    for name, renders in results.baselines.items():
+        best, median, failed = summary(renders)
+        lines.append(
+            f"floor, {name} (a fresh browser context, as each first render): median "
+            f"{fmt_num(median)} s, best {fmt_num(best)} s{f', {failed} failed' if failed else ''}"
         )
     lines.append(
         "first render = first visit of each page on one server, in this order (caches warm "
@@ -583,6 +662,23 @@ def report(results: Results) -> str:
             "(server restarted, this page its first request)"
         )
     lines.append("")
+    if results.navigation:
+        lines.append(
+            "first render in a session: a fresh server; the overview opened, then each page's "
+            "sidebar link clicked in turn, timed from the click"
+        )
+        lines.append(f"{'page':<20} {'s':>7} {'x scan':>7} {'charts':>7} {'target':>6} "
+                     f"{'result':>6}")  # fmt: skip
+        for title, r in results.navigation.items():
+            target = TARGET_TEAM_TRENDS_S if title == "Team trends" else TARGET_PAGE_S
+            lines.append(
+                f"{title:<20} {fmt_num(r['seconds']):>7} {ratio(r['seconds'], scan):>7} "
+                f"{r['charts_drawn']:>3}/{r['charts']:<3} {'≤ ' + format(target, 'g'):>6} "
+                f"{verdict(r['seconds'], target):>6}"
+            )
+            if r["error"]:
+                lines.append(f"    failed: {r['error']}")
+        lines.append("")
     if results.filters:
         lines.append(f"{'filter change':<52} {'s':>7} {'x scan':>7} {'charts':>7} {'target':>6} "
                      f"{'result':>6}")  # fmt: skip
@@ -635,6 +731,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=2, help="warm revisits of every page")
     parser.add_argument("--scans", type=int, default=3, help="bare scans before and after")
     parser.add_argument("--no-cold", dest="cold", action="store_false")
+    parser.add_argument("--no-navigate", dest="navigate", action="store_false")
+    parser.add_argument("--baseline-repeat", type=int, default=3, help="0: no baselines")
     parser.add_argument("--other-filter", default="competencies", help="'' for none")
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
