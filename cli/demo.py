@@ -1,4 +1,5 @@
-"""CLI wiring: `teamlens demo` (the demo organization) and `teamlens db info` (the store)."""
+"""CLI wiring: `teamlens demo` (the demo organization), `teamlens db info` (the store) and
+`teamlens db save-facts` (the dashboard's saved facts)."""
 
 from __future__ import annotations
 
@@ -83,9 +84,9 @@ def demo(db: str | None, seed: int, n_prs: int | None, force: bool) -> None:
     click.echo(json.dumps(summary, indent=2, default=str))
 
 
-@click.group("db", short_help="Inspect the store.")
+@click.group("db", short_help="Inspect the store; save the dashboard's facts.")
 def db_group() -> None:
-    """Inspect the store."""
+    """Inspect the store; save the dashboard's facts."""
 
 
 @db_group.command("info", short_help="Tables, rows, date ranges and syncs of the store.")
@@ -100,3 +101,24 @@ def db_info(db: str | None, as_json: bool) -> None:
         click.echo(json.dumps(info, indent=2, default=str))
         return
     click.echo(inventory.format_text(info))
+
+
+@db_group.command("save-facts", short_help="Save the facts the dashboard's pages start from.")
+@db_option
+def db_save_facts(db: str | None) -> None:
+    """Save the facts every page starts from, at the dashboard's default as-ofs (the end of
+    the last day with data, and of the last complete quarter), with the settings in force.
+
+    Commands that write data do this themselves; run it after changing teamlens.toml, whose
+    settings the saved facts are kept with (until then the pages build in memory)."""
+    from metrics import saved_facts
+    from store import check_path, resolve_db
+
+    check_path(resolve_db(db), must_exist=True)  # never a new, empty store
+    echo_err("saving the dashboard's facts...")
+    saved = saved_facts.save(db)
+    if not saved.moments:
+        click.echo("no activity yet: no facts to save")
+        return
+    moments = " and ".join(f"{m:%Y-%m-%d}" for m in saved.moments)
+    click.echo(f"saved the dashboard's facts as of the end of {moments} in {saved.seconds:.1f} s")

@@ -16,9 +16,9 @@ import metrics
 from ingest import demo
 from ingest.people_import import record_assessment
 from metrics import fact_cache, saved_facts, sqlfiles
-from settings import settings
+from settings import load_settings, settings
 from store import data_token, read_connection, read_fact_token
-from teamlens import cli
+from teamlens import cli, main
 from tests.metrics.builders import StoreBuilder, t
 
 END_OF_DEMO = datetime(2026, 11, 20, 23, 59, 59, tzinfo=UTC)  # the demo's last day, its end
@@ -203,3 +203,32 @@ def test_a_failed_save_leaves_the_commands_write_standing(tmp_path, monkeypatch)
         result.stderr
     )
     assert metrics.compute(db, as_of=END_OF_DEMO, by="org")["merged_prs"].sum() > 4000
+
+
+def test_db_save_facts_saves_them_with_the_settings_in_force(tmp_path, monkeypatch, capsys, steps):
+    db = _small_store(tmp_path)  # written by the builder: nothing saved yet
+    toml = tmp_path / "teamlens.toml"
+    toml.write_text("rubber_stamp_min_lines = 7\n")  # a changed setting
+    monkeypatch.setenv("TEAMLENS_SETTINGS", str(toml))
+    settings.cache_clear()  # a new process would read the toml: this one has cached them
+    try:
+        assert main(["db", "save-facts", "--db", str(db)]) == 0
+    finally:
+        monkeypatch.delenv("TEAMLENS_SETTINGS")
+        settings.cache_clear()
+    out = capsys.readouterr().out
+    # t(20, 12): 20 March 2026, and the end of 2025's last quarter
+    assert out.startswith("saved the dashboard's facts as of the end of 2026-03-20 and 2025-12-31")
+    moment = datetime(2026, 3, 20, 23, 59, 59, tzinfo=UTC)
+    with read_connection(db) as conn:
+        assert sqlfiles.saved_slot(conn, moment, load_settings(toml)) == 0
+        assert sqlfiles.saved_slot(conn, moment, settings()) is None  # the defaults differ
+    steps.clear()
+    metrics.compute(db, as_of=moment, by="org", config=load_settings(toml))
+    assert steps == []  # read, not built
+
+
+def test_db_save_facts_on_a_missing_store_creates_none(tmp_path, capsys):
+    db = tmp_path / "nowhere.duckdb"
+    assert main(["db", "save-facts", "--db", str(db)]) == 2
+    assert "nowhere.duckdb" in capsys.readouterr().err and not db.exists()
