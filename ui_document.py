@@ -10,7 +10,7 @@ page's own title replaces the document's level-1 headings; speaker notes are lef
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -70,6 +70,15 @@ def _tiles(block: Tiles) -> None:
                     _tile(tile, block.previous_label)
     if block.coverage:
         st.caption(page_text(block.coverage))
+
+
+def count_tiles(counts: Mapping[str, int], per_row: int = TILES_PER_ROW) -> None:
+    """Counts as metric tiles, ``per_row`` a row (seven in a row cut "1,766,878" short)."""
+    items = list(counts.items())
+    for start in range(0, len(items), per_row):
+        row = items[start : start + per_row]
+        for column, (label, value) in zip(st.columns(per_row), row, strict=False):
+            column.metric(label.capitalize(), f"{value:,}")
 
 
 def _table(block: Table) -> None:

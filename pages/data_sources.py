@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 import ui
+import ui_document
 import ui_forms
 from metrics import access, attribution, inventory
 from reports import traceability as trace
 
 f = ui.page("Data sources", icon="🔌")
-TILES_PER_ROW = 4  # count tiles a row: more cut a million-row count short
 
 
 @st.cache_data(show_spinner=False)
@@ -30,14 +30,9 @@ if not info["sources"]:
         "GitHub and import files as described below."
     )
 for source in info["sources"]:
-    counts = source["counts"]
     with st.container(border=True):
         st.markdown(f"**{source['source']}** — {inventory.freshness(source['age_hours'])}")
-        items = list(counts.items())
-        for at in range(0, len(items), TILES_PER_ROW):  # wide enough for "2,748,123"
-            row = items[at : at + TILES_PER_ROW]
-            for col, (label, value) in zip(st.columns(TILES_PER_ROW), row, strict=False):
-                col.metric(label.capitalize(), f"{value:,}")
+        ui_document.count_tiles(source["counts"])
         spans = [
             f"{label}: {span['from'][:10]} to {span['to'][:10]}"
             for label, span in source["ranges"].items()

@@ -15,17 +15,11 @@ from reports import team_figures
 from reports import traceability as trace
 
 f = ui.page("Team trends", icon="📈")
+TABLE = {"hide_index": True, "width": "stretch"}
 
 
 @st.cache_data(show_spinner="Computing the trends…")
-def load(
-    db: str,
-    version: tuple[int, int],
-    as_of: datetime,
-    period: str,
-    teams: tuple[str, ...],
-    start: date,
-) -> trends.TeamTrends:
+def load(db: str, version: tuple, as_of: datetime, period: str, teams: tuple, start: date):
     return trends.team_trends(db, as_of=as_of, period=period, teams=teams, start=start)
 
 
@@ -92,10 +86,7 @@ def draw(key: str) -> None:
     elif key == "levels" and not data.levels.empty and data.levels["assessments"].sum() > 0:
         ui.chart(team_figures.levels(data), key="levels", already_inert=True)
     elif key == "levels":
-        st.info(
-            "No competency assessments for these quarters yet: record them on "
-            "**Competencies** or import them with `teamlens import assessments FILE.csv`."
-        )
+        st.info(team_figures.NO_ASSESSMENTS)
     else:
         ui.chart(trace.coverage_chart(rows), key="traced")
         st.caption(trace.chart_caption(data.config))
@@ -104,11 +95,11 @@ def draw(key: str) -> None:
             if evidence.empty:
                 st.caption("No defect in this range was traced by inference.")
             else:
-                st.dataframe(trace.evidence_table(evidence), hide_index=True, width="stretch")
+                st.dataframe(trace.evidence_table(evidence), **TABLE)
 
 
-# One figure at a time, in tabs: the browser draws only the open one (a figure of 12
-# panels takes it a second or more); another is built and drawn when its tab is opened.
+# One figure at a time, in tabs: the browser draws only the open one (a 12-panel figure
+# takes it a second or more); another is built and drawn when its tab is opened.
 titles = team_figures.TAB_TITLES
 opened = st.tabs(list(titles.values()), key="trend chart", on_change="rerun")
 for key, tab in zip(titles, opened, strict=True):
@@ -143,14 +134,10 @@ for dimension in trends.DIMENSIONS:
             st.text(group.latest.sentence)
             if group.count > 1:
                 st.caption("Every period it was raised in, newest first:")
-                st.dataframe(trends.occurrences_frame(group), hide_index=True, width="stretch")
+                st.dataframe(trends.occurrences_frame(group), **TABLE)
             st.caption("The PRs and defects behind it:")
-            st.dataframe(
-                trends.evidence_frame(group),
-                column_config={"link": st.column_config.LinkColumn("link")},
-                hide_index=True,
-                width="stretch",
-            )
+            links = {"link": st.column_config.LinkColumn("link")}
+            st.dataframe(trends.evidence_frame(group), column_config=links, **TABLE)
 for dimension, why in data.unreadable:
     st.markdown(f"**{dimension}**")
     st.caption(why)
@@ -158,4 +145,4 @@ for dimension, why in data.unreadable:
 with st.expander("What these figures rest on"):
     coverage = trends.coverage_frame(rows)
     shares = {"defects attributed to a PR": "share"}
-    st.dataframe(fmt.table(coverage, shares), hide_index=True, width="stretch")
+    st.dataframe(fmt.table(coverage, shares), **TABLE)

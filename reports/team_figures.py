@@ -209,6 +209,10 @@ TAB_TITLES = {
     "levels": "Competency levels",
     "traced": "How defects were traced",
 }
+NO_ASSESSMENTS = (
+    "No competency assessments for these quarters yet: record them on **Competencies** or "
+    "import them with `teamlens import assessments FILE.csv`."
+)
 
 
 def charts(data: TeamTrends) -> list[tuple[str, go.Figure]]:
