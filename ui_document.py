@@ -10,7 +10,8 @@ page's own title replaces the document's level-1 headings; speaker notes are lef
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -60,25 +61,26 @@ def _tile(tile: Tile, previous_label: str) -> None:
             st.caption(f"⚠️ {page_text(tile.note)}")
 
 
+def _in_columns(items: Sequence, per_row: int) -> Iterator[tuple[Any, Any]]:
+    """Each item with its column: ``per_row`` columns a row, a new row when one is full."""
+    for start in range(0, len(items), per_row):
+        yield from zip(st.columns(per_row), items[start : start + per_row], strict=False)
+
+
 def _tiles(block: Tiles) -> None:
     per_row = block.per_row or TILES_PER_ROW
     for row in block.rows() if block.per_row else [block.tiles]:
-        for start in range(0, len(row), per_row):
-            part = row[start : start + per_row]
-            for column, tile in zip(st.columns(per_row), part, strict=False):
-                with column:
-                    _tile(tile, block.previous_label)
+        for column, tile in _in_columns(row, per_row):
+            with column:
+                _tile(tile, block.previous_label)
     if block.coverage:
         st.caption(page_text(block.coverage))
 
 
 def count_tiles(counts: Mapping[str, int], per_row: int = TILES_PER_ROW) -> None:
     """Counts as metric tiles, ``per_row`` a row (seven in a row cut "1,766,878" short)."""
-    items = list(counts.items())
-    for start in range(0, len(items), per_row):
-        row = items[start : start + per_row]
-        for column, (label, value) in zip(st.columns(per_row), row, strict=False):
-            column.metric(label.capitalize(), f"{value:,}")
+    for column, (label, value) in _in_columns(list(counts.items()), per_row):
+        column.metric(label.capitalize(), f"{value:,}")
 
 
 def _table(block: Table) -> None:

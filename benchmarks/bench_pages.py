@@ -397,7 +397,8 @@ def page_url(base: str, stem: str, as_of: date) -> str:
 
 
 def change_teams(page, what: str, action, args) -> Render:
-    """Time one sidebar filter change: ``action(page)`` presses the key that reruns."""
+    """Time one action that reruns the app (a filter change, a sidebar link clicked):
+    ``action(page)`` presses the key or clicks."""
     try:
         page.evaluate("() => { window.__tl.states = []; window.__tl.since = null; }")
         started = float(page.evaluate("performance.now()"))

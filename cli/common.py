@@ -82,8 +82,12 @@ def save_facts(db: str | None) -> None:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         echo_err(f"could not save the dashboard's facts ({first}); the pages will build them")
         return
+    echo_err(saved_text(saved))
+
+
+def saved_text(saved: Any) -> str:
+    """What a save of the dashboard's facts kept (a metrics.saved_facts.Saved), one line."""
     if not saved.moments:
-        echo_err("no activity yet: no facts to save")
-        return
+        return "no activity yet: no facts to save"
     moments = " and ".join(f"{m:%Y-%m-%d}" for m in saved.moments)
-    echo_err(f"saved the dashboard's facts as of the end of {moments} in {saved.seconds:.1f} s")
+    return f"saved the dashboard's facts as of the end of {moments} in {saved.seconds:.1f} s"

@@ -9,7 +9,7 @@ import time
 
 import click
 
-from cli.common import BadInput, db_option, echo_err, save_facts
+from cli.common import BadInput, db_option, echo_err, save_facts, saved_text
 
 # A size as people write it: 250000, 250_000, 250,000, 250k, 1M.
 _SIZE = re.compile(r"(?P<digits>\d{1,3}(?:[,_]\d{3})+|\d+)(?P<unit>[kKmM]?)")
@@ -116,9 +116,4 @@ def db_save_facts(db: str | None) -> None:
 
     check_path(resolve_db(db), must_exist=True)  # never a new, empty store
     echo_err("saving the dashboard's facts...")
-    saved = saved_facts.save(db)
-    if not saved.moments:
-        click.echo("no activity yet: no facts to save")
-        return
-    moments = " and ".join(f"{m:%Y-%m-%d}" for m in saved.moments)
-    click.echo(f"saved the dashboard's facts as of the end of {moments} in {saved.seconds:.1f} s")
+    click.echo(saved_text(saved_facts.save(db)))
