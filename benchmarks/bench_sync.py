@@ -11,7 +11,8 @@ formula: tests/ingest/github/graphql_cost.py):
   same mix is also synced by the code of git revision REV (the old query shape), in
   the same run;
 * peak memory (VmHWM) of a separate ``teamlens ingest github`` process ingesting
-  ``--memory-prs`` PRs (default 100,000);
+  ``--memory-prs`` PRs (default 100,000), and of each of its phases: fetching, writing
+  the batches, saving the dashboard's facts (``cli.common.save_facts``);
 * the write time of a page of 100 PRs into a store already holding 10,000 and
   1,000,000 PRs: one transaction per page (as before) and pages batched as the sync
   writes them now (sync.BATCH_PAGES pages a transaction), per page.
@@ -21,7 +22,7 @@ requests per 1,000 PRs; a re-sync <= 2 requests per repository; <= 300 MB peak a
 PRs; a page's write at 1M PRs within 1.5x of 10k.
 
 Usage: python benchmarks/bench_sync.py [--prs 1000] [--baseline REV] [--memory-prs 100000]
-    [--store-1m PATH] [--skip-requests] [--skip-memory] [--skip-writes]
+    [--memory-db NEW_PATH] [--store-1m PATH] [--skip-requests] [--skip-memory] [--skip-writes]
 """
 
 from __future__ import annotations
@@ -290,25 +291,53 @@ def requests_benchmark(prs: int, baseline: str | None) -> None:
 # -- memory ---------------------------------------------------------------------------------
 
 
-def memory_benchmark(prs: int) -> None:
+def memory_benchmark(prs: int, keep: Path | None = None) -> None:
+    """``keep``: the store to sync into, left there (else a temporary one)."""
     print(f"== peak memory: ingest of {prs} PRs in a separate process")
     with tempfile.TemporaryDirectory() as tmp, FakeGitHub() as fake:
         t0 = time.perf_counter()
         repos = fill_mix(fake, prs, seed=11)
         print(f"  built the mix in the fake server in {time.perf_counter() - t0:.0f} s")
-        db = Path(tmp) / "big.duckdb"
+        db = keep or Path(tmp) / "big.duckdb"
+        if db.exists():
+            raise SystemExit(f"--memory-db {db} exists: the benchmark syncs into a new store")
         # VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork+exec, so a child of
         # this process (which holds the fake server's PRs) would report ours.
         # The floor: what the process holds once the ingest's modules are imported
-        # (pandas, pyarrow, DuckDB and PyGithub), before it fetches or writes anything.
+        # (DuckDB, PyGithub), before it fetches or writes anything. Then the peak of each
+        # phase: fetching (and the follow-ups, before a batch's transaction), writing a
+        # batch (its transaction), saving the facts. The mark is cleared (clear_refs 5) as
+        # one ends, so the next starts from what is resident then.
         code = (
-            "import sys, teamlens, ingest.github.sync, ingest.github.client\n"
+            "import contextlib, sys, teamlens, ingest.github.client\n"
+            "import cli.ingest as command, ingest.github.sync as sync\n"
             "def kb(key):\n"
             "    lines = open('/proc/self/status').read().splitlines()\n"
-            "    return next(l.split()[1] for l in lines if l.startswith(key))\n"
+            "    return int(next(l.split()[1] for l in lines if l.startswith(key)))\n"
+            "peaks = {}\n"
+            "def mark(phase):\n"
+            "    peaks[phase] = max(peaks.get(phase, 0), kb('VmHWM'))\n"
+            "    with open('/proc/self/clear_refs', 'w') as f:\n"
+            "        f.write('5')\n"
             "print('FLOOR_KB', kb('VmRSS'), file=sys.stderr)\n"
+            "opened = sync.write_transaction\n"
+            "@contextlib.contextmanager\n"
+            "def write_transaction(*args, **kwargs):\n"
+            "    mark('fetch')\n"
+            "    with opened(*args, **kwargs) as conn:\n"
+            "        yield conn\n"
+            "    mark('write')\n"
+            "sync.write_transaction = write_transaction\n"
+            "save = command.save_facts\n"
+            "def save_facts(db):\n"
+            "    mark('fetch')\n"
+            "    save(db)\n"
+            "    mark('save')\n"
+            "command.save_facts = save_facts\n"
             "rc = teamlens.main(sys.argv[1:])\n"
-            "print('VMHWM_KB', kb('VmHWM'), file=sys.stderr)\n"
+            "mark('save')  # and the summary printed after it\n"
+            "for phase, value in peaks.items():\n"
+            "    print('PEAK_KB', phase, value, file=sys.stderr)\n"
             "sys.exit(rc)\n"
         )
         args = [sys.executable, "-c", code, "ingest", "github", "--api-url", fake.url]
@@ -322,13 +351,17 @@ def memory_benchmark(prs: int) -> None:
         if done.returncode != 0:
             raise SystemExit(f"memory benchmark failed:\n{done.stderr[-2000:]}")
         lines = done.stderr.splitlines()
-        kb = int(next(ln.split()[1] for ln in lines if ln.startswith("VMHWM")))
+        peaks = {ln.split()[1]: int(ln.split()[2]) / 1024 for ln in lines if ln.startswith("PEAK")}
         floor = int(next(ln.split()[1] for ln in lines if ln.startswith("FLOOR")))
         requests, points, _ = _tally(fake)
         print(
-            f"  peak memory {kb / 1024:.0f} MB (VmHWM; {floor / 1024:.0f} MB of it held once"
+            f"  peak memory {max(peaks.values()):.0f} MB (VmHWM; {floor / 1024:.0f} MB held once"
             f" the modules are imported); {requests} requests, {points} points,"
             f" {elapsed:.0f} s; database {db.stat().st_size / 1e6:.0f} MB; target <= 300 MB"
+        )
+        print(
+            f"    by phase: fetching {peaks['fetch']:.0f} MB, writing batches"
+            f" {peaks['write']:.0f} MB, saving the dashboard's facts {peaks['save']:.0f} MB"
         )
 
 
@@ -453,6 +486,7 @@ def main() -> None:
     parser.add_argument("--prs", type=int, default=1000)
     parser.add_argument("--baseline", metavar="REV", help="also sync with the code of git REV")
     parser.add_argument("--memory-prs", type=int, default=100_000)
+    parser.add_argument("--memory-db", type=Path, help="sync into this new store and keep it")
     parser.add_argument(
         "--store-1m", type=Path, default=Path("/tmp/teamlens-bench/bench-1000000.duckdb")
     )
@@ -467,7 +501,7 @@ def main() -> None:
     if not args.skip_writes:
         writes_benchmark(args.store_1m, args.write_rounds)
     if not args.skip_memory:
-        memory_benchmark(args.memory_prs)
+        memory_benchmark(args.memory_prs, args.memory_db)
 
 
 if __name__ == "__main__":
