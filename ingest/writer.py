@@ -10,55 +10,27 @@ makes (fixes, reverts) or a defect's text makes (introduced by) are re-read into
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
-
-import duckdb
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ingest import references
 from ingest.git import ties
+from ingest.table_rows import REFUSED_FIELDS as REFUSED_FIELDS  # re-exported
+from ingest.table_rows import Row, is_frame, records, write
 
-Row = Mapping[str, Any]
+if TYPE_CHECKING:  # the GitHub and git ingests run without pandas (a frame's caller has it)
+    import duckdb
+    import pandas as pd
 
 # Links an issue's timeline states (its closer, the PRs that will close it): written with the
 # issue, and kept when the PR they start from is written again (the PR does not say them).
 TIMELINE_METHODS: tuple[str, ...] = ("closed_event", "cross_reference")
 
-# Columns the store refuses to hold even when a source offers them (METRICS.md: refused
-# metrics are never stored). Mapping code drops them; this is the last guard.
-REFUSED_FIELDS = frozenset(
-    {
-        "ai_suggestions_accepted",
-        "suggestions_accepted",
-        "acceptance_rate",
-        "acceptances",
-        "ai_usage_count",
-        "ai_usage_frequency",
-        "lines_of_code",
-        "total_lines_accepted",
-        "total_suggestions_count",
-        "total_acceptances_count",
-    }
-)
-
 
 def utc_now() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
-
-
-def _frame(rows: Sequence[Row] | pd.DataFrame, provenance: Row | None) -> pd.DataFrame:
-    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-    refused = REFUSED_FIELDS.intersection(frame.columns)
-    if refused:
-        frame = frame.drop(columns=sorted(refused))
-    for column, value in (provenance or {}).items():
-        if column not in frame.columns:
-            frame[column] = value
-    return frame
 
 
 def upsert(
@@ -75,14 +47,7 @@ def upsert(
             every primary-key column (DuckDB needs them to find the row to replace).
         provenance: defaults for ``source``/``source_url``/``fetched_at`` where rows lack them.
     """
-    frame = _frame(rows, provenance)
-    if frame.empty:
-        return 0
-    # DuckDB reads the local ``frame`` by name (a replacement scan). Not conn.register: a
-    # frame registered inside a transaction stays alive until the commit even once
-    # unregistered, so an import writing a large file in chunks would hold all its text twice.
-    conn.execute(f"insert or replace into {table} by name select * from frame")  # noqa: S608
-    return len(frame)
+    return write(conn, "insert or replace", table, rows, provenance)
 
 
 def insert(
@@ -94,26 +59,17 @@ def insert(
     """Insert rows known to be new (no row with their primary key exists): cheaper than
     :func:`upsert`, and a key that does exist fails the transaction rather than being
     replaced silently."""
-    frame = _frame(rows, provenance)
-    if frame.empty:
-        return 0
-    conn.execute(f"insert into {table} by name select * from frame")  # noqa: S608
-    return len(frame)
+    return write(conn, "insert", table, rows, provenance)
 
 
 def delete_where_in(
     conn: duckdb.DuckDBPyConnection, table: str, column: str, values: Iterable[str]
 ) -> None:
     """Delete the rows of ``table`` whose ``column`` is one of ``values``."""
-    keys = pd.DataFrame({"key": list(dict.fromkeys(values))})
-    if keys.empty:
+    keys = list(dict.fromkeys(values))
+    if not keys:
         return
-    conn.register("_keys", keys)
-    try:
-        conn.execute(f"delete from {table} where {column} in (select key from _keys)")  # noqa: S608
-    finally:
-        with contextlib.suppress(duckdb.Error):
-            conn.unregister("_keys")
+    conn.execute(f"delete from {table} where {column} in (select unnest(?))", [keys])  # noqa: S608
 
 
 def _text(value: Any) -> str | None:
@@ -193,10 +149,10 @@ def replace_pull_requests(
         provenance: ``source``, ``source_url`` (optional) and ``fetched_at`` for rows
             that lack their own.
     """
-    prs = _frame(pull_requests, provenance)
-    if prs.empty:
+    prs = records(conn, pull_requests, provenance)
+    if not prs:
         return 0
-    ids = prs["pr_id"].tolist()
+    ids = [pr["pr_id"] for pr in prs]
     stored = stored_pr_keys(conn, ids)
     # A PR's commits, reviews and events are only ever written with it (here), so a PR
     # not yet in the store has none to delete: the deletes (each reads the whole table)
@@ -206,32 +162,32 @@ def replace_pull_requests(
         delete_where_in(conn, table, "pr_id", old)
     _delete_links_from(conn, ids, keep_timeline=True)
     keys = pr_keys(conn, ids, stored)
-    commit_rows = _frame(commits, provenance)
+    commit_rows = records(conn, commits, provenance)
     # first_commit_at from the commits being written, which are all of the PR's commits
     # once this transaction ends (the same min set_first_commits takes of the stored ones,
     # without an update that reads every stored commit)
-    first = _first_commit_times(conn, commit_rows)
-    columns = {"pr_key": prs["pr_id"].map(keys)}
-    if first:  # else every PR's is null (a replaced row's absent column is null)
-        columns["first_commit_at"] = prs["pr_id"].map(first)
-    prs = prs.assign(**columns)
+    first = _first_commit_times(commit_rows)
+    for pr in prs:
+        pr["pr_key"] = keys[pr["pr_id"]]
+        if first:  # else every PR's is null (a replaced row's absent column is null)
+            pr["first_commit_at"] = first.get(pr["pr_id"])
     # New rows are inserted, not upserted: DuckDB's insert-or-replace reads far more of a
     # large table than the rows it writes (at a million PRs it was most of a page's write).
     # New PRs and, once the deletes above ran, every commit of the PRs written cannot
     # collide with a stored key (a commit's key holds its PR's id).
-    is_new = ~prs["pr_id"].isin(set(stored))
-    insert(conn, "pull_requests", prs[is_new])
-    upsert(conn, "pull_requests", prs[~is_new])
-    if not commit_rows.empty:
-        commit_rows = commit_rows.assign(pr_key=commit_rows["pr_id"].map(keys))
-        of_these = commit_rows["pr_id"].isin(set(keys))
-        insert(conn, "pr_commits", commit_rows[of_these])
-        upsert(conn, "pr_commits", commit_rows[~of_these])
-    for table, rows in (("reviews", reviews), ("pr_events", events)):
-        children = _frame(rows, provenance)
-        if not children.empty:
-            upsert(conn, table, children.assign(pr_key=children["pr_id"].map(keys)))
+    insert(conn, "pull_requests", [pr for pr in prs if pr["pr_id"] not in stored])
+    upsert(conn, "pull_requests", [pr for pr in prs if pr["pr_id"] in stored])
+    for row in commit_rows:
+        row["pr_key"] = keys.get(row["pr_id"])
+    insert(conn, "pr_commits", [row for row in commit_rows if row["pr_id"] in keys])
+    upsert(conn, "pr_commits", [row for row in commit_rows if row["pr_id"] not in keys])
     del commit_rows
+    for table, rows in (("reviews", reviews), ("pr_events", events)):
+        children = records(conn, rows, provenance)
+        for row in children:
+            row["pr_key"] = keys.get(row["pr_id"])
+        upsert(conn, table, children)
+        del children
     ties.refresh_store_ties(
         conn,
         pr_ids=ids,
@@ -239,7 +195,7 @@ def replace_pull_requests(
         new={pr_id for pr_id in ids if pr_id not in stored},
     )
     links: list[dict[str, Any]] = []
-    for pr in prs.to_dict("records"):
+    for pr in prs:
         links.extend(pr_links(pr))
     links.extend(dict(link) for link in extra_links)
     upsert(conn, "links", _without_timeline_links(conn, _dedupe_links(links)), provenance)
@@ -248,11 +204,11 @@ def replace_pull_requests(
 
 def stored_pr_keys(conn: duckdb.DuckDBPyConnection, pr_ids: Sequence[str]) -> dict[str, int | None]:
     """Each of these PRs that the store holds already -> its key (None: not given yet)."""
-    wanted = pd.DataFrame({"pr_id": list(dict.fromkeys(pr_ids))})  # noqa: F841 (read by name)
     return dict(
         conn.execute(
             "select p.pr_id, p.pr_key from pull_requests as p"
-            " semi join wanted as w on w.pr_id = p.pr_id"
+            " semi join (select unnest(?::varchar[]) as pr_id) as w on w.pr_id = p.pr_id",
+            [list(dict.fromkeys(pr_ids))],
         ).fetchall()
     )
 
@@ -281,22 +237,24 @@ def pr_keys(
     return keys
 
 
-def _first_commit_times(conn: duckdb.DuckDBPyConnection, commits: pd.DataFrame) -> dict[str, Any]:
+def _first_commit_times(commits: Sequence[Row]) -> dict[str, Any]:
     """pr_id -> the earliest ``authored_at`` of these commit rows (None: none known)."""
-    if commits.empty or "authored_at" not in commits.columns:
+    if not commits or "authored_at" not in commits[0]:  # rows of every column (_records)
         return {}  # no time given: the stored commits' min is null too
-    return dict(
-        conn.execute("select pr_id, min(authored_at) from commits group by pr_id").fetchall()
-    )
+    first: dict[str, Any] = {}
+    for row in commits:
+        at, held = row["authored_at"], first.get(row["pr_id"])
+        first[row["pr_id"]] = at if held is None or (at is not None and at < held) else held
+    return first
 
 
 def set_first_commits(conn: duckdb.DuckDBPyConnection, pr_ids: Sequence[str]) -> None:
     """Set ``first_commit_at`` of these PRs from their stored commits (null: none)."""
-    wanted = pd.DataFrame({"pr_id": list(dict.fromkeys(pr_ids))})  # noqa: F841 (read by name)
     conn.execute(
         "update pull_requests set first_commit_at = ("
         " select min(c.authored_at) from pr_commits as c where c.pr_id = pull_requests.pr_id)"
-        " where pr_id in (select pr_id from wanted)"
+        " where pr_id in (select unnest(?::varchar[]))",
+        [list(dict.fromkeys(pr_ids))],
     )
 
 
@@ -308,19 +266,17 @@ def replace_defects(
     provenance: Row,
 ) -> int:
     """Upsert defects and re-read the links their text makes (plus links a file states)."""
-    frame = _frame(defects, provenance)
-    if frame.empty:
+    rows = records(conn, defects, provenance)
+    if not rows:
         return 0
-    _delete_links_from(conn, frame["defect_id"].tolist())
-    upsert(conn, "defects", frame)
+    _delete_links_from(conn, [defect["defect_id"] for defect in rows])
+    upsert(conn, "defects", defects if is_frame(defects) else rows, provenance)
     links: list[dict[str, Any]] = []
-    # The rows as given when they are dicts: a large import need not copy its text again.
-    records = frame.to_dict("records") if isinstance(defects, pd.DataFrame) else defects
-    for defect in records:
+    for defect in rows:
         links.extend(defect_links(defect))
     links.extend(dict(link) for link in extra_links)
     upsert(conn, "links", _dedupe_links(links), provenance)
-    return len(frame)
+    return len(rows)
 
 
 def _delete_links_from(
@@ -329,13 +285,13 @@ def _delete_links_from(
     if not keep_timeline:
         delete_where_in(conn, "links", "from_id", from_ids)
         return
-    keys = pd.DataFrame({"key": list(dict.fromkeys(from_ids))})
-    if keys.empty:
+    keys = list(dict.fromkeys(from_ids))
+    if not keys:
         return
     conn.execute(
-        "delete from links where from_id in (select key from keys)"
+        "delete from links where from_id in (select unnest(?::varchar[]))"
         " and not list_contains(?, method)",
-        [list(TIMELINE_METHODS)],
+        [keys, list(TIMELINE_METHODS)],
     )
 
 
@@ -385,12 +341,13 @@ def set_inline_comment_counts(conn: duckdb.DuckDBPyConnection, counts: Mapping[s
     lowered since). Returns the number of reviews given."""
     if not counts:
         return 0
-    frame = pd.DataFrame({"review_id": list(counts), "n": list(counts.values())})
     conn.execute(
-        "update reviews set inline_comment_count = f.n from frame as f"
-        " where reviews.review_id = f.review_id"
+        "update reviews set inline_comment_count = f.n"
+        " from (select unnest(?::varchar[]) as review_id, unnest(?) as n) as f"
+        " where reviews.review_id = f.review_id",
+        [list(counts), list(counts.values())],
     )
-    return len(frame)
+    return len(counts)
 
 
 def set_sync_state(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, replace
 
-from metrics.cells import formula_safe
 from reports.document import Block, Document, Row, Table
 from settings import InputError
 
@@ -57,6 +56,9 @@ def spreadsheet_safe(document: Document) -> Document:
     """The document with every table cell a spreadsheet would run as a formula (``=…``,
     ``+…``, ``-…``, ``@…``) written after a ``'`` (:func:`metrics.cells.formula_safe`):
     a table copied from an export into a spreadsheet stays text."""
+    # here, not at the top: the CLI reads this table for its --help, and the metrics
+    # package brings pandas into commands that need none (`teamlens ingest github`)
+    from metrics.cells import formula_safe
 
     def clean(block: Block) -> Block:
         if isinstance(block, Table):

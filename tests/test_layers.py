@@ -137,6 +137,17 @@ def test_no_layer_loads_what_it_must_not_even_transitively(layer: str) -> None:
     assert not loaded & FORBIDDEN[layer], f"{layer} loads {sorted(loaded & FORBIDDEN[layer])}"
 
 
+def test_the_github_ingest_loads_no_pandas() -> None:
+    # pandas and pyarrow hold about 80 MB once imported: a quarter of the sync's memory
+    # budget (benchmarks/bench_sync.py), for rows that DuckDB reads from Python lists
+    loaded = _loaded_by(
+        ["teamlens", "ingest.github.sync", "ingest.github.blamed", "ingest.git.sync"]
+    )
+    assert not loaded & {"pandas", "pyarrow", "numpy"}, sorted(
+        loaded & {"pandas", "pyarrow", "numpy"}
+    )
+
+
 def test_settings_is_pure() -> None:
     loaded = _loaded_by(["settings"])
     assert not loaded & PURE_MODULES["settings"], sorted(loaded & PURE_MODULES["settings"])

@@ -110,35 +110,28 @@ def refresh_store_ties(
             whole table, is skipped when every PR is new (the first sync of a
             repository, a page of new PRs).
     """
-    import pandas as pd  # here, not at the top: `teamlens szz` starts without pandas
-
     if pr_ids is not None:
-        scope = pd.DataFrame({"pr_id": list(dict.fromkeys(pr_ids))})
-        if scope.empty:
+        scope = list(dict.fromkeys(pr_ids))
+        if not scope:
             return
     elif repo is not None:
-        scope = conn.execute(
-            "select pr_id from pull_requests where lower(repo) = lower(?)", [repo]
-        ).df()
+        scope = [
+            pr_id
+            for (pr_id,) in conn.execute(
+                "select pr_id from pull_requests where lower(repo) = lower(?)", [repo]
+            ).fetchall()
+        ]
     else:
         raise ValueError("refresh_store_ties needs pr_ids or repo")
-    stored = scope[~scope["pr_id"].isin(set(new))] if new else scope
+    stored = [pr_id for pr_id in scope if pr_id not in new] if new else scope
     wanted = [m for m in STORE_METHODS if m in methods]
-    conn.register("_tie_scope", stored)
-    try:
-        if not stored.empty:
-            conn.execute(
-                "delete from commit_pull_requests where list_contains(?, method)"
-                " and pr_id in (select pr_id from _tie_scope)",
-                [wanted],
-            )
-    finally:
-        conn.unregister("_tie_scope")
-    conn.register("_tie_scope", scope)
-    try:
-        conn.execute(_STORE_TIES_SQL, [wanted, fetched_at])
-    finally:
-        conn.unregister("_tie_scope")
+    if stored:
+        conn.execute(
+            "delete from commit_pull_requests where list_contains(?, method)"
+            " and pr_id in (select unnest(?::varchar[]))",
+            [wanted, stored],
+        )
+    conn.execute(_STORE_TIES_SQL, [wanted, fetched_at, scope])
 
 
 # pr_commits is joined on pr_key too (each commit row carries its PR's key, store migration
@@ -149,7 +142,7 @@ _STORE_TIES_SQL = """
 insert or replace into commit_pull_requests
     (repo, sha, pr_number, pr_id, method, source, source_url, fetched_at)
 with prs as (
-    select p.* from pull_requests p where p.pr_id in (select pr_id from _tie_scope)
+    select p.* from pull_requests p where p.pr_id in (select unnest($3::varchar[]))
 ),
 own as (
     select p.repo, c.sha, p.number, p.pr_id, 'pr_commit' as method, p.source, p.source_url

@@ -12,8 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ingest.github import mapping
 from settings import InputError
 from store import read_connection
@@ -93,13 +91,10 @@ def drop_unchanged(
     if not at_floor:
         return kept
     with read_connection(db) as conn:
-        conn.register("_ids", pd.DataFrame({"id": sorted(at_floor)}))
-        try:
-            stored = conn.execute(
-                f"select pr_id, updated_at from {table} "  # noqa: S608  (a trusted name)
-                "where pr_id in (select id from _ids)"
-            ).fetchall()
-        finally:
-            conn.unregister("_ids")
+        stored = conn.execute(
+            f"select pr_id, updated_at from {table} "  # noqa: S608  (a trusted name)
+            "where pr_id in (select unnest(?::varchar[]))",
+            [sorted(at_floor)],
+        ).fetchall()
     same = {pr_id for pr_id, updated in stored if updated == floor}
     return [n for n in kept if f"{repository.get('nameWithOwner')}#{n.get('number')}" not in same]

@@ -54,7 +54,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from ingest import writer
 from ingest.github import issue_stream, mapping, pr_batches
@@ -128,25 +127,19 @@ def _write_people(
     logins = sorted(login for login in people if login != mapping.GHOST)
     if not logins:
         return
-    conn.register("_logins", pd.DataFrame({"login": logins}))
-    try:
-        known = {
-            row[0]
-            for row in conn.execute(
-                "select login from people where login in (select login from _logins)"
-            ).fetchall()
-        }
-    finally:
-        conn.unregister("_logins")
+    known = {
+        row[0]
+        for row in conn.execute(
+            "select login from people where login in (select unnest(?::varchar[]))", [logins]
+        ).fetchall()
+    }
     new = [{"login": login, "is_bot": people[login]} for login in logins if login not in known]
     writer.upsert(conn, "people", new, provenance)
     bots = [login for login in logins if people[login] and login in known]
     if bots:
-        conn.register("_bots", pd.DataFrame({"login": bots}))
-        try:
-            conn.execute("update people set is_bot = true where login in (select login from _bots)")
-        finally:
-            conn.unregister("_bots")
+        conn.execute(
+            "update people set is_bot = true where login in (select unnest(?::varchar[]))", [bots]
+        )
 
 
 def _write_pull_requests(
