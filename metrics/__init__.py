@@ -13,44 +13,43 @@ Public API (small on purpose; pages, reports and the CLI call only these):
 * :func:`snapshot` — one read session with one fact build, for a report's many reads.
 """
 
-from metrics.aggregates import COVERAGE_COLUMNS, GROUPINGS, ORG_GROUP, PERIODS, compute
-from metrics.facts import BadAsOfError, defect_facts, parse_as_of, pr_facts, snapshot
-from metrics.flags import RedFlag, red_flags, unreadable_dimensions
-from metrics.registry import (
-    METRICS,
-    REFUSED,
-    REGISTRY,
-    Metric,
-    Refused,
-    RefusedMetricError,
-    UnknownMetricError,
-    refuse_if_refused,
-)
-from metrics.summaries import SUMMARIES, Summary, definition
+import importlib
+from typing import Any
 
-__all__ = [
-    "COVERAGE_COLUMNS",
-    "GROUPINGS",
-    "METRICS",
-    "ORG_GROUP",
-    "PERIODS",
-    "REFUSED",
-    "REGISTRY",
-    "SUMMARIES",
-    "BadAsOfError",
-    "Metric",
-    "RedFlag",
-    "Refused",
-    "RefusedMetricError",
-    "Summary",
-    "UnknownMetricError",
-    "compute",
-    "defect_facts",
-    "definition",
-    "parse_as_of",
-    "pr_facts",
-    "red_flags",
-    "refuse_if_refused",
-    "snapshot",
-    "unreadable_dimensions",
-]
+# Each public name's module, imported on first use: a command that only saves the facts
+# (the CLI after it wrote data: metrics.saved_facts) then needs neither these modules nor
+# pandas, which they all import (about 80 MB, most of what the save would add to an ingest).
+_HOMES = {
+    **dict.fromkeys(
+        ("COVERAGE_COLUMNS", "GROUPINGS", "ORG_GROUP", "PERIODS", "compute"), "aggregates"
+    ),
+    **dict.fromkeys(
+        ("BadAsOfError", "defect_facts", "parse_as_of", "pr_facts", "snapshot"), "facts"
+    ),
+    **dict.fromkeys(("RedFlag", "red_flags", "unreadable_dimensions"), "flags"),
+    **dict.fromkeys(
+        (
+            "METRICS",
+            "REFUSED",
+            "REGISTRY",
+            "Metric",
+            "Refused",
+            "RefusedMetricError",
+            "UnknownMetricError",
+            "refuse_if_refused",
+        ),
+        "registry",
+    ),
+    **dict.fromkeys(("SUMMARIES", "Summary", "definition"), "summaries"),
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'metrics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"metrics.{home}"), name)
+    globals()[name] = value
+    return value

@@ -13,12 +13,14 @@ import re
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from settings import SZZ_RECENCY_SLACK_DAYS, TIE_PREFERENCE, Settings
+
+if TYPE_CHECKING:  # .df() imports it: metrics.saved_facts builds the facts without pandas
+    import pandas as pd
 
 # Each step creates one temporary table from the ones before it.
 FACT_STEPS: tuple[str, ...] = (
