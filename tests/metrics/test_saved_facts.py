@@ -166,6 +166,52 @@ def test_an_empty_store_saves_nothing(tmp_path):
         assert conn.execute("select count(*) from facts.saved").fetchone()[0] == 0
 
 
+def test_the_save_runs_under_its_memory_cap(tmp_path, monkeypatch):
+    db = _small_store(tmp_path)
+    seen: list[tuple[str, str]] = []
+    build = sqlfiles.build_facts
+
+    def watched(conn, as_of, config, *, saved=True) -> bool:
+        limit, threads = conn.execute(
+            "select current_setting('memory_limit'), current_setting('threads')"
+        ).fetchall()[0]
+        seen.append((limit, threads))
+        return build(conn, as_of, config, saved=saved)
+
+    monkeypatch.setattr(sqlfiles, "build_facts", watched)
+    saved_facts.save(db)
+    with read_connection(db) as conn:  # a store of two PRs: the floor, per thread
+        floor = int(seen[0][1]) * saved_facts.MEMORY_MB_PER_THREAD
+        conn.execute(f"set memory_limit = '{floor}MB'")
+        expected = conn.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    assert [limit for limit, _threads in seen] == [expected, expected]
+
+
+def test_a_save_over_its_memory_cap_is_made_again_without_it(tmp_path, monkeypatch):
+    db = _small_store(tmp_path)
+    attempts: list[tuple[bool, str]] = []
+    save = saved_facts._save
+
+    def watched(db, config, *, capped):
+        try:
+            moments = save(db, config, capped=capped)
+        except Exception as exc:
+            attempts.append((capped, type(exc).__name__))
+            raise
+        attempts.append((capped, "saved"))
+        return moments
+
+    monkeypatch.setattr(saved_facts, "_save", watched)
+    monkeypatch.setattr(saved_facts, "MEMORY_MB_PER_THREAD", 1)  # far too little
+    assert len(saved_facts.save(db).moments) == 2
+    assert attempts == [(True, "OutOfMemoryException"), (False, "saved")]
+    with read_connection(db) as conn:
+        assert (
+            sqlfiles.saved_slot(conn, datetime(2026, 3, 20, 23, 59, 59, tzinfo=UTC), settings())
+            == 0
+        )
+
+
 def test_a_new_save_replaces_the_old_slots(tmp_path):
     db = _small_store(tmp_path)
     saved_facts.save(db)
