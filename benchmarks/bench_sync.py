@@ -419,6 +419,7 @@ def _write(db: Path, rows: mapping.PullRequestRows, cursor: str) -> None:
     """What sync.run_stream writes for a batch: its PRs and the stream's resume point."""
     provenance = {"source": "github", "fetched_at": writer.utc_now()}
     with write_transaction(db) as conn:
+        conn.execute(f"set memory_limit = '{sync.WRITE_MEMORY}'")
         sync._write_pull_requests(conn, rows, provenance)
         writer.set_sync_state(
             conn,

@@ -23,9 +23,13 @@ Incremental and resumable, per repository and stream (``sync_state``):
   are inserted, skip the deletes, and their ties join commits on ``pr_key``), with one
   DuckDB thread: its time and memory follow its own rows, and grow with the store only
   through the key indexes it probes and the checkpoint (benchmarks/bench_sync.py measures
-  both). A run killed at any moment loses at most the batch in flight and starts again
-  from the last committed one; since rows are keyed and replaced whole, it ends with the
-  rows of an uninterrupted run. A run that stops on an error first writes the pages it has.
+  both). The commit's checkpoint rewrites the key indexes the batch changed, the largest
+  part of a write's memory: DuckDB pages them through :data:`WRITE_MEMORY` (a batch that
+  runs out of it is written again uncapped), and the rows reach it as Python lists (the
+  ingest imports no pandas: ingest/table_rows.py). A run killed at any moment loses at
+  most the batch in flight and starts again from the last committed one; since rows are
+  keyed and replaced whole, it ends with the rows of an uninterrupted run. A run that
+  stops on an error first writes the pages it has.
 * Everything a batch needs from the network is fetched and mapped before its
   transaction opens, so a malformed answer writes nothing (the client asks again, and
   stops the run if it persists) and the database is never locked while we wait on
@@ -68,6 +72,10 @@ MIN_PAGE_SIZE = 10  # when GitHub keeps timing out on a page, halve it down to t
 ISSUE_PAGE_SIZE = 100
 BATCH_PAGES = 20  # pages written in one transaction (2,000 PRs) ...
 BATCH_SECONDS = 30.0  # ... or the pages fetched in this long, whichever comes first
+# DuckDB's memory for a batch's write: capped, the key indexes its commit rewrites are
+# paged through it rather than held (at 100k PRs about 20 MB off the sync's peak, no slower
+# at a million PRs: benchmarks/bench_sync.py); a batch that runs out is written uncapped.
+WRITE_MEMORY = "128MB"
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+$")
 
 
@@ -288,7 +296,29 @@ def _write_batch(ctx: Context, batch: _Batch) -> int:
     stream = batch.stream
     rows = stream.finish(ctx, batch.parts)
     provenance = {"source": SOURCE, "fetched_at": writer.utc_now()}
+    try:
+        written = _commit(ctx, batch, rows, provenance, memory=WRITE_MEMORY)
+    except duckdb.OutOfMemoryException:  # a batch bigger than the cap: as DuckDB pleases
+        written = _commit(ctx, batch, rows, provenance, memory=None)
+    batch.parts, batch.repo_rows, batch.states = [], {}, {}
+    ctx.counts[stream.name] = ctx.counts.get(stream.name, 0) + written
+    remaining = ctx.client.rate_remaining
+    ctx.progress(
+        f"  {ctx.counts[stream.name]} {stream.noun} written"
+        f" · {ctx.client.requests_used} requests · {ctx.client.points_used} points"
+        + (f" · rate limit remaining {remaining}" if remaining is not None else "")
+    )
+    return written
+
+
+def _commit(
+    ctx: Context, batch: _Batch, rows: Any, provenance: dict[str, Any], *, memory: str | None
+) -> int:
+    """The batch's one transaction, under DuckDB's memory cap ``memory`` (None: none)."""
+    stream = batch.stream
     with write_transaction(ctx.db) as conn:
+        if memory is not None:  # this instance only, which the transaction closes
+            conn.execute(f"set memory_limit = '{memory}'")
         if batch.repo_rows:
             writer.upsert(conn, "repositories", list(batch.repo_rows.values()), provenance)
         written = stream.write(conn, rows, provenance)
@@ -301,14 +331,6 @@ def _write_batch(ctx: Context, batch: _Batch) -> int:
                 status="complete" if done else "running",
                 cursor=json.dumps(cursor, sort_keys=True),
             )
-    batch.parts, batch.repo_rows, batch.states = [], {}, {}
-    ctx.counts[stream.name] = ctx.counts.get(stream.name, 0) + written
-    remaining = ctx.client.rate_remaining
-    ctx.progress(
-        f"  {ctx.counts[stream.name]} {stream.noun} written"
-        f" · {ctx.client.requests_used} requests · {ctx.client.points_used} points"
-        + (f" · rate limit remaining {remaining}" if remaining is not None else "")
-    )
     return written
 
 

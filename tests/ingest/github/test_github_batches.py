@@ -117,6 +117,30 @@ def test_pages_are_written_in_batches_across_repositories(
     assert count(db, "select count(*) from pr_commits where pr_id = 'acme/api#50'") == 250
 
 
+def test_a_batch_over_its_memory_cap_is_written_again_without_it(
+    fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commits: list[tuple[str | None, str]] = []
+    original = sync._commit
+
+    def watched(ctx, batch, rows, provenance, *, memory):
+        try:
+            written = original(ctx, batch, rows, provenance, memory=memory)
+        except Exception as exc:
+            commits.append((memory, type(exc).__name__))
+            raise
+        commits.append((memory, "written"))
+        return written
+
+    monkeypatch.setattr(sync, "_commit", watched)
+    monkeypatch.setattr(sync, "WRITE_MEMORY", "1MB")  # far too little for any batch
+    db = tmp_path / "t.duckdb"
+    assert run(fake, db).pull_requests == 580
+    # the PR batch and the issue batch: each runs out, then is written whole uncapped
+    assert commits == [("1MB", "OutOfMemoryException"), (None, "written")] * 2
+    assert snapshot(db) == reference(tmp_path)
+
+
 def test_a_batch_is_written_when_it_is_full(
     fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
