@@ -60,7 +60,7 @@ from fake_github import (  # noqa: E402
 )
 
 from ingest import writer  # noqa: E402
-from ingest.github import mapping, sync  # noqa: E402
+from ingest.github import mapping, pr_batches, sync  # noqa: E402
 from settings import settings  # noqa: E402
 from store import ensure_store, write_transaction  # noqa: E402
 
@@ -420,7 +420,7 @@ def _write(db: Path, rows: mapping.PullRequestRows, cursor: str) -> None:
     provenance = {"source": "github", "fetched_at": writer.utc_now()}
     with write_transaction(db) as conn:
         conn.execute(f"set memory_limit = '{sync.WRITE_MEMORY}'")
-        sync._write_pull_requests(conn, rows, provenance)
+        pr_batches.write(conn, rows, provenance)
         writer.set_sync_state(
             conn,
             source="github",

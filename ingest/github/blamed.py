@@ -89,8 +89,7 @@ def _pull_request(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] 
 
 def fetch_missing_prs(ctx: Context, repo: str) -> int:
     """Fetch and store the blamed or named PRs of ``repo`` the store lacks; how many."""
-    from ingest.github.pr_batches import complete_and_map
-    from ingest.github.sync import _write_pull_requests
+    from ingest.github.pr_batches import complete_and_map, write
 
     todo, not_found = missing_numbers(ctx, repo)
     if not todo:
@@ -126,7 +125,7 @@ def fetch_missing_prs(ctx: Context, repo: str) -> int:
             if repo_row is not None:
                 writer.upsert(conn, "repositories", [repo_row], provenance)
             if rows.pull_requests:
-                written += _write_pull_requests(conn, rows, provenance)
+                written += write(conn, rows, provenance)
             writer.set_sync_state(
                 conn,
                 source="github",

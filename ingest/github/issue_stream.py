@@ -84,9 +84,9 @@ def write(conn: duckdb.DuckDBPyConnection, rows: Any, provenance: dict[str, Any]
     if rows.not_defects:
         writer.delete_where_in(conn, "defects", "defect_id", rows.not_defects)
         writer.delete_where_in(conn, "links", "from_id", rows.not_defects)
-    from ingest.github.sync import _write_people  # shared with the PR stream
+    from ingest.github.pr_batches import write_people  # shared with the PR stream
 
-    _write_people(conn, rows.people, provenance)
+    write_people(conn, rows.people, provenance)
     written = writer.replace_defects(conn, rows.defects, provenance=provenance)
     issue_ids = [d["defect_id"] for d in rows.defects] + rows.not_defects
     writer.replace_timeline_links(conn, issue_ids, rows.links, provenance=provenance)

@@ -10,7 +10,8 @@ request completes any PR's commits (GitHub lists at most 250) — and the inline
 counts of up to :data:`COUNT_SLOTS` x :data:`COUNT_IDS` reviews, only of the reviews
 whose count can change a metric (:func:`comment_counts_wanted`); every other review
 stores null ("not fetched"). A threshold lowered since a sync gets the counts it needs
-from :func:`fill_missing_comment_counts`.
+from :func:`fill_missing_comment_counts`. :func:`write` writes a batch's rows (the
+pull_requests stream's and the blamed PRs'), on one DuckDB thread.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from settings import Settings
 from store import read_connection, write_transaction
 
 if TYPE_CHECKING:
+    import duckdb
+
     from ingest.github.sync import Context
 
 MORE_SLOTS = 50  # big PRs whose nested lists one follow-up request completes ...
@@ -138,6 +141,47 @@ def finish(ctx: Context, parts: list[tuple[str, Any]]) -> Any:
         _extend(done, part.rows)
         pending.extend(part.pending)
     return complete_and_map(ctx, pending, done)
+
+
+def write_people(
+    conn: duckdb.DuckDBPyConnection, people: dict[str, bool], provenance: dict[str, Any]
+) -> None:
+    """Add logins not yet known (never overwriting a person's name, level or team data) and
+    mark bots as bots."""
+    logins = sorted(login for login in people if login != mapping.GHOST)
+    if not logins:
+        return
+    known = {
+        row[0]
+        for row in conn.execute(
+            "select login from people where login in (select unnest(?::varchar[]))", [logins]
+        ).fetchall()
+    }
+    new = [{"login": login, "is_bot": people[login]} for login in logins if login not in known]
+    writer.upsert(conn, "people", new, provenance)
+    bots = [login for login in logins if people[login] and login in known]
+    if bots:
+        conn.execute(
+            "update people set is_bot = true where login in (select unnest(?::varchar[]))", [bots]
+        )
+
+
+def write(conn: duckdb.DuckDBPyConnection, rows: Any, provenance: dict[str, Any]) -> int:
+    """Write a batch's PRs whole (writer.replace_pull_requests) and their people."""
+    # A batch is a few tens of thousands of rows: one thread writes them about as fast,
+    # and holds less memory than one buffer set per core (the sync's peak is its write).
+    # The setting is the database instance's, which write_transaction closes after the batch.
+    conn.execute("set threads = 1")
+    write_people(conn, rows.people, provenance)
+    return writer.replace_pull_requests(
+        conn,
+        rows.pull_requests,
+        commits=rows.commits,
+        reviews=rows.reviews,
+        events=rows.events,
+        extra_links=rows.links,
+        provenance=provenance,
+    )
 
 
 def _latest_only(parts: list[tuple[str, Any]]) -> list[_PullRequestPart]:

@@ -127,48 +127,6 @@ class Stream:
 # -- pull requests -----------------------------------------------------------------------
 
 
-def _write_people(
-    conn: duckdb.DuckDBPyConnection, people: dict[str, bool], provenance: dict[str, Any]
-) -> None:
-    """Add logins not yet known (never overwriting a person's name, level or team data) and
-    mark bots as bots."""
-    logins = sorted(login for login in people if login != mapping.GHOST)
-    if not logins:
-        return
-    known = {
-        row[0]
-        for row in conn.execute(
-            "select login from people where login in (select unnest(?::varchar[]))", [logins]
-        ).fetchall()
-    }
-    new = [{"login": login, "is_bot": people[login]} for login in logins if login not in known]
-    writer.upsert(conn, "people", new, provenance)
-    bots = [login for login in logins if people[login] and login in known]
-    if bots:
-        conn.execute(
-            "update people set is_bot = true where login in (select unnest(?::varchar[]))", [bots]
-        )
-
-
-def _write_pull_requests(
-    conn: duckdb.DuckDBPyConnection, rows: Any, provenance: dict[str, Any]
-) -> int:
-    # A batch is a few tens of thousands of rows: one thread writes them about as fast,
-    # and holds less memory than one buffer set per core (the sync's peak is its write).
-    # The setting is the database instance's, which write_transaction closes after the batch.
-    conn.execute("set threads = 1")
-    _write_people(conn, rows.people, provenance)
-    return writer.replace_pull_requests(
-        conn,
-        rows.pull_requests,
-        commits=rows.commits,
-        reviews=rows.reviews,
-        events=rows.events,
-        extra_links=rows.links,
-        provenance=provenance,
-    )
-
-
 STREAMS: tuple[Stream, ...] = (
     Stream(
         name="pull_requests",
@@ -178,7 +136,7 @@ STREAMS: tuple[Stream, ...] = (
         server_since=False,
         map_page=pr_batches.map_page,
         finish=pr_batches.finish,
-        write=_write_pull_requests,
+        write=pr_batches.write,
         noun="pull requests",
         table="pull_requests",
     ),
