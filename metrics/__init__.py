@@ -17,8 +17,8 @@ import importlib
 from typing import Any
 
 # Each public name's module, imported on first use: a command that only saves the facts
-# (the CLI after it wrote data: metrics.saved_facts) then needs neither these modules nor
-# pandas, which they all import (about 80 MB, most of what the save would add to an ingest).
+# (the CLI after it wrote data: metrics.saved_facts) then loads neither these modules nor
+# the pandas and pyarrow they import (about 80 MB, a quarter of an ingest's budget).
 _HOMES = {
     **dict.fromkeys(
         ("COVERAGE_COLUMNS", "GROUPINGS", "ORG_GROUP", "PERIODS", "compute"), "aggregates"
