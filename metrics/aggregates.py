@@ -57,8 +57,10 @@ def aggregate_frame(
     by: str,
     teams: Iterable[str] | None,
     config: Settings,
+    people: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Every aggregate (all metric ids + coverage) from the fact tables already on ``conn``."""
+    """Every aggregate (all metric ids + coverage) from the fact tables already on ``conn``;
+    by person, only ``people``'s rows when given (see :func:`compute`)."""
     frame = sqlfiles.frame(
         conn,
         "aggregates",
@@ -66,6 +68,7 @@ def aggregate_frame(
             "period": period,
             "by": by,
             "teams": list(teams or ()),
+            "people": list(people or ()),
             "ai_min_authors": config.ai_split_min_authors,
             "ai_min_prs": config.ai_split_min_prs,
         },
@@ -91,12 +94,17 @@ def aggregates_on(
     by: str,
     teams: Iterable[str] | None,
     config: Settings,
+    people: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """:func:`aggregate_frame` on a session whose facts are built, remembered per session
     (:func:`metrics.facts.remembered`). By team, the frame of every team is built once and
     a team filter selects its rows: a team's figures are the same whichever other teams
     are chosen beside it. Returns a copy the caller may change."""
     chosen = tuple(teams or ())
+    who = tuple(sorted(set(people or ())))
+    if people is not None and not who:  # no one chosen: no rows (not everyone's)
+        frame = aggregates_on(session, period=period, by=by, teams=teams, config=config)
+        return frame.iloc[0:0]
     if by == "team":
         frame = remembered(
             session,
@@ -108,17 +116,24 @@ def aggregates_on(
         return frame.reset_index(drop=True)
     frame = remembered(
         session,
-        ("aggregates", period, by, chosen, config),
-        lambda: _aggregates(session, period, by, chosen, config),
+        ("aggregates", period, by, chosen, who, config),
+        lambda: _aggregates(session, period, by, chosen, config, who),
     )
     return frame.copy()
 
 
 def _aggregates(
-    session: ReadSession, period: str, by: str, teams: tuple[str, ...], config: Settings
+    session: ReadSession,
+    period: str,
+    by: str,
+    teams: tuple[str, ...],
+    config: Settings,
+    people: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     with read_connection(session) as conn:
-        return aggregate_frame(conn, period=period, by=by, teams=teams, config=config)
+        return aggregate_frame(
+            conn, period=period, by=by, teams=teams, config=config, people=people
+        )
 
 
 def compute(
@@ -130,6 +145,7 @@ def compute(
     metric_ids: Iterable[str] | None = None,
     teams: Iterable[str] | None = None,
     config: Settings | None = None,
+    people: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """The aggregates of METRICS.md, one row per (group, period), as of ``as_of``.
 
@@ -140,6 +156,10 @@ def compute(
         by: 'team', 'org' (one group named 'organization') or 'person' (the PR author).
         metric_ids: the metric ids to include (default all); a refused id raises.
         teams: only PRs and defects of these teams (default all).
+        people: with ``by='person'``, only these people's rows (default all): the same
+            rows as without it, computed in SQL from their PRs and defects alone (a
+            person's row rests on nothing else), so a page about one team's people does
+            not aggregate the whole organization.
 
     Returns:
         Columns ``group``, ``period`` (label), ``period_start`` (date), the metric ids,
@@ -147,15 +167,20 @@ def compute(
 
     Raises:
         RefusedMetricError: a refused metric was asked for (quoting its reason).
-        UnknownMetricError, BadGroupingError: an unknown id, period or grouping.
+        UnknownMetricError, BadGroupingError: an unknown id, period or grouping, or
+            ``people`` with another grouping than ``person``.
     """
     ids = resolve_ids(metric_ids)
     check_choice(period, PERIODS, "period")
     check_choice(by, GROUPINGS, "grouping")
+    if people is not None and by != "person":
+        raise BadGroupingError(f"people chooses rows by person only, not by {by}")
     config = config or settings()
     moment = parse_as_of(as_of)
     with snapshot(db, moment, config) as session:
-        frame = aggregates_on(session, period=period, by=by, teams=teams, config=config)
+        frame = aggregates_on(
+            session, period=period, by=by, teams=teams, config=config, people=people
+        )
     return frame[["group", "period", "period_start", *ids, *COVERAGE_COLUMNS]]
 
 

@@ -27,8 +27,9 @@ def person_trends(
 ) -> pd.DataFrame:
     """A person's metrics per period beside the median of their team's members.
 
-    Calls :func:`metrics.compute` (``by='person'``) once and takes, per period, the
-    median over the people who are members of the person's team on the as-of date.
+    Calls :func:`metrics.compute` (``by='person'``) once, for the members of the person's
+    team on the as-of date only (the filter runs in SQL), and takes, per period, the
+    median over them.
     Never a ranking: only the person's own value and the team median are returned.
 
     Returns:
@@ -45,9 +46,14 @@ def person_trends(
         return pd.DataFrame(columns=columns)
     team = [p.login for p in people(db, day, [who.team])] if who.team else [who.login]
     frame = compute(
-        db, as_of=as_of, period=period, by="person", metric_ids=ids, **(compute_kwargs or {})
+        db,
+        as_of=as_of,
+        period=period,
+        by="person",
+        metric_ids=ids,
+        people=team,
+        **(compute_kwargs or {}),
     )
-    frame = frame[frame["group"].isin(team)]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     long = frame.melt(

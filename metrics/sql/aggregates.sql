@@ -1,7 +1,7 @@
 -- Every aggregate of METRICS.md per (group, period), with coverage. A group is a team,
 -- the whole organization ('organization') or a PR author; $teams (empty: all) filters
--- PRs and defects by team first. One row per (group, period) with at least one merged PR
--- or one reported defect.
+-- PRs and defects by team first, and $people (empty: all), by person, to those people's
+-- rows. One row per (group, period) with at least one merged PR or one reported defect.
 with
 
 -- imports ------------------------------------------------------------------------------
@@ -16,7 +16,9 @@ prs as (
         date_trunc($period, make_timestamp(epoch_us(merged_at))) as period_start,
         *
     from tl_pr_facts
-    where len($teams) = 0 or list_contains($teams, team)
+    where
+        (len($teams) = 0 or list_contains($teams, team))
+        and (len($people) = 0 or list_contains($people, author_login))
 ),
 
 defects_reported as (
@@ -29,7 +31,9 @@ defects_reported as (
         date_trunc($period, make_timestamp(epoch_us(reported_at))) as period_start,
         *
     from tl_defects
-    where len($teams) = 0 or list_contains($teams, team)
+    where
+        (len($teams) = 0 or list_contains($teams, team))
+        and (len($people) = 0 or list_contains($people, coalesce(author_login, 'Unassigned')))
 ),
 
 -- logic --------------------------------------------------------------------------------

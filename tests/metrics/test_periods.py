@@ -55,6 +55,8 @@ def test_bad_period_grouping_and_as_of(year_end):
         metrics.compute(year_end, period="year")
     with pytest.raises(BadGroupingError):
         metrics.compute(year_end, by="level")
+    with pytest.raises(BadGroupingError, match="by person only"):
+        metrics.compute(year_end, by="team", people=["alice"])
     with pytest.raises(metrics.BadAsOfError):
         metrics.compute(year_end, as_of="last tuesday")
 

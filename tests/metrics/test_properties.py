@@ -186,3 +186,22 @@ def test_an_earlier_as_of_ignores_later_events(tmp_path_factory, data, cut_h):
         metrics.compute(truncated, as_of=cutoff, period="week"),
     )
     _same(metrics.pr_facts(full, cutoff), metrics.pr_facts(truncated, cutoff))
+
+
+@PROPERTY
+@given(
+    data=dataset,
+    chosen=st.lists(st.sampled_from((*AUTHORS, "Unassigned", "nobody")), max_size=4),
+    period=st.sampled_from(("week", "month", "quarter")),
+)
+def test_a_person_filter_keeps_their_rows_as_they_were(tmp_path_factory, data, chosen, period):
+    # By person, the filter runs in SQL on the PRs and defects of the people chosen; their
+    # rows are the rows the whole organization's computation gives them, no more, no less.
+    path = build(tmp_path_factory.mktemp("p") / "db.duckdb", *data)
+    every = metrics.compute(path, as_of=AS_OF, period=period, by="person")
+    some = metrics.compute(path, as_of=AS_OF, period=period, by="person", people=chosen)
+    theirs = every[every["group"].isin(chosen)]
+    if theirs.empty:  # no rows: the same columns (an empty result's dtypes are DuckDB's)
+        assert some.empty and list(some.columns) == list(theirs.columns)
+    else:
+        _same(some, theirs)
