@@ -332,6 +332,11 @@ def _why(counts: dict[str, int]) -> str:
     return "; ".join(parts)
 
 
+def _key(repo: Any) -> str | None:
+    """A repository as a dict key: None for no repository (pandas gives it as NaN)."""
+    return None if pd.isna(repo) else str(repo)
+
+
 def coverage_by_repository(
     db: DbPath,
     as_of: datetime | date | str | None = None,
@@ -345,30 +350,46 @@ def coverage_by_repository(
     no repository (``repo`` None). Rows ordered by repository name.
     """
     tracing = defect_tracing(db, as_of, config=config)
+    reason = tracing["untraced_reason"]
+    method = tracing["attribution_method"]
+    # one row per defect of 0/1 counts, summed per repository in one group-by (a loop over
+    # a million-PR store's thousand repositories took 2.6 s)
+    reason_columns = list(dict.fromkeys(_REASON_COLUMNS.values()))
+    counted = pd.DataFrame(
+        {
+            "repo": tracing["repo"].astype(object).where(tracing["repo"].notna()),
+            "n_defects": 1,
+            "n_with_fix": tracing["has_fix"].fillna(False).astype("int64"),
+            "n_attributed_text": (method == "text").astype("int64"),
+            "n_attributed_import": (method == "import").astype("int64"),
+            "n_attributed_inferred": (method == "inferred").astype("int64"),
+            "n_untraced_defects": reason.notna().astype("int64"),
+            **{c: (reason.map(_REASON_COLUMNS) == c).astype("int64") for c in reason_columns},
+            "is_git_ingested": tracing["is_git_ingested"].fillna(False).astype(bool),
+        }
+    )
+    by_repo = counted.groupby("repo", dropna=False, sort=False)
+    sums = by_repo.sum()
+    reasons: dict[Any, dict[str, int]] = {}
+    untraced = counted.loc[reason.notna(), ["repo"]].assign(code=reason[reason.notna()])
+    for (repo, code), n in untraced.groupby(["repo", "code"], dropna=False).size().items():
+        reasons.setdefault(_key(repo), {})[str(code)] = int(n)
     rows: list[RepositoryCoverage] = []
-    keyed = tracing.assign(_repo=tracing["repo"].astype(object).where(tracing["repo"].notna()))
-    for repo, group in keyed.groupby("_repo", dropna=False, sort=False):
-        reasons = group["untraced_reason"].dropna().value_counts().to_dict()
-        by_column = dict.fromkeys(_REASON_COLUMNS.values(), 0)
-        for code, n in reasons.items():
-            column = _REASON_COLUMNS.get(code)
-            if column:
-                by_column[column] += int(n)
-        untraced = int(group["untraced_reason"].notna().sum())
-        method = group["attribution_method"]
+    for repo, row in sums.iterrows():
+        counts = {c: int(row[c]) for c in reason_columns}
         rows.append(
             RepositoryCoverage(
                 repo=None if pd.isna(repo) else str(repo),
-                n_defects=len(group),
-                n_with_fix=int(group["has_fix"].sum()),
-                n_attributed_text=int((method == "text").sum()),
-                n_attributed_import=int((method == "import").sum()),
-                n_attributed_inferred=int((method == "inferred").sum()),
-                n_untraced_defects=untraced,
-                n_other=untraced - sum(by_column.values()),
-                is_git_ingested=bool(group["is_git_ingested"].fillna(False).any()),
-                why=_why({str(k): int(v) for k, v in reasons.items()}),
-                **by_column,
+                n_defects=int(row["n_defects"]),
+                n_with_fix=int(row["n_with_fix"]),
+                n_attributed_text=int(row["n_attributed_text"]),
+                n_attributed_import=int(row["n_attributed_import"]),
+                n_attributed_inferred=int(row["n_attributed_inferred"]),
+                n_untraced_defects=int(row["n_untraced_defects"]),
+                n_other=int(row["n_untraced_defects"]) - sum(counts.values()),
+                is_git_ingested=bool(row["is_git_ingested"]),
+                why=_why(reasons.get(_key(repo), {})),
+                **counts,
             )
         )
     rows.sort(key=lambda r: (r.repo is None, (r.repo or "").lower()))
