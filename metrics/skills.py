@@ -132,8 +132,10 @@ def goals_on_track(db: DbPath, as_of: AsOf, fw: Framework | None = None) -> Goal
     fw = fw or load_framework()
     levels = _levels(db, as_of, fw)
     by_login: dict[str, dict[str, int]] = {}
-    for row in levels.itertuples(index=False):
-        by_login.setdefault(row.login, {})[row.competency] = int(row.level)
+    # whole columns as lists: iterating rows of Arrow-backed strings was 0.8 s at 73k rows
+    columns = (levels[c].tolist() for c in ("login", "competency", "level"))
+    for login, competency_id, level in zip(*columns, strict=True):
+        by_login.setdefault(login, {})[competency_id] = int(level)
     statuses: Counter[str] = Counter()
     for person in competency.people(db, as_of):
         if not person.level:
