@@ -80,7 +80,7 @@ figure = figures.person_trend(
     trend,
     levels,
     login=who.login,
-    metric_title=view.metric_title(metric_id),
+    metric_id=metric_id,
     competencies=[(c, names[c]) for c in shown_ids],
     windows=phases,
     fw=fw,

@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from framework import Framework
+from metrics import METRICS
 from metrics.competency import Phases
+from reports import format as fmt
 from reports.format import plotly_text
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
@@ -30,7 +32,7 @@ def person_trend(
     levels: pd.DataFrame,
     *,
     login: str,
-    metric_title: str,
+    metric_id: str,
     competencies: Sequence[tuple[str, str]],
     windows: Phases,
     fw: Framework,
@@ -44,15 +46,19 @@ def person_trend(
     Args:
         trend: one metric of :func:`metrics.competency.person_trends`.
         levels: :func:`metrics.competency.person_levels_over_time`.
+        metric_id: the metric drawn on top: its title heads the panel, and the axis names
+            its unit and formats its ticks in it (hours, % of merged PRs, defects per PR).
         competencies: (id, name) of the competencies to draw, in order.
     """
+    metric = METRICS[metric_id]
+    unit = fmt.unit(metric.unit)
     fig = make_subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.08,
         row_heights=[0.55, 0.45],
-        subplot_titles=(metric_title, "Levels"),
+        subplot_titles=(metric.title, "Levels"),
     )
     if len(trend):
         x = pd.to_datetime(trend["period_start"])
@@ -64,7 +70,7 @@ def person_trend(
             row=1,
             col=1,
             customdata=trend["n_prs"],
-            hovertemplate="%{y:.3~f} (%{customdata} PRs)<extra></extra>",
+            hovertemplate=f"%{{y:{unit.hover}}}{unit.suffix} (%{{customdata}} PRs)<extra></extra>",
         )
         fig.add_scatter(
             x=x,
@@ -72,6 +78,7 @@ def person_trend(
             name="team median",
             mode="lines",
             line={"dash": "dash", "color": "grey"},
+            hovertemplate=fmt.hover("team median", metric.unit),
             row=1,
             col=1,
         )
@@ -125,6 +132,7 @@ def person_trend(
                 annotation_position=f"top {where}",
             )
     fig.update_xaxes(range=[start, day])
+    fig.update_yaxes(fmt.axis("", metric.unit), row=1, col=1)
     fig.update_yaxes(
         row=2,
         col=1,

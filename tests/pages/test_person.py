@@ -96,9 +96,18 @@ def test_trends_beside_team_median_with_phases_and_levels(db):
     # the level lines of the goal's competencies she has been assessed on
     assert "Prompt Effectiveness" in chart and "Knowledge Sharing (self)" in chart
     assert "Phase on 11 Jun 2026: **monthly check-ins**" in texts(app)
+    # the metric's axis names its unit, and its ticks and hover labels are in it
+    top = json.loads(chart)["layout"]["yaxis"]
+    assert top["title"]["text"] == "Hours" and top["tickformat"] == ",.0f"
     app.selectbox(key="person_metric").set_value("defect_rate").run()
     assert not app.exception
-    assert "Defect rate" in app.get("plotly_chart")[0].proto.spec
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["annotations"][0]["text"] == "Defect rate"
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Defects per merged PR"
+    assert spec["data"][0]["hovertemplate"].startswith("%{y:.2f} per PR (")
+    app.selectbox(key="person_metric").set_value("change_failure_rate").run()
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["yaxis"]["tickformat"] == ".0%"
 
 
 def test_learning_weighted_phase_is_marked(db):
