@@ -59,6 +59,13 @@ ranked as (
     from kinds
 ),
 
+-- the PRs shown: the first $max_evidence of each (team, period, kind)
+picked as (
+    select * from ranked where rank_ <= $max_evidence
+),
+
+-- the defects of those PRs only (grouping every attributed PR's defects was most of the
+-- query at a million PRs, for the hundred or so PRs a page shows)
 attributed as (
     select
         a.pr_id,
@@ -67,6 +74,7 @@ attributed as (
         list(coalesce(d.url, '') order by a.defect_id) as defect_urls
     from tl_attributions as a
     inner join tl_defects as d on d.defect_id = a.defect_id
+    where a.pr_id in (select pr_id from picked)
     group by a.pr_id
 ),
 
@@ -87,10 +95,9 @@ final as (
         coalesce(a.defect_ids, []) as defect_ids,
         coalesce(a.defect_titles, []) as defect_titles,
         coalesce(a.defect_urls, []) as defect_urls
-    from ranked as r
+    from picked as r
     inner join pull_requests as pr on pr.pr_id = r.pr_id
     left join attributed as a on a.pr_id = r.pr_id
-    where r.rank_ <= $max_evidence
 )
 
 select * from final
