@@ -379,7 +379,7 @@ def coverage_by_repository(
         counts = {c: int(row[c]) for c in reason_columns}
         rows.append(
             RepositoryCoverage(
-                repo=None if pd.isna(repo) else str(repo),
+                repo=_key(repo),
                 n_defects=int(row["n_defects"]),
                 n_with_fix=int(row["n_with_fix"]),
                 n_attributed_text=int(row["n_attributed_text"]),
